@@ -1,0 +1,23 @@
+# The two commands of the README: `make run` and `make test`. Both set everything up first (idempotent).
+PY := .venv/bin/python
+PORT ?= 8501
+
+.PHONY: setup run test bench schema gallery golden clean
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: setup
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) bench/run.py
+
+schema: setup
+	$(PY) -m advisor schema
+
+clean:
+	rm -rf .venv .pytest_cache .hypothesis

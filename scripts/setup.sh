@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Sets up everything `make run` and `make test` need, idempotently:
+#   1. Debian packages (graphviz for diagrams, chromium for browser tests, poppler-utils for PDF checks,
+#      libharfbuzz-subset0 and fonts for WeasyPrint), installed when missing and we can (root or sudo);
+#   2. a virtual environment in .venv with the package and its extras, reinstalled when pyproject.toml changes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBS=(graphviz chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core postgresql)
+missing=()
+for pkg in "${DEBS[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; else SUDO="none"; fi
+  if [ "$SUDO" = "none" ]; then
+    echo "setup: missing Debian packages: ${missing[*]}" >&2
+    echo "setup: install them with: sudo apt-get install -y ${missing[*]}" >&2
+    echo "setup: (continuing: diagrams need graphviz, browser tests need chromium)" >&2
+  else
+    echo "setup: installing Debian packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[all]"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
