@@ -77,9 +77,6 @@ Condition = Annotated[
     Discriminator(_condition_kind, custom_error_type="condition",
                   custom_error_message="a condition is {question, op, value}, {all: [...]}, {any: [...]} or {not: ...}"),
 ]
-All.model_rebuild()
-AnyOf.model_rebuild()
-Not.model_rebuild()
 
 
 # ---------------------------------------------------------------- questions.yaml
@@ -201,7 +198,7 @@ class RulesFile(Strict):
     """`rules/rules.yaml`: the scoring rules."""
 
     version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
-    decision: Decision = Decision()
+    decision: Decision = Field(default_factory=Decision)
     rules: list[Rule] = Field(min_length=1, max_length=5000)
 
 

@@ -142,7 +142,9 @@ class _CrossChecker:
     def __init__(self, qf: QuestionsFile, docs: dict[str, Document]):
         self.qf = qf
         self.docs = docs
-        self.questions = {q.id: q for q in qf.questions}
+        self.questions: dict[str, Question] = {}
+        for q in qf.questions:
+            self.questions.setdefault(q.id, q)  # a duplicate is reported; later checks use the first definition
         self.problems: list[Problem] = []
 
     def duplicates(self, doc: Document, items: list[Any], attr: str, list_key: str, what: str) -> None:

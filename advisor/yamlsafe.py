@@ -94,6 +94,10 @@ def load(raw: bytes | str, filename: str, max_bytes: int = MAX_BYTES) -> Documen
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         message = " ".join(str(x) for x in (e.context, e.problem) if x) or "invalid YAML"
+        if "nesting depth" in message:  # libyaml's own limit, below ours for flow collections
+            message = f"nesting too deep (limit {MAX_DEPTH} levels)"
+            raise UserError.at(filename, message, mark.line + 1 if mark else None,
+                               mark.column + 1 if mark else None) from None
         raise UserError.at(filename, f"YAML syntax error: {message}",
                            mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
     except yaml.YAMLError as e:
