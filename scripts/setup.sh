@@ -31,7 +31,8 @@ fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[all]"
+  # Why compat mode: a plain .pth path entry instead of an import hook that costs ~14 ms at every start
+  .venv/bin/python -m pip install -q -e ".[all]" --config-settings editable_mode=compat
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
