@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from advisor import yamlsafe
 from advisor.errors import Problem, UserError
 from advisor.models import AnswersFile, Step
 from advisor.rulebook import Rulebook, answer_problem
@@ -41,9 +42,10 @@ def parse_answers(raw: bytes | str, filename: str, rulebook: Rulebook, max_bytes
 
 
 def read_answers(path: str, rulebook: Rulebook) -> Answers:
+    """Read an answers file from disk (the size cap is checked on at most one byte more than the limit)."""
     try:
         with open(path, "rb") as f:
-            raw = f.read(UPLOAD_LIMIT * 4 + 1)
+            raw = f.read(yamlsafe.MAX_BYTES + 1)
     except OSError as e:
         raise UserError.at(path, f"cannot read: {e.strerror}") from None
     return parse_answers(raw, path, rulebook)
