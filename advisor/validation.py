@@ -14,6 +14,11 @@ _TYPE_NAMES = {bool: "true/false", int: "integer", float: "number", str: "text",
                type(None): "nothing (null)"}
 
 
+_WANTED = {"string_type": "text", "int_type": "an integer", "bool_type": "true or false", "list_type": "a list",
+           "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+           "float_type": "a number"}
+
+
 def describe(value: Any) -> str:
     """A value as the user wrote it (YAML spelling), with its type when that helps."""
     if isinstance(value, bool):
@@ -60,12 +65,15 @@ def _message(err: dict[str, Any], path: Path) -> str:
         return f"invalid value {describe(value)}; expected {expected}"
     if kind in ("string_type", "int_type", "bool_type", "list_type", "dict_type", "model_type", "float_type",
                 "model_attributes_type"):
-        wanted = {"string_type": "text", "int_type": "an integer", "bool_type": "true or false",
-                  "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping",
-                  "model_attributes_type": "a mapping", "float_type": "a number"}[kind]
-        return f"expected {wanted}, got {describe(value)}"
+        return f"expected {_WANTED[kind]}, got {describe(value)}"
     if kind == "string_pattern_mismatch":
         return f"invalid value {describe(value)}; must match {err['ctx']['pattern']}"
+    if kind == "string_too_short":
+        return "must not be empty" if err["ctx"].get("min_length") == 1 else err["msg"].lower()
+    if kind == "string_too_long":
+        return f"too long ({len(value):,} characters; the limit is {err['ctx']['max_length']:,})"
+    if kind in ("too_short", "too_long"):
+        return err["msg"][0].lower() + err["msg"][1:]
     if kind == "value_error":
         return str(err.get("ctx", {}).get("error", err["msg"]))
     msg = err["msg"]
@@ -77,12 +85,20 @@ def validate(doc: Document, model: type[M]) -> M:
     try:
         return model.model_validate(doc.data)
     except ValidationError as e:
-        problems: dict[str, Problem] = {}
+        by_path: dict[Path, list[dict[str, Any]]] = {}
         for err in e.errors(include_url=False):
-            path = _data_path(doc.data, err["loc"])
-            problem = doc.problem(path, _message(err, path), key=err["type"] in ("extra_forbidden",))
-            problems.setdefault(problem.path, problem)  # a union reports once per member: keep the first
-        raise UserError(sorted(problems.values(), key=lambda p: (p.line or 0, p.column or 0, p.path))) from None
+            by_path.setdefault(_data_path(doc.data, err["loc"]), []).append(err)
+        problems = []
+        for path, errs in by_path.items():
+            if len(errs) > 1 and all(err["type"].endswith("_type") for err in errs):
+                # a union (text, integer or true/false) reports once per member: say it once
+                kinds = list(dict.fromkeys(_WANTED.get(err["type"], err["type"]) for err in errs))
+                wanted = ", ".join(kinds[:-1]) + f" or {kinds[-1]}"
+                message = f"expected {wanted}, got {describe(errs[0].get('input'))}"
+            else:
+                message = _message(errs[0], path)
+            problems.append(doc.problem(path, message, key=errs[0]["type"] == "extra_forbidden"))
+        raise UserError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path))) from None
 
 
 def parse(raw: bytes | str, filename: str, model: type[M], max_bytes: int | None = None) -> tuple[M, Document]:

@@ -94,6 +94,8 @@ def load(raw: bytes | str, filename: str, max_bytes: int = MAX_BYTES) -> Documen
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         message = " ".join(str(x) for x in (e.context, e.problem) if x) or "invalid YAML"
+        if mark is not None and mark.index < len(text) and text[mark.index] == "\t":
+            message += " (a tab: YAML indents with spaces only)"
         if "nesting depth" in message:  # libyaml's own limit, below ours for flow collections
             message = f"nesting too deep (limit {MAX_DEPTH} levels)"
             raise UserError.at(filename, message, mark.line + 1 if mark else None,

@@ -251,3 +251,19 @@ def test_the_error_text_reads_file_line_column_path_message(rules_copy):
                                                    "{question: ordering, op: eq, value: strikt}"))
     assert str(error) == ("rules/rules.yaml:14:47: rules[0].when.value: "
                           "invalid value 'strikt' for 'ordering'; expected none|some|strict")
+
+
+def test_an_empty_answer_says_what_kinds_of_value_are_expected(rulebook):
+    p = only(answers_error(rulebook, "traits:\n  ordering:\n"))
+    assert (p.line, p.path) == (2, "traits.ordering")
+    assert p.message == "expected true or false, an integer or text, got null"
+
+
+def test_a_tab_indent_is_explained(rulebook):
+    p = only(answers_error(rulebook, "traits:\n\tordering: strict\n"))
+    assert p.line == 2 and p.message.endswith("(a tab: YAML indents with spaces only)")
+
+
+def test_an_empty_service_name_is_refused(rulebook):
+    p = only(answers_error(rulebook, 'steps: [{service: "", action: x}]'))
+    assert (p.path, p.message) == ("steps[0].service", "must not be empty")
