@@ -14,6 +14,8 @@ from advisor.errors import UserError
 
 # Modules that add subcommands (each has `register(subparsers)`), in help order.
 COMMAND_MODULES = ("advisor.cli",)
+# Modules that add `advisor rules ...` subcommands (each has `register_rules(rules_subparsers)`), in help order.
+RULES_COMMAND_MODULES: tuple[str, ...] = ("advisor.cli_rules_export",)
 
 
 def write_output(text: str | bytes, output: str | None, binary: bool = False) -> None:
@@ -100,6 +102,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = rsub.add_parser("test", help="run the rule scenarios and report rule coverage (fails under 100%%)")
     p.add_argument("dir", nargs="?", default=None, help="rulebook directory (default: $ADVISOR_RULES or rules/)")
     p.set_defaults(func=cmd_rules_test)
+    for name in RULES_COMMAND_MODULES:
+        importlib.import_module(name).register_rules(rsub)
 
     p = sub.add_parser("schema", help="write the JSON Schemas of the file formats")
     p.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "rules" / "schema"),

@@ -1,0 +1,70 @@
+"""The engine's own figures (issue 2): one evaluation with its full trace, and a cold `advisor recommend`.
+
+- `evaluate()` alone: the trace is a lazy view, so this is the cost of scores, style, confidence and allocation.
+- `evaluate()` and reading every `RuleResult` of `ev.trace`: what a caller pays for the complete explanation.
+- cold CLI: `advisor recommend examples/order-checkout.yaml --format json` as a fresh process, wall time,
+  next to a bare `python -c pass` so the interpreter's own start-up is visible.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.timing import Measurement, auto_number, once_each, per_call
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "order-checkout.yaml"
+ADVISOR = ROOT / ".venv" / "bin" / "advisor"
+SECTION = "engine (issue 2)"
+
+
+def evaluation_figures(repeat: int = 7) -> list[Measurement]:
+    """Median time of one evaluation of the checkout example, without and with reading the full trace."""
+    from advisor.answers import read_answers
+    from advisor.engine import evaluate
+    from advisor.rulebook import load_rulebook
+
+    rulebook = load_rulebook()
+    answers = read_answers(str(EXAMPLE), rulebook)
+
+    def plain():
+        return evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+
+    def with_trace():
+        ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+        return tuple(ev.trace)
+
+    rules = len(rulebook.rules)
+    out = []
+    for name, fn, note in (
+        ("evaluate(), trace left lazy", plain, f"{rules} rules, {len(answers.steps)} steps allocated"),
+        ("evaluate() + every RuleResult of the trace", with_trace, "aim <= 10 µs (issue 2)"),
+    ):
+        med, lo, hi = per_call(fn, number=auto_number(fn), repeat=repeat)
+        out.append(Measurement(SECTION, name, med, lo, hi, "µs", note))
+    return out
+
+
+def cold_cli_figures(runs: int = 20) -> list[Measurement]:
+    """Wall time of a fresh `advisor recommend ... --format json` process, and of a bare Python start."""
+    advisor = str(ADVISOR) if ADVISOR.exists() else None
+    command = [advisor] if advisor else [sys.executable, "-m", "advisor"]
+    command += ["recommend", str(EXAMPLE), "--format", "json"]
+
+    def run(cmd):
+        return lambda: subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+
+    run(command)()  # warm the page cache: "cold" means a new process, not a cold disk
+    med, lo, hi = once_each(run(command), repeat=runs)
+    base = once_each(run([sys.executable, "-c", "pass"]), repeat=runs)
+    return [
+        Measurement(SECTION, "cold `advisor recommend FILE --format json`", med, lo, hi, "ms",
+                    f"aim <= 100 ms; median of {runs} processes"),
+        Measurement(SECTION, "  for comparison: `python -c pass`", *base, "ms", "the interpreter's own start-up"),
+    ]
+
+
+def measurements() -> list[Measurement]:
+    """Every figure of this section."""
+    return evaluation_figures() + cold_cli_figures()
