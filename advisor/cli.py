@@ -15,7 +15,7 @@ from advisor.errors import UserError
 # Modules that add subcommands (each has `register(subparsers)`), in help order.
 COMMAND_MODULES = ("advisor.cli",)
 # Modules that add `advisor rules ...` subcommands (each has `register_rules(rules_subparsers)`), in help order.
-RULES_COMMAND_MODULES: tuple[str, ...] = ("advisor.cli_rules_export",)
+RULES_COMMAND_MODULES: tuple[str, ...] = ("advisor.cli_rules", "advisor.cli_rules_export")
 
 
 def write_output(text: str | bytes, output: str | None, binary: bool = False) -> None:

@@ -98,8 +98,10 @@ def read_file(directory: Path | str, filename: str) -> FileState:
 
 
 @contextmanager
-def locked(directory: Path | str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the rulebook directory's write lock (`.history/lock`), waiting up to `timeout` seconds."""
+def locked(directory: Path | str, timeout: float | None = None) -> Iterator[None]:
+    """Hold the rulebook directory's write lock (`.history/lock`), waiting up to `timeout` seconds (default
+    `LOCK_TIMEOUT`)."""
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     history = _history_dir(directory, create=True)
     fd = os.open(history / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     try:
