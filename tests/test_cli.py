@@ -70,7 +70,7 @@ def test_a_missing_answers_file_is_a_user_error_not_a_traceback(tmp_path):
 
 def test_rules_check_is_clean_on_the_default_rulebook():
     run = advisor("rules", "check", "rules")
-    assert run.returncode == 0 and "rules: ok (18 questions, 30 rules" in run.stdout
+    assert run.returncode == 0 and "rules: ok (18 questions, 31 rules" in run.stdout
 
 
 def test_rules_check_prints_every_error_as_file_line_col_path_message(rules_copy):
@@ -90,7 +90,7 @@ def test_rules_test_reports_every_scenario_and_full_coverage():
     run = advisor("rules", "test", "rules")
     assert run.returncode == 0, run.stdout
     assert "9 passed, 0 failed" in run.stdout
-    assert "rule coverage: 100% of 30 rules" in run.stdout
+    assert "rule coverage: 100% of 31 rules" in run.stdout
 
 
 def test_rules_test_fails_below_full_coverage(rules_copy):
