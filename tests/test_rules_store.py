@@ -1,0 +1,336 @@
+"""Saving rule files: only a valid rulebook is written, atomically, with the previous version kept; a stale edit
+is refused with what changed; two writers cannot interleave. Every test works on a scratch copy of rules/."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from advisor import rulestore
+from advisor.errors import UserError
+from advisor.rulebook import load_rulebook, read_texts
+from advisor.rulestore import StaleEditError, file_hash, history, read_file, restore, save
+from advisor.yamlsafe import MAX_BYTES
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST_RULE = "  - id: ordering.strict\n    when: {question: ordering, op: eq, value: strict}\n"
+
+
+def line_of(text: str, anchor: str, offset: int = 0) -> int:
+    assert anchor in text, f"test setup: {anchor!r} not found"
+    return text[: text.index(anchor)].count("\n") + 1 + offset
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    """Every file under the directory (history included), to prove nothing at all was written."""
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*"))
+            if p.is_file() and p.name != "lock"}
+
+
+def edit(rules: str, old: str, new: str) -> bytes:
+    assert old in rules, f"test setup: {old!r} not in rules.yaml"
+    return rules.replace(old, new, 1).encode()
+
+
+# ---------------------------------------------------------------- every malformed edit is refused, nothing written
+RULE_LINE_CASES = [
+    # (name, old, new, the line the error must name (as an anchor text and an offset), message fragment)
+    ("syntax error", "value: strict}\n", "value: [strict}\n", FIRST_RULE, 1, "YAML syntax error"),
+    ("wrong type", "effect: {orchestration: 3, hybrid: 2}\n    rationale: >-\n      Steps that must",
+     "effect: {orchestration: lots, hybrid: 2}\n    rationale: >-\n      Steps that must", FIRST_RULE, 2,
+     "'lots'"),
+    ("unknown key", FIRST_RULE, FIRST_RULE + "    weight: 3\n", FIRST_RULE, 2, "unknown key 'weight'"),
+    ("unknown question", "{question: ordering, op: eq, value: strict}", "{question: orderin, op: eq, value: strict}",
+     FIRST_RULE, 1, "unknown question 'orderin'"),
+    ("invalid option", "{question: ordering, op: eq, value: strict}", "{question: ordering, op: eq, value: total}",
+     FIRST_RULE, 1, "invalid value 'total' for 'ordering'; expected none|some|strict"),
+    ("yaml 1.1 boolean", "{question: ordering, op: eq, value: strict}", "{question: ordering, op: eq, value: no}",
+     FIRST_RULE, 1, "invalid value false for 'ordering'"),
+    ("duplicate key", "{question: ordering, op: eq, value: strict}",
+     "{question: ordering, op: eq, op: ne, value: strict}", FIRST_RULE, 1, "duplicate key 'op'"),
+    ("language tag", FIRST_RULE, FIRST_RULE.replace("    when:", "    when: !!python/object/apply:os.system "
+                                                    "['touch /tmp/advisor-pwned']\n    x:"),
+     FIRST_RULE, 1, "unsupported tag"),
+    ("anchor", FIRST_RULE, FIRST_RULE.replace("{question", "&w {question"), FIRST_RULE, 1,
+     "anchors (&w) are not allowed"),
+    ("not utf-8", "\nrules:\n", "\nrules:\n# caf\udcff\n", "\nrules:\n", 2, "not UTF-8 text"),
+]
+
+
+@pytest.mark.parametrize("name,old,new,anchor,offset,fragment", RULE_LINE_CASES, ids=[c[0] for c in RULE_LINE_CASES])
+def test_a_malformed_edit_is_refused_with_its_line_and_the_file_stays_byte_identical(rules_copy, name, old, new,
+                                                                                        anchor, offset, fragment):
+    before = snapshot(rules_copy)
+    state = read_file(rules_copy, "rules.yaml")
+    rules = state.text.decode()
+    assert old in rules, f"test setup: {old!r} not in rules.yaml"
+    edited = rules.replace(old, new, 1).encode("utf-8", "surrogateescape")
+    with pytest.raises(UserError) as info:
+        save(rules_copy, "rules.yaml", edited, state.hash)
+    problem = info.value.problems[0]
+    assert problem.file == f"{rules_copy}/rules.yaml"
+    assert problem.line == line_of(rules, anchor, offset)
+    assert fragment in problem.message
+    assert snapshot(rules_copy) == before
+    assert not Path("/tmp/advisor-pwned").exists()
+
+
+def test_a_duplicate_rule_id_is_refused_naming_both_places(rules_copy):
+    state = read_file(rules_copy, "rules.yaml")
+    rules = state.text.decode()
+    with pytest.raises(UserError) as info:
+        save(rules_copy, "rules.yaml", edit(rules, "- id: ordering.none\n", "- id: ordering.strict\n"), state.hash)
+    problem = info.value.problems[0]
+    assert problem.line == line_of(rules, "- id: ordering.none\n")
+    assert problem.message == f"duplicate rule id 'ordering.strict' (first defined at line {line_of(rules, FIRST_RULE)})"
+    assert read_file(rules_copy, "rules.yaml") == state
+
+
+@pytest.mark.parametrize("text,fragment", [
+    (b"", "file is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
+    (b"version: 1.0.0\n" + b"# padding\n" * (MAX_BYTES // 10 + 1), "file too large"),
+    (b"rules: " + b"[" * 100_000, "nesting too deep"),
+    (b"a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", "are not allowed"),
+], ids=["empty", "binary", "too large", "deep nesting", "billion laughs"])
+def test_a_malformed_file_is_refused_quickly_and_nothing_is_written(rules_copy, text, fragment):
+    before = snapshot(rules_copy)
+    state = read_file(rules_copy, "rules.yaml")
+    started = time.perf_counter()
+    with pytest.raises(UserError) as info:
+        save(rules_copy, "rules.yaml", text, state.hash)
+    assert time.perf_counter() - started < 1.0
+    assert fragment in str(info.value)
+    assert str(rules_copy / "rules.yaml") in str(info.value)
+    assert snapshot(rules_copy) == before
+
+
+def test_an_edit_valid_on_its_own_that_breaks_another_file_is_refused_in_that_file(rules_copy):
+    before = snapshot(rules_copy)
+    state = read_file(rules_copy, "questions.yaml")
+    questions = state.text.decode()
+    edited = edit(questions, '      - {value: strict, label: "Strict order, waiting on confirmations"}\n', "")
+    with pytest.raises(UserError) as info:
+        save(rules_copy, "questions.yaml", edited, state.hash)
+    files = {p.file for p in info.value.problems}
+    assert f"{rules_copy}/rules.yaml" in files  # the rules that test ordering == strict
+    assert any("invalid value 'strict' for 'ordering'" in p.message for p in info.value.problems)
+    assert snapshot(rules_copy) == before
+
+
+def test_a_file_name_that_is_not_a_rule_file_is_refused(rules_copy):
+    with pytest.raises(UserError, match="not a rule file; expected one of questions.yaml"):
+        save(rules_copy, "../evil.yaml", b"x: 1\n", "0" * 64)
+
+
+# ---------------------------------------------------------------- a valid save, its kept version and restore
+def test_a_valid_save_writes_the_new_text_and_keeps_the_previous_version(rules_copy):
+    state = read_file(rules_copy, "rules.yaml")
+    new = edit(state.text.decode(), "confidence_half_lead: 4", "confidence_half_lead: 5")
+    result = save(rules_copy, "rules.yaml", new, state.hash)
+    assert (rules_copy / "rules.yaml").read_bytes() == new
+    assert result.written[0].hash == file_hash(new)
+    assert result.rulebook.decision.confidence_half_lead == 5
+    (kept,) = history(rules_copy, "rules.yaml")
+    assert (kept.number, kept.path.read_bytes()) == (1, state.text)
+    assert load_rulebook(rules_copy).decision.confidence_half_lead == 5
+
+
+def test_a_save_keeps_the_files_permissions(rules_copy):
+    os.chmod(rules_copy / "rules.yaml", 0o640)
+    state = read_file(rules_copy, "rules.yaml")
+    save(rules_copy, "rules.yaml", state.text + b"\n# a comment\n", state.hash)
+    assert (rules_copy / "rules.yaml").stat().st_mode & 0o777 == 0o640
+
+
+def test_restore_brings_back_the_previous_version_and_keeps_the_one_it_replaces(rules_copy):
+    original = read_file(rules_copy, "rules.yaml")
+    edited = original.text + b"\n# edited\n"
+    save(rules_copy, "rules.yaml", edited, original.hash)
+    result = restore(rules_copy, "rules.yaml")
+    assert (rules_copy / "rules.yaml").read_bytes() == original.text
+    assert result.kept[0].number == 2 and result.kept[0].path.read_bytes() == edited
+    restore(rules_copy, "rules.yaml")  # a restore is itself undoable
+    assert (rules_copy / "rules.yaml").read_bytes() == edited
+    restore(rules_copy, "rules.yaml", version=1)
+    assert (rules_copy / "rules.yaml").read_bytes() == original.text
+
+
+def test_restoring_a_version_that_no_longer_fits_the_other_files_is_refused(rules_copy):
+    questions = read_file(rules_copy, "questions.yaml")
+    extra = textwrap.dedent("""\
+      - id: retries
+        section: failure
+        text: Do steps retry?
+        help: Automatic retries of a failed call.
+        kind: yes_no
+        default: false
+    """)
+    save(rules_copy, "questions.yaml", questions.text + textwrap.indent(extra, "  ").encode(), questions.hash)
+    rules = read_file(rules_copy, "rules.yaml")
+    rule = textwrap.dedent("""\
+      - id: retries.needed
+        when: {question: retries, op: eq, value: true}
+        effect: {orchestration: 1}
+        rationale: Retries across steps are a workflow engine's job.
+        source: Netflix Conductor documentation
+    """)
+    save(rules_copy, "rules.yaml", rules.text + b"\n" + textwrap.indent(rule, "  ").encode(), rules.hash)
+    before = snapshot(rules_copy)
+    with pytest.raises(UserError) as info:
+        restore(rules_copy, "questions.yaml")
+    assert "version 1 of questions.yaml does not validate" in info.value.problems[0].message
+    assert any("unknown question 'retries'" in p.message for p in info.value.problems)
+    assert snapshot(rules_copy) == before
+
+
+def test_restoring_a_version_that_is_not_kept_lists_the_kept_ones(rules_copy):
+    state = read_file(rules_copy, "styles.yaml")
+    save(rules_copy, "styles.yaml", state.text + b"\n", state.hash)
+    with pytest.raises(UserError, match="no version 7; kept versions: 1"):
+        restore(rules_copy, "styles.yaml", version=7)
+    with pytest.raises(UserError, match="no previous version is kept"):
+        restore(rules_copy, "scenarios.yaml")
+
+
+def test_only_the_most_recent_versions_are_kept(rules_copy, monkeypatch):
+    monkeypatch.setattr(rulestore, "KEEP_VERSIONS", 3)
+    for i in range(5):
+        state = read_file(rules_copy, "styles.yaml")
+        save(rules_copy, "styles.yaml", state.text + f"# save {i}\n".encode(), state.hash)
+    assert [v.number for v in history(rules_copy, "styles.yaml")] == [3, 4, 5]
+
+
+def test_kept_versions_are_never_read_as_rule_files(rules_copy):
+    texts = read_texts(rules_copy)
+    state = read_file(rules_copy, "rules.yaml")
+    save(rules_copy, "rules.yaml", state.text + b"\n", state.hash)
+    (rules_copy / ".history" / "rules.yaml.99").write_bytes(b"not: [valid")
+    assert read_texts(rules_copy)["questions.yaml"] == texts["questions.yaml"]
+    assert load_rulebook(rules_copy).rules  # loads: the broken version under .history/ is ignored
+
+
+# ---------------------------------------------------------------- stale edits and two writers
+def test_the_second_of_two_sessions_editing_the_same_file_is_refused_and_both_versions_survive(rules_copy):
+    base = read_file(rules_copy, "rules.yaml")  # both sessions open the same version
+    alice = edit(base.text.decode(), "confidence_half_lead: 4", "confidence_half_lead: 6")
+    bob = edit(base.text.decode(), "tie_break: [hybrid, orchestration, choreography]",
+               "tie_break: [orchestration, hybrid, choreography]")
+    save(rules_copy, "rules.yaml", alice, base.hash, base_text=base.text)
+    with pytest.raises(StaleEditError) as info:
+        save(rules_copy, "rules.yaml", bob, base.hash, base_text=base.text)
+    assert (rules_copy / "rules.yaml").read_bytes() == alice  # Alice's save survives, not overwritten
+    assert history(rules_copy, "rules.yaml")[-1].path.read_bytes() == base.text
+    error = info.value
+    assert "was changed by someone else since you opened it" in str(error)
+    assert "your edit was NOT saved" in str(error)
+    assert "-  confidence_half_lead: 4\n+  confidence_half_lead: 6\n" in error.diff
+    assert "tie_break" not in error.diff.replace(" tie_break", "")  # Bob's own edit is not in "what changed"
+    assert error.current["rules.yaml"].text == alice  # what Bob needs to merge his edit (still his)
+
+
+def test_a_stale_edit_without_its_base_text_finds_the_base_among_the_kept_versions(rules_copy):
+    base = read_file(rules_copy, "styles.yaml")
+    save(rules_copy, "styles.yaml", base.text + b"# theirs\n", base.hash)
+    with pytest.raises(StaleEditError) as info:
+        save(rules_copy, "styles.yaml", base.text + b"# mine\n", base.hash)
+    assert "+# theirs\n" in info.value.diff and "mine" not in info.value.diff
+
+
+def test_a_change_made_on_disk_by_another_editor_also_makes_an_edit_stale(rules_copy):
+    base = read_file(rules_copy, "styles.yaml")
+    (rules_copy / "styles.yaml").write_bytes(base.text + b"# edited in vim\n")
+    with pytest.raises(StaleEditError) as info:
+        save(rules_copy, "styles.yaml", base.text + b"# mine\n", base.hash, base_text=base.text)
+    assert "+# edited in vim\n" in info.value.diff
+    assert (rules_copy / "styles.yaml").read_bytes() == base.text + b"# edited in vim\n"
+
+
+def test_a_save_waits_for_the_lock_and_gives_up_with_a_clear_message(rules_copy, monkeypatch):
+    monkeypatch.setattr(rulestore, "LOCK_TIMEOUT", 0.2)
+    state = read_file(rules_copy, "styles.yaml")
+    with rulestore.locked(rules_copy):
+        with pytest.raises(UserError, match="another save of this rulebook is in progress; nothing was written"):
+            save(rules_copy, "styles.yaml", state.text + b"\n", state.hash)
+    assert read_file(rules_copy, "styles.yaml") == state
+    save(rules_copy, "styles.yaml", state.text + b"\n", state.hash)  # released: now it goes through
+
+
+def _racer(directory: str, base_hash: str, text: bytes, start, results) -> None:
+    start.wait()
+    try:
+        save(directory, "styles.yaml", text, base_hash)
+        results.put(("saved", text))
+    except StaleEditError:
+        results.put(("stale", text))
+
+
+def test_concurrent_processes_saving_from_the_same_base_cannot_interleave(rules_copy):
+    base = read_file(rules_copy, "styles.yaml")
+    ctx = multiprocessing.get_context("fork")
+    start, results = ctx.Event(), ctx.Queue()
+    texts = [base.text + f"# writer {i}\n".encode() for i in range(4)]
+    procs = [ctx.Process(target=_racer, args=(str(rules_copy), base.hash, t, start, results)) for t in texts]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(30)
+    outcomes = sorted(results.get(timeout=5) for _ in procs)
+    saved = [text for kind, text in outcomes if kind == "saved"]
+    assert [kind for kind, _ in outcomes].count("stale") == 3
+    assert (rules_copy / "styles.yaml").read_bytes() == saved[0]
+    assert [v.path.read_bytes() for v in history(rules_copy, "styles.yaml")] == [base.text]
+
+
+# ---------------------------------------------------------------- a crash between write and rename
+def test_a_failure_at_the_rename_leaves_the_old_file_and_no_temporary_file(rules_copy, monkeypatch):
+    state = read_file(rules_copy, "styles.yaml")
+    real_replace = os.replace
+
+    def failing_replace(src, dst):
+        if str(dst).endswith("/styles.yaml"):
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(UserError, match="cannot write to the rulebook: No space left on device"):
+        save(rules_copy, "styles.yaml", state.text + b"# new\n", state.hash)
+    assert (rules_copy / "styles.yaml").read_bytes() == state.text
+    assert not list(rules_copy.glob(".*.tmp"))
+
+
+CRASHING_SAVE = """
+import os, signal, sys
+from advisor import rulestore
+real_replace = os.replace
+def replace(src, dst):
+    if str(dst).endswith("/styles.yaml") and sys.argv[2] == "before":
+        os.kill(os.getpid(), signal.SIGKILL)  # the process dies with the new text written but not renamed
+    real_replace(src, dst)
+    if str(dst).endswith("/styles.yaml"):
+        os.kill(os.getpid(), signal.SIGKILL)  # the process dies right after the rename
+os.replace = replace
+state = rulestore.read_file(sys.argv[1], "styles.yaml")
+rulestore.save(sys.argv[1], "styles.yaml", state.text + b"# new version\\n" * 100, state.hash)
+"""
+
+
+@pytest.mark.parametrize("moment", ["before", "after"])
+def test_a_process_killed_around_the_rename_leaves_either_the_old_or_the_new_file_whole(rules_copy, moment):
+    old = (rules_copy / "styles.yaml").read_bytes()
+    run = subprocess.run([sys.executable, "-c", CRASHING_SAVE, str(rules_copy), moment], cwd=ROOT,
+                         capture_output=True, timeout=60)
+    assert run.returncode == -9, run.stderr.decode()
+    now = (rules_copy / "styles.yaml").read_bytes()
+    assert now == (old if moment == "before" else old + b"# new version\n" * 100)
+    load_rulebook(rules_copy)  # whole and valid either way
+    state = read_file(rules_copy, "styles.yaml")
+    save(rules_copy, "styles.yaml", state.text + b"\n", state.hash)  # the next save sweeps any leftover
+    assert not list(rules_copy.glob(".*.tmp"))
