@@ -61,6 +61,19 @@ class Trace(Sequence[RuleResult]):
         values = tuple((q, self._answers[q]) for q in p.reads[i])
         return RuleResult(p.rule_ids[i], fired, o, c, h, values)
 
+    def __iter__(self):
+        # Why not Sequence's iteration through __getitem__: that shifts the rulebook-sized mask once per rule
+        # (O(rules) each) and rebuilds each values pair; one pass over the bits reads the whole trace in about
+        # two thirds of the time on the default rulebook (bench/engine.py)
+        p = self._program
+        get = {q: (q, v) for q, v in self._answers.items()}.__getitem__
+        bits = bin(self._mask)[:1:-1]  # character i is bit i
+        new = tuple.__new__
+        return iter([new(RuleResult, (rule_id, True, *effect, tuple(map(get, reads))))
+                     if i < len(bits) and bits[i] == "1" else
+                     new(RuleResult, (rule_id, False, 0, 0, 0, tuple(map(get, reads))))
+                     for i, (rule_id, reads, effect) in enumerate(zip(p.rule_ids, p.reads, p.effects))])
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Trace) and tuple(self) == tuple(other)
 
