@@ -6,6 +6,7 @@ The web app's widgets hold one value per question: an option, or "not sure" (`NO
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,15 +52,18 @@ def trait_from_widget(q: Question, value: Any) -> tuple[bool, Any]:
     return True, value
 
 
-def answers_with(answers: Answers, q: Question, widget: Any) -> Answers:
-    """The answers after one widget shows `widget` for question `q`."""
-    answered, value = trait_from_widget(q, widget)
-    traits = dict(answers.traits)
-    if answered:
-        traits[q.id] = value
-    else:
-        traits.pop(q.id, None)
-    return Answers(traits, answers.steps, answers.workflow)
+def answers_from_widgets(rulebook: Rulebook, base: Answers, values: Mapping[str, Any]) -> Answers:
+    """`base` with each question's trait taken from its widget's value (questions without a value keep theirs),
+    in catalog order (so exports and links are deterministic)."""
+    traits = dict(base.traits)
+    for q in rulebook.questions.values():
+        if q.id in values:
+            answered, value = trait_from_widget(q, values[q.id])
+            if answered:
+                traits[q.id] = value
+            else:
+                traits.pop(q.id, None)
+    return Answers({qid: traits[qid] for qid in rulebook.questions if qid in traits}, base.steps, base.workflow)
 
 
 @dataclass(frozen=True)

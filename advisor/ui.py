@@ -14,8 +14,10 @@ rulebook (`st.cache_resource`, keyed by content hash; a Rulebook is frozen and n
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -186,6 +188,13 @@ def answer_notes() -> tuple[str, ...]:
     return st.session_state.get(NOTES_KEY, ())
 
 
+def share_link(answers: Answers) -> str:
+    """The URL that reopens the app with exactly these answers (the page's own address plus the parameters)."""
+    base = st.context.url or ""
+    query = urlencode(to_query_params(answers), quote_via=quote)
+    return f"{base}?{query}" if query else base
+
+
 def _set_widget(key: str, value: object) -> None:
     try:
         st.session_state[key] = value
@@ -230,6 +239,22 @@ def move_step(index: int, delta: int) -> None:
     """Callback: move step `index` by `delta` places; the editor restarts from the reordered steps."""
     answers = current_answers()
     set_answers(Answers(answers.traits, form.move_step(answers.steps, index, delta), answers.workflow))
+
+
+# ---------------------------------------------------------------- downloads
+@st.cache_data(max_entries=64, show_spinner=False)
+def rendered_diagram(dot_source: str, fmt: str, _digraph: object) -> bytes:
+    """`advisor.diagram.render` cached by the DOT text (the same DOT always gives the same bytes).
+    Raises `UserError` when Graphviz is missing or the diagram is too large (errors are not cached)."""
+    from advisor.diagram import render
+
+    return render(_digraph, fmt)  # type: ignore[arg-type]
+
+
+def file_stem(workflow: str | None) -> str:
+    """A safe file name stem for downloads: the workflow's name in lower-case ASCII words, or "workflow"."""
+    words = re.findall(r"[a-z0-9]+", (workflow or "").lower())
+    return "-".join(words)[:60].strip("-") or "workflow"
 
 
 # ---------------------------------------------------------------- text shown literally

@@ -1,0 +1,107 @@
+"""Recommendation: the style and its confidence, what pushed the decision, the rules that fired, what the style
+costs, the per-step allocation, and what would change it. Everything shown is read from one Evaluation."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from advisor import ui
+from advisor.engine import confidence_words
+from advisor.explain import contributions, tipping_points
+from advisor.models import STYLES
+
+rulebook = ui.current_rulebook()
+ev = ui.current_evaluation()
+lit = ui.md_literal
+style = getattr(rulebook.styles, ev.style)
+names = {s: getattr(rulebook.styles, s).name for s in STYLES}
+questions = rulebook.questions
+
+st.title(f"Recommendation for {lit(ev.workflow)}" if ev.workflow else "Recommendation")
+
+with st.container(border=True, key="recommendation"):
+    st.caption("Recommended coordination style")
+    st.header(lit(style.name), anchor=False)
+    st.markdown(lit(style.summary))
+    cols = st.columns(4)
+    cols[0].metric("Confidence", f"{ev.confidence:.2f}", help="How clearly the answers point one way, lowered by "
+                   "every assumed answer (see the rulebook's README for the formula).")
+    for col, s in zip(cols[1:], STYLES):
+        col.metric(f"{names[s]} score", ev.scores[s])
+    st.markdown(f"**Confidence {ev.confidence:.2f}:** {lit(confidence_words(ev.confidence))}")
+    if ev.assumed:
+        st.info(f"{len(ev.assumed)} of {ev.visible_count} questions were not answered, so their defaults were "
+                "assumed: " + "; ".join(lit(questions[q].text) for q in ev.assumed), icon=":material/help:")
+        st.page_link("app_pages/questionnaire.py", label="Answer them", icon=":material/checklist:")
+
+# ---------------------------------------------------------------- what pushed the decision
+st.subheader("What pushed the decision", anchor=False)
+pushes = contributions(ev)
+if pushes:
+    st.caption("Each answer's share of the points of the rules it triggered: bars to the right push toward a "
+               "style, bars to the left away from it. Hover a bar for the question.")
+    frame = pd.DataFrame([
+        {"question": c.question, "text": questions[c.question].text,
+         "answer": questions[c.question].label_of(c.value) + (" (assumed)" if c.assumed else ""),
+         "style": names[s], "points": getattr(c, s)}
+        for c in pushes for s in STYLES if getattr(c, s)])
+    chart = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("sum(points):Q", title="points"),
+        y=alt.Y("question:N", sort=[c.question for c in pushes], title=None),
+        color=alt.Color("style:N", title="toward", scale=alt.Scale(domain=[names[s] for s in STYLES])),
+        tooltip=[alt.Tooltip("text:N", title="question"), alt.Tooltip("answer:N", title="answer"),
+                 alt.Tooltip("style:N", title="toward"), alt.Tooltip("points:Q", title="points", format=".2f")],
+    ).properties(height=max(160, 28 * len(pushes)))
+    st.altair_chart(chart, width="stretch")
+else:
+    st.caption("No rule fired for these answers.")
+
+# ---------------------------------------------------------------- the rules that fired
+with st.expander(f"The {len(ev.fired)} rules that fired, with their reasons and sources", expanded=True):
+    for r in sorted(ev.fired, key=lambda r: -(abs(r.orchestration) + abs(r.choreography) + abs(r.hybrid))):
+        rule = rulebook.rule(r.rule_id)
+        effect = ", ".join(f"{v:+d} {names[s].lower()}" for s, v in
+                           (("orchestration", r.orchestration), ("choreography", r.choreography),
+                            ("hybrid", r.hybrid)) if v)
+        seen = "; ".join(f"{lit(questions[q].text)} **{lit(questions[q].label_of(v))}**" for q, v in r.values)
+        st.markdown(f"**{lit(r.rule_id)}** ({lit(effect)}): {lit(rule.rationale)}  \n"
+                    f":small[Because: {seen}]  \n:small[Source: {lit(rule.source)}]")
+
+# ---------------------------------------------------------------- trade-offs
+st.subheader(f"What {lit(style.name.lower())} gives, costs and needs", anchor=False)
+gives, costs, needs = st.columns(3)
+for col, title, items in ((gives, "Benefits", style.benefits), (costs, "Drawbacks", style.drawbacks),
+                          (needs, "Mitigations to plan for", style.mitigations)):
+    with col.container(border=True):
+        st.markdown(f"**{title}**")
+        st.markdown("\n".join(f"- {lit(item)}" for item in items))
+
+# ---------------------------------------------------------------- per step
+st.subheader("Per step", anchor=False)
+if ev.allocation:
+    st.dataframe(pd.DataFrame([{"#": a.index + 1, "service": a.service, "action": a.action, "coordination": a.mode,
+                                "why": a.reason} for a in ev.allocation]),
+                 hide_index=True, width="stretch", key="allocation",
+                 column_config={"why": st.column_config.TextColumn(width="large")})
+else:
+    st.caption("Name your workflow's steps on the questionnaire to see which are commanded by an orchestrator "
+               "and which react to events.")
+
+# ---------------------------------------------------------------- what if
+st.subheader("What would change it", anchor=False)
+flips = tipping_points(rulebook, ev)
+if flips:
+    st.caption("For each question, the other answers that would change the recommendation, found by re-running "
+               "the engine with that one answer changed.")
+    st.dataframe(pd.DataFrame([
+        {"question": questions[t.question].text,
+         "your answer": questions[t.question].label_of(t.current) + (" (assumed)" if t.question in ev.assumed
+                                                                     else ""),
+         "if instead": questions[t.question].label_of(t.value),
+         "recommendation": names[t.style], "confidence": t.confidence} for t in flips]),
+        hide_index=True, width="stretch", key="tipping-points",
+        column_config={"question": st.column_config.TextColumn(width="large"),
+                       "confidence": st.column_config.NumberColumn(format="%.2f")})
+else:
+    st.caption(f"No single changed answer would change the recommendation: {lit(style.name.lower())} holds "
+               "whichever way any one question is answered.")
+st.caption(f"Rulebook {lit(ev.rulebook_version)}, sha256 {ev.rulebook_hash[:12]}")
