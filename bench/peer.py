@@ -1,0 +1,153 @@
+"""Our engine against a real peer, in the same run, on the same rulebook and the same answers: GoRules' zen-engine.
+
+zen runs the rulebook two ways: as the JDM decision graph of `advisor rules export --format jdm` (its complete
+model: defaults, visibility, decision table, scores, style, confidence) and as one compiled expression that
+computes the three scores (its fastest path; given answers with defaults and visibility already applied, which
+favours zen). Batches: our numpy evaluation (`advisor.batch`) against zen's `evaluate_batch` of the graph.
+
+Every figure is a per-answer-set time over the same seeded random answer sets, and each run first checks that
+zen and our engine agree on every one of them: a speed-up of a wrong answer would mean nothing.
+"""
+from __future__ import annotations
+
+import importlib.util
+
+from bench.samples import answer_sets
+from bench.timing import Measurement, per_call
+
+SECTION = "peer: zen-engine"
+SINGLE_SETS = 200
+OUR_BATCH_ROWS = 20_000
+ZEN_BATCH_ROWS = 1_000
+
+
+def available() -> str | None:
+    """Why the peer cannot run here, or None."""
+    if importlib.util.find_spec("zen") is None:
+        return "zen-engine not installed (pip install -e .[bench])"
+    return None
+
+
+def _loop(fn, items):
+    def run():
+        for item in items:
+            fn(item)
+    return run
+
+
+def _agreement(rulebook, decision, sets) -> int:
+    from advisor.engine import evaluate
+
+    agree = 0
+    for traits in sets:
+        ev = evaluate(rulebook, traits)
+        got = decision.evaluate({"traits": traits})["result"]
+        same = (ev.style == got["style"] and [r.rule_id for r in ev.fired] == got["fired"]
+                and all(ev.scores[s] == int(got["scores"][s]) for s in ev.scores)
+                and abs(ev.confidence - got["confidence"]) <= 0.0011)
+        agree += same
+    return agree
+
+
+def single_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[str, float]]:
+    """Per-call times of our engine and of zen's two modes, over the same answer sets."""
+    import zen
+
+    from advisor import jdm
+    from advisor.engine import evaluate
+
+    sets = answer_sets(rulebook, SINGLE_SETS)
+    resolved = [evaluate(rulebook, t).answers for t in sets]
+    content = jdm.export_json(rulebook)
+    decision = zen.ZenEngine().create_decision(content)
+    expression = zen.compile_expression(jdm.scores_expression(rulebook))
+    agree = _agreement(rulebook, decision, sets)
+    contexts = [{"traits": t} for t in sets]
+
+    def full_trace(traits):
+        return tuple(evaluate(rulebook, traits).trace)
+
+    cases = [
+        ("ours: evaluate() + full trace", _loop(full_trace, sets), "every RuleResult materialised"),
+        ("ours: evaluate(), trace lazy", _loop(lambda t: evaluate(rulebook, t), sets), ""),
+        ("zen: compiled expression (scores only)", _loop(expression.evaluate, resolved),
+         "zen.compile_expression, no trace, defaults pre-applied"),
+        ("zen: decision graph (JDM)", _loop(decision.evaluate, contexts), "create_decision(...).evaluate"),
+        ("zen: decision graph with trace", _loop(lambda c: decision.evaluate(c, {"trace": True}), contexts),
+         "evaluate(ctx, {'trace': True})"),
+    ]
+    out, times = [], {}
+    for name, fn, note in cases:
+        number = 1 if "graph" in name else 5
+        med, lo, hi = (x / len(sets) for x in per_call(fn, number=number, repeat=repeat))
+        times[name] = med
+        out.append(Measurement(SECTION, name, med, lo, hi, "µs", note))
+    out[0].extra["agreement"] = f"{agree}/{len(sets)}"
+    out[0].note += f"; zen agrees on {agree}/{len(sets)} answer sets"
+    return out, times
+
+
+def batch_figures(rulebook, repeat: int = 5) -> tuple[list[Measurement], dict[str, float]]:
+    """Per-row times of our batch evaluation and zen's `evaluate_batch`."""
+    import zen
+
+    from advisor import jdm
+
+    out, times = [], {}
+    content = jdm.export_json(rulebook)
+    engine = zen.ZenEngine({"loader": lambda key: content})
+    zen_rows = [{"key": "advisor", "context": {"traits": t}} for t in answer_sets(rulebook, ZEN_BATCH_ROWS, 3)]
+    med, lo, hi = (x / ZEN_BATCH_ROWS for x in per_call(lambda: engine.evaluate_batch(zen_rows), number=1,
+                                                          repeat=repeat))
+    times["zen batch"] = med
+    out.append(Measurement(SECTION, "zen: evaluate_batch of the graph, per row", med, lo, hi, "µs",
+                           f"{ZEN_BATCH_ROWS:,} rows per call"))
+    if importlib.util.find_spec("advisor.batch") is None or importlib.util.find_spec("advisor.batch_input") is None:
+        out.append(Measurement(SECTION, "ours: batch", float("nan"), float("nan"), float("nan"), "µs",
+                               "not available yet (advisor/batch.py)"))
+        return out, times
+    from advisor.answers import Answers
+    from advisor.batch import evaluate_columns
+    from advisor.batch_input import columns_from_answers
+
+    items = [(f"row{i}", Answers(t)) for i, t in enumerate(answer_sets(rulebook, OUR_BATCH_ROWS, 3))]
+    columns = columns_from_answers(items, rulebook)
+    for name, fn, note in (
+        ("ours: batch from answers (columns + evaluate), per row",
+         lambda: evaluate_columns(rulebook, columns_from_answers(items, rulebook)),
+         "advisor.batch_input.columns_from_answers + advisor.batch.evaluate_columns"),
+        ("ours: batch over ready columns, per row", lambda: evaluate_columns(rulebook, columns),
+         "advisor.batch.evaluate_columns"),
+    ):
+        med, lo, hi = (x / OUR_BATCH_ROWS for x in per_call(fn, number=1, repeat=repeat))
+        times[name] = med
+        out.append(Measurement(SECTION, name, med, lo, hi, "µs", f"{OUR_BATCH_ROWS:,} rows per call; " + note))
+    return out, times
+
+
+def _ratio(name: str, slow: float, fast: float, aim: float | None, note: str) -> Measurement:
+    value = slow / fast
+    verdict = "" if aim is None else f"aim >= {aim:g}x: {'met' if value >= aim else 'NOT met'}"
+    return Measurement("ratios (same run)", name, value, value, value, "x", "; ".join(x for x in (note, verdict) if x))
+
+
+def measurements() -> list[Measurement]:
+    """The peer section: per-call figures, batch figures and the ratios between them."""
+    from advisor.rulebook import load_rulebook
+
+    rulebook = load_rulebook()
+    single, t = single_figures(rulebook)
+    batch, b = batch_figures(rulebook)
+    ours_full = t["ours: evaluate() + full trace"]
+    ratios = [
+        _ratio("zen compiled expression / ours with full trace", t["zen: compiled expression (scores only)"],
+               ours_full, 1, "above 1: ours is faster"),
+        _ratio("zen decision graph / ours with full trace", t["zen: decision graph (JDM)"], ours_full, 10, ""),
+        _ratio("zen compiled expression / ours, trace lazy", t["zen: compiled expression (scores only)"],
+               t["ours: evaluate(), trace lazy"], None, "the trace is a view: read only what is shown"),
+    ]
+    for key, label in (("ours: batch from answers (columns + evaluate), per row", "from answers"),
+                       ("ours: batch over ready columns, per row", "over ready columns")):
+        if key in b:
+            ratios.append(_ratio(f"zen evaluate_batch / our batch {label}", b["zen batch"], b[key], 30, ""))
+    return single + batch + ratios
