@@ -1,0 +1,143 @@
+"""`advisor rules lint`: finds each problem planted in tests/data/rules-lint-planted at its file and line, and
+nothing in the default rulebook."""
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor.lint import lint, placeholder_problem
+from advisor.rulebook import build_rulebook, load_rulebook, read_texts
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANTED = ROOT / "tests" / "data" / "rules-lint-planted"
+
+
+def planted_markers() -> set[tuple[str, int, str]]:
+    """(file, line, code) for every `# PLANTED code ...` comment in the planted rulebook."""
+    found = set()
+    for path in sorted(PLANTED.glob("*.yaml")):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            m = re.search(r"# PLANTED ([a-z-]+(?: [a-z-]+)*)$", line)
+            if m:
+                found |= {(f"{PLANTED}/{path.name}", number, code) for code in m.group(1).split()}
+    return found
+
+
+def test_lint_finds_every_planted_problem_at_its_line_and_nothing_else():
+    findings = lint(load_rulebook(PLANTED))
+    markers = planted_markers()
+    assert len(markers) == 15  # the test data still holds all its plants
+    assert {(f.file, f.line, f.code) for f in findings} == markers
+
+
+def test_lint_finds_nothing_in_the_default_rulebook(rulebook):
+    assert lint(rulebook) == []
+
+
+def test_the_lint_command_prints_file_and_line_and_exits_1_on_findings():
+    run = subprocess.run([sys.executable, "-m", "advisor", "rules", "lint", str(PLANTED)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1, run.stderr
+    assert f"{PLANTED}/rules.yaml:17: never-fires: rule 'ordering.contradiction' can never fire" in run.stdout
+    assert f"{PLANTED}/questions.yaml:45: unread-question: question 'budget'" in run.stdout
+    assert run.stdout.rstrip().endswith(f"15 findings in {PLANTED}")
+
+
+def test_the_lint_command_exits_0_on_the_default_rulebook(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "advisor", "rules", "lint"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert (run.returncode, run.stdout.strip().endswith(": no findings")) == (0, True), run.stdout
+
+
+def test_the_lint_command_reports_an_invalid_rulebook_as_a_user_error(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "advisor", "rules", "lint", str(tmp_path)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "missing rule file" in run.stderr and "Traceback" not in run.stderr
+
+
+def with_rule(when: str, extra: str = "") -> list:
+    """Lint findings of the planted rulebook's questions with one extra rule (plus optional others)."""
+    texts = read_texts(PLANTED)
+    texts["rules.yaml"] = (b"version: 1.0.0\nrules:\n  - id: probe\n    when: " + when.encode() +
+                           b"\n    effect: {orchestration: 1}\n    rationale: A rule to probe the linter with."
+                           b"\n    source: Test data, written for this test\n" + extra.encode())
+    texts["scenarios.yaml"] = b"scenarios:\n  - name: none\n    traits: {}\n    expect: {style: hybrid}\n"
+    return [f for f in lint(build_rulebook(texts, "probe")) if f.code in ("never-fires", "always-fires")]
+
+
+@pytest.mark.parametrize("when,code", [
+    ("{all: [{question: teams, op: gt, value: 5}, {question: teams, op: lt, value: 7}]}", None),  # teams == 6
+    ("{all: [{question: teams, op: gt, value: 5}, {question: teams, op: lt, value: 6}]}", "never-fires"),
+    ("{all: [{question: teams, op: gte, value: 100}, {question: teams, op: ne, value: 100}]}", "never-fires"),
+    ("{all: [{question: teams, op: in, value: [3, 4]}, {question: teams, op: not_in, value: [4, 3]}]}",
+     "never-fires"),
+    ("{not: {question: teams, op: gt, value: 100}}", "always-fires"),
+    ("{all: [{question: compensation, op: eq, value: true}, {question: compensation_can_fail, op: eq, value: true}]}",
+     None),
+    ("{question: compensation_can_fail, op: eq, value: true}", None),
+    ("{all: [{question: compensation, op: ne, value: true}, {question: compensation_can_fail, op: ne, value: false}]}",
+     "never-fires"),
+])
+def test_never_fires_is_decided_exactly_over_the_answers_the_engine_can_see(when, code):
+    assert [f.code for f in with_rule(when)] == ([code] if code else [])
+
+
+TESTS = st.one_of(
+    st.builds(lambda op, v: {"question": "teams", "op": op, "value": v},
+              st.sampled_from(["gt", "gte", "lt", "lte"]), st.integers(-2, 103)),
+    st.builds(lambda op, v: {"question": "teams", "op": op, "value": v}, st.sampled_from(["eq", "ne"]),
+              st.integers(1, 100)),
+    st.builds(lambda op, v: {"question": "ordering", "op": op, "value": v},
+              st.sampled_from(["eq", "ne"]), st.sampled_from(["none", "some", "strict", "partial"])),
+    st.builds(lambda v: {"question": "compensation_can_fail", "op": "eq", "value": v}, st.booleans()),
+    st.builds(lambda v: {"question": "compensation", "op": "eq", "value": v}, st.booleans()),
+)
+CONDITIONS = st.recursive(TESTS, lambda inner: st.one_of(
+    st.builds(lambda xs: {"all": xs}, st.lists(inner, min_size=1, max_size=3)),
+    st.builds(lambda xs: {"any": xs}, st.lists(inner, min_size=1, max_size=3)),
+    st.builds(lambda x: {"not": x}, inner)), max_leaves=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(CONDITIONS)
+def test_the_reduced_integer_answers_decide_like_every_answer_would(condition):
+    import json
+
+    from advisor.engine import evaluate
+
+    texts_when = json.dumps(condition)
+    rulebook_findings = {f.code for f in with_rule(texts_when)}
+    texts = read_texts(PLANTED)
+    texts["rules.yaml"] = (b"version: 1.0.0\nrules:\n  - id: probe\n    when: " + texts_when.encode() +
+                           b"\n    effect: {orchestration: 1}\n    rationale: x y z w\n    source: a b\n")
+    rb = build_rulebook(texts, "probe")
+    fired = {evaluate(rb, {"teams": t, "ordering": o, "compensation": c, "compensation_can_fail": f}).fired != ()
+             for t, o, c, f in itertools.product(range(1, 101), ["none", "some", "strict", "partial"],
+                                                 [True, False], [True, False])}
+    expected = {"never-fires"} if fired == {False} else {"always-fires"} if fired == {True} else set()
+    assert rulebook_findings == expected
+
+
+@pytest.mark.parametrize("text,min_words,problem", [
+    ("TODO", 2, "looks like a placeholder"),
+    ("Azure Architecture Center, Saga pattern (TBD which section)", 2, "looks like a placeholder"),
+    ("?", 2, "looks like a placeholder"),
+    ("n/a", 2, "looks like a placeholder"),
+    ("Wikipedia", 2, "too short to be useful (fewer than 2 words)"),
+    ("https://example.com/saga", 2, "has no real host"),
+    ("see http://intranet", 2, "has no real host"),
+    ("https://learn.microsoft.com/azure/architecture/patterns/saga", 2, None),
+    ("S. Newman, Building Microservices", 2, None),
+    ("Seed article", 2, None),
+    ("Because.", 4, "too short to be useful (fewer than 4 words)"),
+])
+def test_placeholder_texts_are_recognised_and_real_ones_are_not(text, min_words, problem):
+    found = placeholder_problem(text, min_words)
+    assert (found is None) if problem is None else (problem in found)
