@@ -78,10 +78,10 @@ for col, title, items in ((gives, "Benefits", style.benefits), (costs, "Drawback
 # ---------------------------------------------------------------- per step
 st.subheader("Per step", anchor=False)
 if ev.allocation:
-    st.dataframe(pd.DataFrame([{"#": a.index + 1, "service": a.service, "action": a.action, "coordination": a.mode,
-                                "why": a.reason} for a in ev.allocation]),
-                 hide_index=True, width="stretch", key="allocation",
-                 column_config={"why": st.column_config.TextColumn(width="large")})
+    st.container(key="allocation").dataframe(
+        pd.DataFrame([{"#": a.index + 1, "service": a.service, "action": a.action, "coordination": a.mode,
+                       "why": a.reason} for a in ev.allocation]),
+        hide_index=True, width="stretch", column_config={"why": st.column_config.TextColumn(width="large")})
 else:
     st.caption("Name your workflow's steps on the questionnaire to see which are commanded by an orchestrator "
                "and which react to events.")
@@ -92,13 +92,13 @@ flips = tipping_points(rulebook, ev)
 if flips:
     st.caption("For each question, the other answers that would change the recommendation, found by re-running "
                "the engine with that one answer changed.")
-    st.dataframe(pd.DataFrame([
+    st.container(key="tipping-points").dataframe(pd.DataFrame([
         {"question": questions[t.question].text,
          "your answer": questions[t.question].label_of(t.current) + (" (assumed)" if t.question in ev.assumed
                                                                      else ""),
          "if instead": questions[t.question].label_of(t.value),
          "recommendation": names[t.style], "confidence": t.confidence} for t in flips]),
-        hide_index=True, width="stretch", key="tipping-points",
+        hide_index=True, width="stretch",
         column_config={"question": st.column_config.TextColumn(width="large"),
                        "confidence": st.column_config.NumberColumn(format="%.2f")})
 else:

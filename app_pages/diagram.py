@@ -1,0 +1,48 @@
+"""Diagram: the proposed interaction of the user's own services, in the recommended style or any other, or the
+three side by side. Drawn in the browser (`st.graphviz_chart`), so it needs no Graphviz binary on the server."""
+import streamlit as st
+
+from advisor import ui
+from advisor.diagram import build_diagram, check_size
+from advisor.errors import UserError
+from advisor.models import STYLES
+
+rulebook = ui.current_rulebook()
+ev = ui.current_evaluation()
+lit = ui.md_literal
+names = {s: getattr(rulebook.styles, s).name for s in STYLES}
+
+st.title(f"Diagram of {lit(ev.workflow)}" if ev.workflow else "Diagram")
+choice, compare_col = st.columns([3, 1], vertical_alignment="bottom")
+shown = choice.segmented_control(
+    "Draw the services as", ["recommended", *STYLES], default="recommended", required=True, key="diagram-style",
+    persist_state="session",
+    format_func=lambda s: f"Recommended: {names[ev.style]}" if s == "recommended" else names[s])
+compare = compare_col.toggle("Compare all three", key="diagram-compare", persist_state="session",
+                             help="The same services drawn in each style, side by side.")
+if not ev.steps:
+    st.info("No steps named yet, so this is a generic drawing of the style. Name your workflow's services and "
+            "steps on the questionnaire to see your own.", icon=":material/info:")
+    st.page_link("app_pages/questionnaire.py", label="Name the steps", icon=":material/checklist:")
+
+
+def chart(style: str) -> None:
+    """One diagram, or why it cannot be drawn (too large for a page)."""
+    digraph = build_diagram(ev, rulebook, style)
+    try:
+        check_size(digraph)
+    except UserError as e:
+        st.error(str(e), icon=":material/error:")
+        return
+    st.graphviz_chart(digraph, width="stretch")
+
+
+with st.container(border=True, key="diagram"):
+    if compare:
+        for col, style in zip(st.columns(3), STYLES):
+            with col.container(key=f"diagram-{style}"):
+                st.markdown(f"**{lit(names[style])}**" + (" (recommended)" if style == ev.style else ""))
+                chart(style)
+    else:
+        chart(ev.style if shown == "recommended" else shown)
+st.caption("Download the diagram as SVG, PNG or DOT on the Export page.")

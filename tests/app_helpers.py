@@ -1,0 +1,87 @@
+"""Driving the web app in-process with Streamlit's AppTest: open a page through the real router (app.py), with
+answers given as a share link, and read back what the page shows."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from advisor.answers import Answers, read_answers, to_query_params
+from advisor.rulebook import load_rulebook
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+EXAMPLES = ROOT / "examples"
+ANSWERS_KEY = "advisor:answers"
+TIMEOUT = 60  # Why generous: a shared 2-core machine; AppTest's 3 s default flakes under load, it never hangs
+
+PAGE_FILES = {
+    "questionnaire": "app_pages/questionnaire.py",
+    "recommendation": "app_pages/recommendation.py",
+    "diagram": "app_pages/diagram.py",
+    "export": "app_pages/export.py",
+}
+
+
+def example(name: str) -> Answers:
+    """An answers file of examples/ (e.g. "order-checkout"), parsed against the default rulebook."""
+    return read_answers(str(EXAMPLES / f"{name}.yaml"), load_rulebook())
+
+
+def open_app(page: str = "questionnaire", answers: Answers | None = None,
+             query: dict[str, str] | None = None) -> AppTest:
+    """The app opened on `page`, as a fresh browser session whose URL carries `answers` (or raw `query`)."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    params = dict(query or {})
+    if answers is not None:
+        params.update(to_query_params(answers))
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "questionnaire":
+        at.switch_page(PAGE_FILES.get(page, page)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def stored_answers(at: AppTest) -> Answers:
+    """The answers the session holds (what every page reads)."""
+    return at.session_state[ANSWERS_KEY].answers
+
+
+def shown(markdown_text: str) -> str:
+    """Markdown produced by `ui.md_literal` read back as the text a user sees (backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown_text)
+
+
+def texts(at: AppTest) -> str:
+    """Every markdown, caption, heading, alert and metric of the page as plain text, for `in` checks."""
+    parts = [shown(e.value) for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning",
+                                          "error", "success") for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(parts)
+
+
+def graphviz_specs(at: AppTest) -> list[str]:
+    """The DOT source of every st.graphviz_chart on the page."""
+    return [e.proto.spec for e in at.get("graphviz_chart")]
+
+
+def keyed_block(at: AppTest, key: str):
+    """The container created with `st.container(key=key)` (Streamlit suffixes its element id with the key)."""
+    pending = [at._tree]
+    while pending:
+        node = pending.pop()
+        if getattr(getattr(node, "proto", None), "id", "").endswith(f"-{key}"):
+            return node
+        pending.extend(getattr(node, "children", {}).values())
+    raise LookupError(f"no container keyed {key!r}")
+
+
+def chart_data(at: AppTest, index: int = 0):
+    """The data (a pandas DataFrame) behind the page's `index`-th Altair / Vega-Lite chart."""
+    from streamlit import dataframe_util
+
+    proto = at.get("vega_lite_chart")[index].proto
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data)

@@ -1,0 +1,214 @@
+"""The questionnaire page (AppTest, widgets found by key = question id)."""
+from __future__ import annotations
+
+import pytest
+
+from advisor import questionnaire as form
+from advisor.answers import Answers, to_query_params
+from advisor.models import Step
+from app_helpers import example, open_app, shown, stored_answers, texts
+
+
+def radio_keys(at):
+    return [r.key for r in at.radio]
+
+
+def test_every_question_that_applies_has_a_widget_keyed_by_its_id(rulebook):
+    at = open_app()
+
+    keys = set(radio_keys(at)) | {n.key for n in at.number_input}
+
+    hidden = {q.id for q in rulebook.questions.values() if q.show_if is not None}
+    assert keys == set(rulebook.questions) - hidden
+
+
+def test_each_question_shows_its_text_and_help(rulebook):
+    at = open_app()
+
+    q = rulebook.questions["ordering"]
+    assert shown(at.radio(key="ordering").label) == q.text
+    assert shown(at.radio(key="ordering").help) == q.help
+    assert shown(at.number_input(key="teams").help) == rulebook.questions["teams"].help
+
+
+def test_the_sections_of_the_catalog_are_shown_in_order(rulebook):
+    at = open_app()
+
+    headings = [shown(h.value) for h in at.subheader]
+    assert headings == ["Your workflow"] + [s.title for s in rulebook.sections]
+
+
+def test_not_sure_is_where_every_question_starts_and_every_answer_is_assumed(rulebook):
+    at = open_app()
+
+    assert {r.value for r in at.radio} == {form.NOT_SURE}
+    assert {n.value for n in at.number_input} == {None}
+    assert stored_answers(at).traits == {}
+    assert at.get("progress")[0].proto.text.startswith("0 of ")
+
+
+def test_a_conditional_question_appears_as_soon_as_its_condition_holds():
+    at = open_app()
+    assert "compensation_can_fail" not in radio_keys(at)
+
+    at.radio(key="compensation").set_value(True).run()
+
+    assert "compensation_can_fail" in radio_keys(at)
+    at.radio(key="compensation").set_value(False).run()
+    assert "compensation_can_fail" not in radio_keys(at)
+
+
+def test_answering_updates_the_stored_answers_the_progress_and_the_live_recommendation(rulebook):
+    at = open_app()
+    before = at.sidebar.markdown[0].value
+
+    at.radio(key="ordering").set_value("strict").run()
+    at.radio(key="compensation").set_value(True).run()
+    at.radio(key="central_monitoring").set_value("high").run()
+    at.number_input(key="teams").set_value(1).run()
+
+    assert stored_answers(at).traits == {"ordering": "strict", "compensation": True, "central_monitoring": "high",
+                                         "teams": 1}
+    assert at.get("progress")[0].proto.text.startswith("4 of ")
+    assert "Orchestration" in shown(at.sidebar.markdown[0].value)
+    assert at.sidebar.markdown[0].value != before
+
+
+def test_choosing_not_sure_again_removes_the_answer():
+    at = open_app()
+    at.radio(key="ordering").set_value("strict").run()
+
+    at.radio(key="ordering").set_value(form.NOT_SURE).run()
+
+    assert "ordering" not in stored_answers(at).traits
+
+
+def test_the_answers_are_mirrored_in_the_share_link():
+    at = open_app()
+
+    at.radio(key="ordering").set_value("strict").run()
+    at.text_input(key="workflow-name").input("Order checkout").run()
+
+    assert at.query_params == {"ordering": "strict", "workflow": "Order checkout"}
+
+
+def test_a_share_link_fills_the_questionnaire():
+    answers = example("order-checkout")
+
+    at = open_app(answers=answers)
+
+    assert stored_answers(at) == answers
+    assert at.radio(key="ordering").value == "strict"
+    assert at.number_input(key="teams").value == answers.traits["teams"]
+    assert at.text_input(key="workflow-name").value == "Order checkout"
+    assert at.data_editor[0].value["service"].tolist() == [s.service for s in answers.steps]
+
+
+def test_a_tampered_share_link_keeps_its_valid_parts_and_says_what_was_ignored():
+    at = open_app(query={"ordering": "strict", "teams": "many", "bogus": "1", "steps": "[{not json"})
+
+    assert stored_answers(at).traits == {"ordering": "strict"}
+    warnings = " ".join(shown(w.value) for w in at.warning)
+    assert "teams" in warnings and "expected an integer" in warnings
+    assert "bogus" in warnings and "unknown question" in warnings
+    assert "steps" in warnings and "invalid steps" in warnings
+    assert not at.exception
+
+
+def test_moving_a_step_down_reorders_the_workflow():
+    at = open_app(answers=example("order-checkout"))
+
+    at.selectbox(key="move-step").set_value(0).run()
+    at.button(key="move-down").click().run()
+
+    services = [s.service for s in stored_answers(at).steps]
+    assert services[:3] == ["Payment", "Orders", "Inventory"]
+    assert at.data_editor[0].value["service"].tolist()[:2] == ["Payment", "Orders"]
+
+
+def test_a_step_cannot_move_beyond_the_ends():
+    at = open_app(answers=example("order-checkout"))
+
+    at.selectbox(key="move-step").set_value(0).run()
+
+    assert at.button(key="move-up").disabled
+    assert not at.button(key="move-down").disabled
+
+
+def test_edits_in_the_steps_table_become_the_workflow_steps():
+    at = open_app(answers=Answers({}, (Step(service="Orders", action="Create order"),), "Shop"))
+    editor_key = at.data_editor[0].key
+
+    at.session_state[editor_key] = {
+        "edited_rows": {0: {"reaction": True}},
+        "added_rows": [{"service": "Payment", "action": "Charge card", "compensation": "Refund"},
+                       {"service": "Shipping"}],
+        "deleted_rows": [],
+    }
+    at.run()
+
+    assert stored_answers(at).steps == (Step(service="Orders", action="Create order", reaction=True),
+                                        Step(service="Payment", action="Charge card", compensation="Refund"))
+    assert any("Step 3 needs action" in shown(w.value) for w in at.warning)
+
+
+def test_a_hostile_workflow_name_is_kept_exactly():
+    name = '<img src=x onerror=alert(1)> "quoted" C:\\ :smile: $x$'
+    at = open_app()
+
+    at.text_input(key="workflow-name").input(name).run()
+
+    assert stored_answers(at).workflow == name
+    assert to_query_params(stored_answers(at))["workflow"] == name
+
+
+@pytest.fixture
+def rules_with_a_new_question(rules_copy, monkeypatch):
+    path = rules_copy / "questions.yaml"
+    path.write_text(path.read_text() + """
+  - id: data_residency
+    section: scale
+    text: Must the data stay in one region?
+    help: A question added to the catalog, with no code change.
+    kind: yes_no
+    default: false
+""")
+    monkeypatch.setenv("ADVISOR_RULES", str(rules_copy))
+    return rules_copy
+
+
+def test_a_question_added_to_the_rule_files_appears_without_a_code_change(rules_with_a_new_question):
+    at = open_app()
+
+    assert "data_residency" in radio_keys(at)
+    assert shown(at.radio(key="data_residency").label) == "Must the data stay in one region?"
+    at.radio(key="data_residency").set_value(True).run()
+    assert stored_answers(at).traits == {"data_residency": True}
+
+
+def test_a_rulebook_that_fails_to_load_in_a_new_session_shows_its_problems(rules_copy, monkeypatch):
+    (rules_copy / "rules.yaml").write_text("version: [")
+    monkeypatch.setenv("ADVISOR_RULES", str(rules_copy))
+
+    at = open_app()
+
+    assert "rulebook cannot be loaded" in texts(at)
+    assert "rules.yaml" in at.code[0].value
+    assert not radio_keys(at)
+
+
+def test_answers_reset_by_a_changed_rulebook_are_named(rules_copy, monkeypatch):
+    monkeypatch.setenv("ADVISOR_RULES", str(rules_copy))
+    at = open_app(query={"ordering": "strict"})
+    questions = rules_copy / "questions.yaml"
+    questions.write_text(questions.read_text().replace(
+        '      - {value: strict, label: "Strict order, waiting on confirmations"}\n', ""))
+    for name, old, new in (("rules.yaml", "value: strict", "value: some"),
+                           ("scenarios.yaml", "ordering: strict", "ordering: some")):
+        (rules_copy / name).write_text((rules_copy / name).read_text().replace(old, new))
+
+    at.run()
+
+    assert "ordering" not in stored_answers(at).traits
+    assert at.radio(key="ordering").value == form.NOT_SURE
+    assert "no longer fits the rulebook" in texts(at)

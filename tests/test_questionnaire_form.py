@@ -1,0 +1,145 @@
+"""The questionnaire as form data (advisor/questionnaire.py): widget values <-> answers, table rows <-> steps."""
+from __future__ import annotations
+
+import math
+
+from advisor import questionnaire as form
+from advisor.answers import Answers, parse_answers
+from advisor.engine import evaluate
+from advisor.models import Step
+from advisor.rulebook import build_rulebook, read_texts
+
+HOSTILE = ['<img src=x onerror=alert(1)>', 'say "hi" \'there\'', 'C:\\path\\', 'order:svc', '🚀 launch :smile:',
+           '$x$ **bold** [link](javascript:alert(1))']
+
+
+def test_not_sure_leaves_a_question_unanswered_so_the_engine_assumes_its_default(rulebook):
+    answers = form.answers_from_widgets(rulebook, Answers({"ordering": "strict"}), {"ordering": form.NOT_SURE})
+
+    ev = evaluate(rulebook, answers.traits)
+
+    assert "ordering" not in answers.traits
+    assert "ordering" in ev.assumed
+    assert ev.answers["ordering"] == rulebook.questions["ordering"].default
+
+
+def test_an_empty_number_box_means_not_sure(rulebook):
+    answers = form.answers_from_widgets(rulebook, Answers({"teams": 7}), {"teams": None})
+
+    assert "teams" not in answers.traits
+
+
+def test_widget_values_become_answers_in_catalog_order(rulebook):
+    values = {"teams": 4, "compensation": True, "ordering": "strict"}
+
+    answers = form.answers_from_widgets(rulebook, Answers(), values)
+
+    assert list(answers.traits) == [q for q in rulebook.questions if q in values]
+    assert answers.traits == {"ordering": "strict", "compensation": True, "teams": 4}
+
+
+def test_a_whole_number_given_as_a_float_is_an_integer_answer(rulebook):
+    answers = form.answers_from_widgets(rulebook, Answers(), {"teams": 4.0})
+
+    assert answers.traits["teams"] == 4
+    assert type(answers.traits["teams"]) is int
+
+
+def test_a_widget_value_outside_the_question_is_treated_as_not_sure(rulebook):
+    answers = form.answers_from_widgets(rulebook, Answers({"ordering": "strict"}), {"ordering": "sometimes"})
+
+    assert "ordering" not in answers.traits
+
+
+def test_questions_without_a_widget_value_keep_their_stored_answer(rulebook):
+    answers = form.answers_from_widgets(rulebook, Answers({"compensation_can_fail": True}), {})
+
+    assert answers.traits == {"compensation_can_fail": True}
+
+
+def test_each_widget_starts_from_the_stored_answer_or_not_sure(rulebook):
+    answers = Answers({"ordering": "none"})
+    q = rulebook.questions
+
+    assert form.widget_value(q["ordering"], answers) == "none"
+    assert form.widget_value(q["branching"], answers) == form.NOT_SURE
+    assert form.widget_value(q["teams"], answers) is None
+
+
+def test_the_not_sure_label_names_the_default_it_falls_back_to(rulebook):
+    q = rulebook.questions["ordering"]
+
+    assert form.choice_label(q, form.NOT_SURE) == f"Not sure (assume: {q.label_of(q.default)})"
+    assert form.choice_label(q, "strict") == q.label_of("strict")
+    assert form.choices(q) == [*q.option_values(), form.NOT_SURE]
+
+
+def test_a_conditional_question_is_shown_only_when_its_condition_holds(rulebook):
+    without = [q.id for q in form.shown_questions(rulebook, Answers({"compensation": False}))]
+    with_ = [q.id for q in form.shown_questions(rulebook, Answers({"compensation": True}))]
+
+    assert "compensation_can_fail" not in without
+    assert "compensation_can_fail" in with_
+
+
+def test_progress_counts_given_answers_among_the_questions_that_apply(rulebook):
+    ev = evaluate(rulebook, {"ordering": "strict", "compensation": False, "compensation_can_fail": True})
+
+    done = form.progress(ev)
+
+    assert (done.answered, done.applicable) == (2, len(rulebook.questions) - 1)
+    assert str(done).startswith(f"2 of {len(rulebook.questions) - 1} questions answered")
+
+
+def test_steps_survive_a_round_trip_through_table_rows_with_hostile_names():
+    steps = tuple(Step(service=name, action=f"do {name}", reaction=i % 2 == 0, compensation=name if i else None,
+                       event=None if i else name) for i, name in enumerate(HOSTILE))
+
+    back, notes = form.rows_to_steps(form.steps_to_rows(steps))
+
+    assert back == steps
+    assert notes == []
+
+
+def test_a_blank_row_is_ignored_and_an_incomplete_row_is_named_and_left_out():
+    rows = [{"service": "Orders", "action": "Create order", "reaction": None},
+            {"service": None, "action": None, "reaction": None, "compensation": None, "event": None},
+            {"service": "Payment", "action": "  ", "reaction": False, "compensation": float("nan")}]
+
+    steps, notes = form.rows_to_steps(rows)
+
+    assert steps == (Step(service="Orders", action="Create order"),)
+    assert notes == ["Step 3 needs action; it is left out until filled in."]
+
+
+def test_missing_cells_read_from_a_data_frame_are_empty_not_the_text_nan():
+    steps, _ = form.rows_to_steps([{"service": "A", "action": "b", "reaction": math.nan, "compensation": math.nan,
+                                    "event": None}])
+
+    assert steps == (Step(service="A", action="b", reaction=False, compensation=None, event=None),)
+
+
+def test_moving_a_step_keeps_the_others_in_order_and_stops_at_the_ends():
+    steps = tuple(Step(service=s, action="x") for s in "ABCD")
+    names = lambda ss: "".join(s.service for s in ss)  # noqa: E731
+
+    assert names(form.move_step(steps, 2, -1)) == "ACBD"
+    assert names(form.move_step(steps, 0, 1)) == "BACD"
+    assert names(form.move_step(steps, 0, -1)) == "ABCD"
+    assert names(form.move_step(steps, 3, 5)) == "ABCD"
+    assert names(form.move_step(steps, 9, 1)) == "ABCD"
+
+
+def test_answers_that_no_longer_fit_a_changed_rulebook_are_reset_and_named(rules_copy):
+    texts = read_texts(rules_copy)
+    texts["questions.yaml"] = texts["questions.yaml"].replace(
+        b'      - {value: strict, label: "Strict order, waiting on confirmations"}\n', b"")
+    texts["rules.yaml"] = texts["rules.yaml"].replace(b"value: strict", b"value: some")
+    texts["scenarios.yaml"] = texts["scenarios.yaml"].replace(b"ordering: strict", b"ordering: some")
+    changed = build_rulebook(texts, "changed")
+    answers = parse_answers(b"traits: {ordering: strict, teams: 3}", "a.yaml", build_rulebook(read_texts(rules_copy)))
+
+    kept, notes = form.revalidate(answers, changed)
+
+    assert kept.traits == {"teams": 3}
+    assert len(notes) == 1 and notes[0].startswith("The answer ordering = 'strict' no longer fits the rulebook")
