@@ -26,6 +26,7 @@ from advisor.compiler import domain
 from advisor.conditions import questions_read, tests
 from advisor.models import Effect
 from advisor.rulebook import Rulebook
+from advisor.ruleedit import effect_words
 from advisor.scenarios import run_scenarios
 
 MAX_CASES = 200_000  # Why: beyond this many answer combinations a rule is left undecided rather than slow
@@ -166,7 +167,7 @@ class _Linter:
                 self.rule_finding(j, "when", "opposite-effects",
                                   f"fires on exactly the same answers as '{rules[i].id}' (line "
                                   f"{self.rules_doc.where(('rules', i, 'when'), key=True)[0]}) but pushes the opposite way "
-                                  f"({_effect_words(rules[j].effect)} against {_effect_words(rules[i].effect)})")
+                                  f"({effect_words(rules[j].effect)} against {effect_words(rules[i].effect)})")
 
     # ------------------------------------------------------------ questions and options
     def check_questions(self) -> None:
@@ -212,7 +213,3 @@ def _opposite(a: Effect, b: Effect) -> bool:
     if lean_a * lean_b < 0:
         return True
     return any(getattr(a, s) * getattr(b, s) < 0 for s in ("orchestration", "choreography", "hybrid"))
-
-
-def _effect_words(e: Effect) -> str:
-    return ", ".join(f"{s} {getattr(e, s):+d}" for s in ("orchestration", "choreography", "hybrid") if getattr(e, s))

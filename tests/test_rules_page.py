@@ -1,0 +1,146 @@
+"""The Rules page in Streamlit's AppTest: edit a rule, see a validation error with its line, fix it, see the impact
+preview, save, restore, and hit the stale-save refusal. Always on a scratch copy of rules/ ($ADVISOR_RULES)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from advisor.rulestore import history
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT / "app_pages" / "rules.py"
+STRICT = "  - id: ordering.strict\n    when: {question: ordering, op: eq, value: strict}\n    effect: {orchestration: 3, hybrid: 2}\n"
+
+
+@pytest.fixture
+def rules_dir(rules_copy: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("ADVISOR_RULES", str(rules_copy))
+    return rules_copy
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def messages(at: AppTest, kind: str) -> list[str]:
+    return [shown(e.value) for e in getattr(at, kind)]
+
+
+def table(at: AppTest, first_column: str) -> pd.DataFrame:
+    (frame,) = [d.value for d in at.dataframe if d.value.columns[0] == first_column]
+    return frame
+
+
+def edit(at: AppTest, old: str, new: str) -> AppTest:
+    editor = at.text_area(key="rules-editor")
+    assert old in editor.value, f"test setup: {old!r} not in the editor"
+    editor.input(editor.value.replace(old, new, 1)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_page_shows_the_rules_as_a_table_with_conditions_in_words(rules_dir):
+    at = open_page()
+    rules = table(at, "id")
+    row = rules[rules["id"] == "hybrid.core_with_reactions"].iloc[0]
+    assert row["condition"] == "(ordering is strict or compensation is yes or central_monitoring is high) and fan_out ≥ 2"
+    assert row["effect"] == "hybrid +3"
+    assert row["source"].startswith("B. Ruecker")
+    assert list(rules.columns) == ["id", "condition", "effect", "rationale", "source", "line"]
+
+
+def test_edit_validate_fix_preview_save_and_restore(rules_dir):
+    original = (rules_dir / "rules.yaml").read_bytes()
+    at = open_page()
+    assert at.button(key="rules-save").disabled  # nothing to save yet
+
+    edit(at, "value: strict}\n    effect: {orchestration: 3", "value: strictly}\n    effect: {orchestration: 3")
+    errors = messages(at, "error")
+    line = original.decode()[: original.decode().index(STRICT)].count("\n") + 2
+    assert errors[0] == "1 problem: the file cannot be saved until they are fixed."
+    assert errors[1].startswith(f"Line {line}, column ")
+    assert "invalid value 'strictly' for 'ordering'; expected none|some|strict" in errors[1]
+    assert at.button(key="rules-save").disabled
+
+    edit(at, "value: strictly}\n    effect: {orchestration: 3, hybrid: 2}",
+         "value: strict}\n    effect: {choreography: 20}")
+    assert not messages(at, "error")
+    assert any(m.startswith("Valid: ") and m.endswith("Not saved yet.") for m in messages(at, "success"))
+    scenarios = table(at, "scenario")
+    assert "FAIL" in set(scenarios["result"])  # the checkout scenario expects hybrid
+    impact = table(at, "case")
+    row = impact[impact["case"] == "Order checkout with notifications"].iloc[0]
+    assert (row["old"].split()[0], row["new"].split()[0], row["change"]) == ("hybrid", "choreography", "style")
+    example = impact[impact["case"].str.endswith("examples/order-checkout.yaml")].iloc[0]
+    assert example["change"] == "style" and example["new"].startswith("choreography")
+    assert impact.iloc[0]["change"] in ("style", "validity")  # changes come first
+    (metric,) = [m for m in at.metric if m.label == "Recommendations that change"]
+    assert not metric.value.startswith("0 of")
+    assert (rules_dir / "rules.yaml").read_bytes() == original  # a preview writes nothing
+
+    edited = at.text_area(key="rules-editor").value.encode()
+    at.button(key="rules-save").click().run()
+    assert "Saved rules.yaml. The previous version is kept as version 1." in messages(at, "success")
+    assert (rules_dir / "rules.yaml").read_bytes() == edited
+    assert history(rules_dir, "rules.yaml")[0].path.read_bytes() == original
+    assert at.button(key="rules-save").disabled  # saved: the editor is at the new base
+
+    at.selectbox(key="rules-restore-version").select(1).run()
+    at.button(key="rules-restore").click().run()
+    assert "Restored version 1 of rules.yaml. The replaced version is kept as version 2." in messages(at, "success")
+    assert (rules_dir / "rules.yaml").read_bytes() == original
+    assert at.text_area(key="rules-editor").value.encode() == original
+
+
+def test_a_second_session_saving_a_stale_copy_is_refused_and_sees_what_changed(rules_dir):
+    alice, bob = open_page(), open_page()  # both open the same version
+    edit(alice, "confidence_half_lead: 4", "confidence_half_lead: 6")
+    alice.button(key="rules-save").click().run()
+    alices = (rules_dir / "rules.yaml").read_bytes()
+    assert b"confidence_half_lead: 6" in alices
+
+    edit(bob, "tie_break: [hybrid, orchestration, choreography]", "tie_break: [orchestration, hybrid, choreography]")
+    bobs = bob.text_area(key="rules-editor").value
+    bob.button(key="rules-save").click().run()
+    errors = messages(bob, "error")
+    assert any("was changed by someone else since you opened it" in e and "your edit was NOT saved" in e
+               for e in errors)
+    (diff,) = [c.value for c in bob.code if c.language == "diff" and "(on disk now)" in c.value]
+    assert "-  confidence_half_lead: 4\n+  confidence_half_lead: 6\n" in diff
+    assert (rules_dir / "rules.yaml").read_bytes() == alices  # Alice's version survives...
+    assert bob.text_area(key="rules-editor").value == bobs  # ...and so does Bob's, in his editor
+    assert any("changed on disk since you opened it" in w for w in messages(bob, "warning"))
+
+    bob.button(key="rules-reload").click().run()
+    assert bob.text_area(key="rules-editor").value.encode() == alices
+
+
+def test_a_file_changed_on_disk_is_picked_up_and_an_invalid_one_keeps_the_last_good_rulebook(rules_dir):
+    at = open_page()
+    rules = (rules_dir / "rules.yaml").read_text()
+    (rules_dir / "rules.yaml").write_text(rules.replace("version: 1.0.0", "version: 1.0.1", 1))
+    at.run()
+    assert "version 1.0.1" in shown(at.caption[0].value)
+    (rules_dir / "rules.yaml").write_text(rules.replace("version: 1.0.0", "version: [1", 1))
+    at.run()
+    assert not at.exception
+    assert "version 1.0.1" in shown(at.caption[0].value)  # the last good rulebook stays active
+    assert any("not valid, so the app keeps using the last good rulebook" in w for w in messages(at, "warning"))
+    assert any("YAML syntax error" in e for e in messages(at, "error"))
+    assert len(table(at, "id")) > 0
+
+
+def test_restoring_is_offered_only_once_a_version_is_kept(rules_dir):
+    at = open_page()
+    assert any("No previous version of rules.yaml is kept yet" in i for i in messages(at, "info"))
+    assert not [b for b in at.button if b.key == "rules-restore"]
