@@ -134,18 +134,21 @@ def _edge(g: graphviz.Digraph, edge: Edge, theme: Theme) -> None:
 def _title_label(drawing: Drawing, theme: Theme) -> str:
     """Title, subtitle, legend and footer as one HTML-like table: the exported file explains itself."""
     lg = theme.legend
-    cells = []
+    edge_cells, node_cells = [], []
     for kind in drawing.edge_kinds:
         entry, look = lg.edges[kind], theme.edges[kind]  # type: ignore[index]
-        cells.append(f'<TD><FONT COLOR="{html_text(look.get("color", "black"))}">{html_text(entry.sample)}'
-                     f'</FONT></TD><TD ALIGN="LEFT">{html_text(entry.label)}</TD>')
+        edge_cells.append(f'<TD ALIGN="LEFT"><FONT COLOR="{html_text(look.get("color", "black"))}">'
+                          f'{html_text(entry.sample)}</FONT> {html_text(entry.label)}</TD>')
     for kind in drawing.node_kinds:
         look = theme.nodes[kind]  # type: ignore[index]
-        cells.append(f'<TD BORDER="1" COLOR="{html_text(look.get("color", "black"))}" '
-                     f'BGCOLOR="{html_text(look.get("fillcolor", "white"))}" WIDTH="16" HEIGHT="10" FIXEDSIZE="TRUE">'
-                     f'</TD><TD ALIGN="LEFT">{html_text(lg.nodes[kind])}</TD>')  # type: ignore[index]
-    legend = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="1"><TR>'
-              + '<TD WIDTH="6"></TD>'.join(cells) + "</TR></TABLE>")
+        node_cells.append(f'<TD BORDER="1" COLOR="{html_text(look.get("color", "black"))}" '
+                          f'BGCOLOR="{html_text(look.get("fillcolor", "white"))}" WIDTH="16" HEIGHT="10" '
+                          f'FIXEDSIZE="TRUE"></TD><TD ALIGN="LEFT">{html_text(lg.nodes[kind])}</TD>')  # type: ignore[index]
+    # Why two tables, one per row: edge samples and node swatches stay aligned on their own, and the legend is
+    # no wider than a small diagram.
+    gap = '<TD WIDTH="8"></TD>'
+    legend = "".join(f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1"><TR>'
+                     f"{gap.join(row)}</TR></TABLE></TD></TR>" for row in (edge_cells, node_cells) if row)
     title = html_text(shorten(drawing.title, theme.labels.title_width))
     subtitle = html_text(drawing.subtitle)
     footer = html_text(drawing.footer)
@@ -154,7 +157,8 @@ def _title_label(drawing: Drawing, theme: Theme) -> str:
             f"<B>{title}</B></FONT></TD></TR>"
             f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{html_text(lg.subtitle_size)}" '
             f'COLOR="{html_text(lg.muted_color)}">{subtitle}</FONT></TD></TR>'
-            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9.5" COLOR="{html_text(lg.text_color)}">{legend}</FONT></TD></TR>'
+            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9.5" COLOR="{html_text(lg.text_color)}"><TABLE BORDER="0" '
+            f'CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{legend}</TABLE></FONT></TD></TR>'
             f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{html_text(lg.muted_color)}">{footer}</FONT></TD></TR>'
             f"<TR><TD></TD></TR></TABLE>>")
 
