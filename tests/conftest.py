@@ -24,3 +24,41 @@ def rules_copy(tmp_path: Path) -> Path:
     target = tmp_path / "rules"
     shutil.copytree(RULES, target, ignore=shutil.ignore_patterns("schema", "README.md", ".*"))
     return target
+
+
+# ---------------------------------------------------------------- end-to-end (real app, headless Chromium)
+# Shared by every browser test (mark them @pytest.mark.browser); implementation in tests/browser.py.
+@pytest.fixture(scope="session")
+def app_server():
+    """The base URL of the app, started once per test session as `make run` starts it; stopped afterwards.
+    For a server with other settings (e.g. ADVISOR_RULES), use `browser.running_app(env=...)` directly."""
+    from browser import running_app
+
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium (Playwright); skipped where it is not installed."""
+    from browser import CHROMIUM, launch_chromium
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in its own browser context (its own cookies and storage: a separate user), 1400x1000,
+    downloads accepted."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context.set_default_timeout(30_000)
+    p = context.new_page()
+    yield p
+    context.close()
