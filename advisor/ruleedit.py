@@ -6,7 +6,7 @@ example answers and any extra answers, under the rulebook on disk and under the 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from advisor.conditions import describe
@@ -69,7 +69,7 @@ def impact(old: Rulebook, new: Rulebook, extra: list[Case] = (), examples: Path 
     """The impact preview: scenarios, the example answers files and `extra` cases, old vs new."""
     cases = scenario_cases(old, new)
     if examples is not None and Path(examples).is_dir():
-        cases += answer_cases(examples)
+        cases += [replace(c, name=f"{Path(examples).name}/{Path(c.name).name}") for c in answer_cases(examples)]
     cases += list(extra)
     return Impact(tuple(definition_changes(old, new)), tuple(recommendation_changes(old, new, cases)))
 

@@ -87,6 +87,9 @@ def show_impact(old, new) -> None:
 
 
 # ---------------------------------------------------------------- header
+# Why: YAML is read by its indentation, so the editor uses a fixed-width font (static CSS, no user text)
+st.html("<style>.st-key-rules-editor textarea {font-family: 'Source Code Pro', monospace; font-size: 0.85rem;}"
+        "</style>")
 st.title("Rules")
 st.caption(lit(f"Rulebook {directory} (version {active.version}, sha256 {active.short_hash}). Set ADVISOR_RULES "
                "to use your organisation's own rulebook. The format is described in rules/README.md."))
@@ -95,6 +98,19 @@ if disk_errors is not None:
     st.warning("The rule files on disk are not valid, so the app keeps using the last good rulebook. The problems:",
                icon=":material/warning:")
     show_problems(disk_errors.problems, "")
+
+# the outcome of the last save, restore or reload: above the tabs, so it is seen from any of them
+notice = st.session_state.pop(NOTICE, None)
+if notice:
+    kind, message, diff = notice
+    if kind == "saved":
+        st.success(lit(message), icon=":material/check_circle:")
+    elif kind == "stale":
+        st.error(lit(message), icon=":material/sync_problem:")
+        if diff:
+            st.code(diff, language="diff")
+    else:
+        st.error(lit(message), icon=":material/error:")
 
 tab_edit, tab_rules, tab_history, tab_zip = st.tabs(["Edit", "Rules", "History", "Upload & download"])
 
@@ -105,17 +121,6 @@ with tab_edit:
         load_into_editor(filename)
     base: rulestore.FileState = st.session_state[BASE]
 
-    notice = st.session_state.pop(NOTICE, None)
-    if notice:
-        kind, message, diff = notice
-        if kind == "saved":
-            st.success(lit(message), icon=":material/check_circle:")
-        elif kind == "stale":
-            st.error(lit(message), icon=":material/sync_problem:")
-            if diff:
-                st.code(diff, language="diff")
-        else:
-            st.error(lit(message), icon=":material/error:")
     on_disk = rulestore.read_file(directory, filename)
     if on_disk.hash != base.hash:
         st.warning("This file was changed on disk since you opened it; saving will be refused. Download your "
@@ -151,6 +156,10 @@ with tab_edit:
         failed = sum(not r.passed for r in run.results)
         st.metric("Scenarios passing", f"{len(run.results) - failed} of {len(run.results)}",
                   help="Rule coverage: every rule must fire in one scenario and stay silent in another.")
+        if not run.passed:
+            st.warning("Some scenarios fail or a rule is not covered with this edit. Saving is allowed, but "
+                       "`advisor rules test` fails until scenarios.yaml expects the new outcomes.",
+                       icon=":material/science:")
         st.caption(lit(f"Rule coverage {run.coverage * 100:.0f}%"
                        + (f"; never fire: {', '.join(run.never_fired)}" if run.never_fired else "")
                        + (f"; never silent: {', '.join(run.never_silent)}" if run.never_silent else "")))
@@ -171,6 +180,8 @@ with tab_rules:
 
 # ---------------------------------------------------------------- history and restore
 with tab_history:
+    st.caption(lit(f"Kept versions of {filename} (choose the file in the Edit tab). A version is kept at every "
+                   "save, restore and upload, in .history/ inside the rulebook directory."))
     versions = rulestore.history(directory, filename)
     if not versions:
         st.info(lit(f"No previous version of {filename} is kept yet: one is kept at every save."))

@@ -81,7 +81,7 @@ def test_edit_validate_fix_preview_save_and_restore(rules_dir):
     impact = table(at, "case")
     row = impact[impact["case"] == "Order checkout with notifications"].iloc[0]
     assert (row["old"].split()[0], row["new"].split()[0], row["change"]) == ("hybrid", "choreography", "style")
-    example = impact[impact["case"].str.endswith("examples/order-checkout.yaml")].iloc[0]
+    example = impact[impact["case"] == "examples/order-checkout.yaml"].iloc[0]
     assert example["change"] == "style" and example["new"].startswith("choreography")
     assert impact.iloc[0]["change"] in ("style", "validity")  # changes come first
     (metric,) = [m for m in at.metric if m.label == "Recommendations that change"]

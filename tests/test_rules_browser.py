@@ -1,0 +1,113 @@
+"""The Rules page in a real browser (headless Chromium): edit a rule, see the validation error, fix it, see the
+impact preview, save, restore, and hit the stale-save refusal from a second session. The server runs on a
+scratch copy of rules/ ($ADVISOR_RULES), never on the repository's files."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from browser import launch_chromium, running_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+STRICT_EFFECT = "value: strict}\n    effect: {orchestration: 3, hybrid: 2}"
+TIMEOUT = 30_000
+
+
+@pytest.fixture
+def scratch_rules(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    target.mkdir()
+    for path in (ROOT / "rules").glob("*.yaml"):
+        shutil.copy(path, target / path.name)
+    return target
+
+
+@pytest.fixture
+def app(scratch_rules: Path):
+    with running_app({"ADVISOR_RULES": str(scratch_rules)}, app="app_pages/rules.py") as url:
+        yield url
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = launch_chromium(p)
+        yield chromium
+        chromium.close()
+
+
+def open_session(browser, url: str):
+    """A new browser context is a new Streamlit session."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.goto(url)
+    wait_for_app(page)
+    page.locator(".st-key-rules-editor textarea").wait_for(timeout=TIMEOUT)
+    return page
+
+
+def type_yaml(page, text: str) -> None:
+    """Replace the editor's text and commit it, as a user does (the text area commits when it loses focus)."""
+    editor = page.locator(".st-key-rules-editor textarea")
+    editor.fill(text)
+    page.locator("h1").click()  # blur: Streamlit sends the new value and reruns
+    wait_for_app(page)
+
+
+def button(page, key: str):
+    """The visible button of the widget with this key (a button with help text has a hidden twin)."""
+    return page.locator(f".st-key-{key} button:visible").first
+
+
+def editor_text(page) -> str:
+    return page.locator(".st-key-rules-editor textarea").input_value()
+
+
+def test_edit_validate_fix_preview_save_restore_and_stale_save_in_a_real_browser(app, browser, scratch_rules):
+    original = (scratch_rules / "rules.yaml").read_text()
+    alice, bob = open_session(browser, app), open_session(browser, app)
+    assert editor_text(alice) == original
+
+    # an invalid edit: the error names its line; the save button stays disabled
+    type_yaml(alice, original.replace(STRICT_EFFECT, STRICT_EFFECT.replace("strict}", "strictly}"), 1))
+    line = original[: original.index(STRICT_EFFECT)].count("\n") + 1
+    alert = alice.get_by_text(re.compile(rf"^Line {line}, column \d+: rules\[0\]\.when\.value: invalid value "
+                                         r"'strictly' for 'ordering'"))
+    alert.wait_for(timeout=TIMEOUT)
+    assert button(alice, "rules-save").is_disabled()
+
+    # fixed, with an effect that changes recommendations: valid, scenarios run, impact preview shown
+    edited = original.replace(STRICT_EFFECT, "value: strict}\n    effect: {choreography: 20}", 1)
+    type_yaml(alice, edited)
+    alice.get_by_text(re.compile(r"^Valid: \d+ questions, \d+ rules, \d+ scenarios\. Not saved yet\.$")).wait_for(
+        timeout=TIMEOUT)
+    assert alice.get_by_text("Impact preview").is_visible()
+    metric = alice.locator('[data-testid="stMetric"]', has_text="Recommendations that change")
+    assert not re.search(r"\b0 of \d+", metric.inner_text())
+    assert (scratch_rules / "rules.yaml").read_text() == original
+
+    # save
+    button(alice, "rules-save").click()
+    alice.get_by_text("Saved rules.yaml. The previous version is kept as version 1.").wait_for(timeout=TIMEOUT)
+    assert (scratch_rules / "rules.yaml").read_text() == edited
+
+    # a second session that opened the file before the save: its save is refused, with what changed
+    type_yaml(bob, original.replace("confidence_half_lead: 4", "confidence_half_lead: 5"))
+    button(bob, "rules-save").click()
+    bob.get_by_text(re.compile("was changed by someone else since you opened it")).wait_for(timeout=TIMEOUT)
+    assert "+    effect: {choreography: 20}" in bob.locator('[data-testid="stCode"]').first.inner_text()
+    assert (scratch_rules / "rules.yaml").read_text() == edited  # Alice's save survives
+    assert "confidence_half_lead: 5" in editor_text(bob)  # and Bob's edit is still in his editor
+
+    # restore the previous version from the History tab
+    alice.get_by_role("tab", name="History").click()
+    button(alice, "rules-restore").click()
+    alice.get_by_text("Restored version 1 of rules.yaml. The replaced version is kept as version 2.").wait_for(
+        timeout=TIMEOUT)
+    assert (scratch_rules / "rules.yaml").read_text() == original
+    assert editor_text(alice) == original
