@@ -13,7 +13,7 @@ from pathlib import Path
 from advisor.errors import UserError
 
 # Modules that add subcommands (each has `register(subparsers)`), in help order.
-COMMAND_MODULES = ("advisor.cli", "advisor.cli_batch")
+COMMAND_MODULES = ("advisor.cli", "advisor.cli_batch", "advisor.cli_export")
 # Modules that add `advisor rules ...` subcommands (each has `register_rules(rules_subparsers)`), in help order.
 RULES_COMMAND_MODULES: tuple[str, ...] = ("advisor.cli_rules", "advisor.cli_rules_export")
 
@@ -44,7 +44,12 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     rulebook = load_rules(args.rules)
     answers = read_answers(args.file, rulebook)
     ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
-    render = {"json": recommendation.as_json, "text": recommendation.as_text, "md": recommendation.as_markdown}
+    if args.format == "md":  # the full Markdown report (advisor.report), the same as `advisor report --format md`
+        from advisor.report import build_report, to_markdown
+
+        write_output(to_markdown(build_report(ev, rulebook)), args.output)
+        return 0
+    render = {"json": recommendation.as_json, "text": recommendation.as_text}
     write_output(render[args.format](ev, rulebook), args.output)
     return 0
 
@@ -131,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except UserError as e:
         for problem in e.problems:
-            print(f"error: {problem}" if not problem.file else str(problem), file=sys.stderr)
+            where = str(problem) if problem.file else (f"{problem.path}: {problem.message}" if problem.path
+                                                       else problem.message)
+            print(where if problem.file else f"error: {where}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

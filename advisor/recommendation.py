@@ -1,4 +1,6 @@
-"""The recommendation as data (the JSON contract) and as terminal text. Both read one `Evaluation`."""
+"""The recommendation as data (the JSON contract) and as terminal text. Both read one `Evaluation`.
+
+The Markdown report is `advisor.report` (`advisor recommend --format md` uses it)."""
 from __future__ import annotations
 
 import json
@@ -101,28 +103,6 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
-
-
-def as_markdown(ev: Evaluation, rulebook: Rulebook) -> str:
-    """A short Markdown summary (the full report is `advisor report --format md`)."""
-    style = rulebook.styles.model_dump()[ev.style]
-    rules = {r.id: r for r in rulebook.rules}
-    out = [f"# {md_escape(ev.workflow) if ev.workflow else 'Coordination style'}: {style['name']}", "",
-           f"**Confidence:** {ev.confidence:.2f} ({confidence_words(ev.confidence)})  ",
-           "**Scores:** " + ", ".join(f"{k} {v}" for k, v in ev.scores.items()), "", style["summary"], "",
-           "## Why", ""]
-    for r in ev.fired:
-        seen = ", ".join(f"`{q}` = {_show(v)}" for q, v in r.values)
-        effect = ", ".join(f"{v:+d} {k}" for k, v in _effect(r).items())
-        out.append(f"- **{r.rule_id}** ({effect}; {seen}): {rules[r.rule_id].rationale} "
-                   f"*Source: {rules[r.rule_id].source}*")
-    if ev.allocation:
-        out += ["", "## Per step", "", "| # | Service | Action | Coordination |", "|---|---|---|---|"]
-        out += [f"| {a.index + 1} | {md_escape(a.service)} | {md_escape(a.action)} | {a.mode} |" for a in ev.allocation]
-    out += ["", "## Assumed answers", ""]
-    out += [f"- `{q}` = {_show(ev.answers[q])} (default)" for q in ev.assumed] or ["- none"]
-    out += ["", f"Rulebook {ev.rulebook_version}, sha256 `{ev.rulebook_hash}`", ""]
-    return "\n".join(out)
 
 
 def md_escape(text: str) -> str:
