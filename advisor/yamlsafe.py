@@ -102,6 +102,11 @@ def load(raw: bytes | str, filename: str, max_bytes: int = MAX_BYTES) -> Documen
                                mark.column + 1 if mark else None) from None
         raise UserError.at(filename, f"YAML syntax error: {message}",
                            mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
+    except yaml.reader.ReaderError as e:
+        code = ord(e.character) if isinstance(e.character, str) else e.character
+        line, column = _reader_position(text, e.position)
+        raise UserError.at(filename, f"character U+{code:04X} is not allowed in YAML text (a control character); "
+                           "remove it", line, column) from None
     except yaml.YAMLError as e:
         raise UserError.at(filename, f"YAML syntax error: {e}") from None
     except RecursionError:
@@ -109,6 +114,12 @@ def load(raw: bytes | str, filename: str, max_bytes: int = MAX_BYTES) -> Documen
     finally:
         parser.dispose()
     return doc
+
+
+def _reader_position(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of a reader error. Why: libyaml counts UTF-8 bytes, PyYAML's reader characters."""
+    prefix = text.encode()[:position].decode("utf-8", "ignore") if _Parser is not yaml.SafeLoader else text[:position]
+    return prefix.count("\n") + 1, len(prefix) - (prefix.rfind("\n") + 1) + 1
 
 
 class _Composer:
