@@ -6,6 +6,7 @@ takes the question's default and is reported as assumed by the engine.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,13 +63,26 @@ def to_dict(answers: Answers) -> dict[str, Any]:
     return out
 
 
+class _Dumper(yaml.SafeDumper):
+    """Why: PyYAML writes U+0085 (next line) raw in plain and single-quoted text, and reading it back folds it
+    into a space; a string holding one is written double-quoted, where it becomes the escape `\\N`."""
+
+
+_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style='"' if "\x85" in text else None))
+# Characters JSON may carry raw but YAML text may not (our JSON is read by the YAML parser): escaped as \uXXXX
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\ufffe\uffff]")
+
+
 def dump_yaml(answers: Answers) -> str:
     """Deterministic YAML, re-importable with `parse_answers`."""
-    return yaml.safe_dump(to_dict(answers), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(to_dict(answers), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def dump_json(answers: Answers) -> str:
-    return json.dumps(to_dict(answers), indent=2, ensure_ascii=False) + "\n"
+    """Deterministic JSON, re-importable with `parse_answers`; non-ASCII text stays readable."""
+    text = json.dumps(to_dict(answers), indent=2, ensure_ascii=False) + "\n"
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # ---------------------------------------------------------------- share links
