@@ -251,6 +251,12 @@ def rendered_diagram(dot_source: str, fmt: str, _digraph: object) -> bytes:
     return render(_digraph, fmt)  # type: ignore[arg-type]
 
 
+def error_text(error: UserError) -> str:
+    """A user error as lines of plain text: `FILE:LINE:COL: path: message`, or only the message when it has no
+    place (str() of such a problem would start with a stray ': ')."""
+    return "\n".join(str(p) if (p.file or p.path) else p.message for p in error.problems)
+
+
 def file_stem(workflow: str | None) -> str:
     """A safe file name stem for downloads: the workflow's name in lower-case ASCII words, or "workflow"."""
     words = re.findall(r"[a-z0-9]+", (workflow or "").lower())

@@ -32,7 +32,7 @@ def chart(style: str) -> None:
     try:
         check_size(digraph)
     except UserError as e:
-        st.error(str(e), icon=":material/error:")
+        st.error(ui.error_text(e), icon=":material/error:")
         return
     st.graphviz_chart(digraph, width="stretch")
 

@@ -85,3 +85,34 @@ def chart_data(at: AppTest, index: int = 0):
 
     proto = at.get("vega_lite_chart")[index].proto
     return dataframe_util.convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data)
+
+
+# ---------------------------------------------------------------- what a download button would download
+# Why a patch: AppTest keeps downloads in an in-memory media store that it discards after each run; recording the
+# store lets a test read exactly the bytes a user would download (test-only, reads Streamlit internals).
+import streamlit.testing.v1.app_test as _app_test  # noqa: E402
+from streamlit.runtime.media_file_manager import MediaFileManager  # noqa: E402
+
+
+class _RecordingMediaFileManager(MediaFileManager):
+    latest: MediaFileManager | None = None
+
+    def __init__(self, storage):
+        super().__init__(storage)
+        _RecordingMediaFileManager.latest = self
+
+
+_app_test.MediaFileManager = _RecordingMediaFileManager
+
+
+def download(at: AppTest, key: str) -> tuple[bytes, str]:
+    """(content, file name) of the download button keyed `key` in the last run (deferred ones are generated)."""
+    proto = at.download_button(key=key).proto
+    manager = _RecordingMediaFileManager.latest
+    if proto.deferred_file_id:
+        entry = manager._deferred_callables[proto.deferred_file_id]
+        data, name = entry["callable"](), entry["filename"]
+    else:
+        stored = manager._storage.get_file(proto.url.rsplit("/", 1)[1])
+        data, name = stored.content, stored.filename
+    return (data.encode() if isinstance(data, str) else data), name
