@@ -111,3 +111,39 @@ def test_edit_validate_fix_preview_save_restore_and_stale_save_in_a_real_browser
         timeout=TIMEOUT)
     assert (scratch_rules / "rules.yaml").read_text() == original
     assert editor_text(alice) == original
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def upload(page, name: str, data: bytes) -> None:
+    page.locator(".st-key-rules-upload input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": "application/zip", "buffer": data}])
+    wait_for_app(page)
+
+
+def test_uploading_a_rulebook_zip_refuses_a_bad_one_and_installs_a_good_one(app, browser, scratch_rules):
+    texts = {p.name: p.read_bytes() for p in sorted(scratch_rules.glob("*.yaml"))}
+    page = open_session(browser, app)
+    page.get_by_role("tab", name="Upload & download").click()
+
+    upload(page, "evil.zip", zip_of({**texts, "../questions.yaml": b"x: 1\n"}))
+    page.get_by_text("evil.zip was refused; nothing was written.").wait_for(timeout=TIMEOUT)
+    page.get_by_text(re.compile(r"a path outside the rulebook")).wait_for(timeout=TIMEOUT)
+    assert {p.name: p.read_bytes() for p in sorted(scratch_rules.glob("*.yaml"))} == texts
+
+    new_rules = texts["rules.yaml"].replace(b"confidence_half_lead: 4", b"confidence_half_lead: 8")
+    upload(page, "team.zip", zip_of({**texts, "rules.yaml": new_rules}))
+    page.get_by_text(re.compile(r"^team\.zip is a valid rulebook")).wait_for(timeout=TIMEOUT)
+    button(page, "rules-install").click()
+    page.get_by_text("Installed; files changed: rules.yaml. Previous versions are kept.").wait_for(timeout=TIMEOUT)
+    assert (scratch_rules / "rules.yaml").read_bytes() == new_rules
+    assert (scratch_rules / ".history" / "rules.yaml.1").read_bytes() == texts["rules.yaml"]

@@ -3,6 +3,7 @@ is refused with what changed; two writers cannot interleave. Every test works on
 from __future__ import annotations
 
 import multiprocessing
+import re
 import os
 import subprocess
 import sys
@@ -334,3 +335,38 @@ def test_a_process_killed_around_the_rename_leaves_either_the_old_or_the_new_fil
     state = read_file(rules_copy, "styles.yaml")
     save(rules_copy, "styles.yaml", state.text + b"\n", state.hash)  # the next save sweeps any leftover
     assert not list(rules_copy.glob(".*.tmp"))
+
+
+# ---------------------------------------------------------------- the command line
+def advisor(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "advisor", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_history_and_restore_from_the_command_line(rules_copy):
+    run = advisor("rules", "history", str(rules_copy))
+    assert run.returncode == 0 and "no previous versions kept yet" in run.stdout
+    original = read_file(rules_copy, "styles.yaml")
+    save(rules_copy, "styles.yaml", original.text + b"# one\n", original.hash)
+    state = read_file(rules_copy, "styles.yaml")
+    save(rules_copy, "styles.yaml", state.text + b"# two\n", state.hash)
+    run = advisor("rules", "history", str(rules_copy))
+    assert re.findall(r"^styles\.yaml +(\d+) ", run.stdout, re.M) == ["1", "2"]
+    run = advisor("rules", "restore", str(rules_copy), "styles.yaml", "--version", "1")
+    assert run.returncode == 0, run.stderr
+    assert "restored styles.yaml" in run.stdout and "kept as version 3" in run.stdout
+    assert (rules_copy / "styles.yaml").read_bytes() == original.text
+
+
+def test_restoring_a_missing_version_from_the_command_line_is_a_user_error(rules_copy):
+    run = advisor("rules", "restore", str(rules_copy), "rules.yaml", "--version", "4")
+    assert run.returncode == 2 and "no previous version is kept" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_restore_uses_the_default_rulebook_directory_from_the_environment(rules_copy):
+    state = read_file(rules_copy, "styles.yaml")
+    save(rules_copy, "styles.yaml", state.text + b"# one\n", state.hash)
+    run = subprocess.run([sys.executable, "-m", "advisor", "rules", "restore", "styles.yaml"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60, env={**os.environ, "ADVISOR_RULES": str(rules_copy)})
+    assert run.returncode == 0, run.stderr
+    assert (rules_copy / "styles.yaml").read_bytes() == state.text
