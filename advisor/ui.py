@@ -130,6 +130,12 @@ def rulebook_errors() -> UserError | None:
     return _rulebook_state().errors
 
 
+def last_good_rulebook() -> Rulebook | None:
+    """The active rulebook, or None when the files have never been valid in this session. Unlike
+    `current_rulebook()` it never stops the page: the Rules page uses it, so a broken rulebook can be fixed there."""
+    return _rulebook_state().rulebook
+
+
 # ---------------------------------------------------------------- answers
 def current_answers() -> Answers:
     """The session's answers, valid for the current rulebook (restored from the share link on a first visit)."""

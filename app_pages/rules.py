@@ -21,7 +21,7 @@ NOTICE = "rules:notice"  # the outcome of the last save / restore / install, sho
 EDITOR = "rules-editor"
 
 directory = default_rules_dir()
-active = ui.current_rulebook()
+active = ui.last_good_rulebook()  # None when the files on disk were never valid: fix them here
 lit = ui.md_literal
 
 
@@ -91,12 +91,14 @@ def show_impact(old, new) -> None:
 st.html("<style>.st-key-rules-editor textarea {font-family: 'Source Code Pro', monospace; font-size: 0.85rem;}"
         "</style>")
 st.title("Rules")
-st.caption(lit(f"Rulebook {directory} (version {active.version}, sha256 {active.short_hash}). Set ADVISOR_RULES "
-               "to use your organisation's own rulebook. The format is described in rules/README.md."))
+loaded = f"version {active.version}, sha256 {active.short_hash}" if active else "not loaded"
+st.caption(lit(f"Rulebook {directory} ({loaded}). Set ADVISOR_RULES to use your organisation's own rulebook. "
+               "The format is described in rules/README.md."))
 disk_errors = ui.rulebook_errors()
 if disk_errors is not None:
-    st.warning("The rule files on disk are not valid, so the app keeps using the last good rulebook. The problems:",
-               icon=":material/warning:")
+    st.warning("The rule files on disk are not valid, so the app keeps using the last good rulebook. The problems:"
+               if active else "The rule files on disk are not valid, so the app cannot use them. Fix the problems "
+               "below in the editor:", icon=":material/warning:")
     show_problems(disk_errors.problems, "")
 
 # the outcome of the last save, restore or reload: above the tabs, so it is seen from any of them
@@ -170,13 +172,17 @@ with tab_edit:
         st.subheader("Impact preview")
         st.caption("Every scenario, every example answers file (examples/) and your current answers, under the "
                    "rulebook on disk and under this edit, side by side. Cases that change come first.")
-        show_impact(active, draft.rulebook)
+        if active is not None:
+            show_impact(active, draft.rulebook)
+        else:
+            st.info("No valid rulebook is loaded to compare with; saving this edit makes the rulebook valid again.")
 
 # ---------------------------------------------------------------- the rules as a table
 with tab_rules:
     st.caption("The active rulebook's rules: when each fires, the points it adds, why, and the source it cites.")
-    st.dataframe(pd.DataFrame(ruleedit.rule_rows(active)), key="rules-table", hide_index=True, width="stretch",
-                 column_config={"line": st.column_config.NumberColumn("line", help="line in rules.yaml")})
+    if active is not None:
+        st.dataframe(pd.DataFrame(ruleedit.rule_rows(active)), key="rules-table", hide_index=True, width="stretch",
+                     column_config={"line": st.column_config.NumberColumn("line", help="line in rules.yaml")})
 
 # ---------------------------------------------------------------- history and restore
 with tab_history:
@@ -201,9 +207,10 @@ with tab_history:
 
 # ---------------------------------------------------------------- the whole rulebook as a zip
 with tab_zip:
-    st.download_button("Download the rulebook (zip)", data=rulezip.to_zip(active.texts), key="rules-download",
-                       file_name=f"rulebook-{active.short_hash}.zip", mime="application/zip",
-                       icon=":material/folder_zip:")
+    if active is not None:
+        st.download_button("Download the rulebook (zip)", data=rulezip.to_zip(active.texts), key="rules-download",
+                           file_name=f"rulebook-{active.short_hash}.zip", mime="application/zip",
+                           icon=":material/folder_zip:")
     upload = st.file_uploader("Upload a rulebook (zip of questions.yaml, rules.yaml, styles.yaml, scenarios.yaml)",
                               type=["zip"], key="rules-upload",
                               help=f"At most {rulezip.UPLOAD_LIMIT // 1024} KiB. Checked completely before "
@@ -218,10 +225,12 @@ with tab_zip:
         else:
             st.success(lit(f"{upload.name} is a valid rulebook: {len(uploaded.questions)} questions, "
                            f"{len(uploaded.rules)} rules (version {uploaded.version})."), icon=":material/check:")
-            show_impact(active, uploaded)
+            if active is not None:
+                show_impact(active, uploaded)
             if st.button("Install this rulebook", key="rules-install", type="primary"):
                 try:
-                    result = rulezip.install_zip(directory, raw, base_hash=active.hash, label=upload.name)
+                    result = rulezip.install_zip(directory, raw, base_hash=active.hash if active else None,
+                                                 label=upload.name)
                 except UserError as e:
                     show_problems(e.problems, "")
                 else:

@@ -144,3 +144,17 @@ def test_restoring_is_offered_only_once_a_version_is_kept(rules_dir):
     at = open_page()
     assert any("No previous version of rules.yaml is kept yet" in i for i in messages(at, "info"))
     assert not [b for b in at.button if b.key == "rules-restore"]
+
+
+def test_a_rulebook_broken_on_disk_before_the_session_started_can_be_fixed_on_the_page(rules_dir):
+    rules = (rules_dir / "rules.yaml").read_text()
+    (rules_dir / "rules.yaml").write_text(rules.replace("version: 1.0.0", "version: [1", 1))
+    at = open_page()
+    assert "(not loaded)" in shown(at.caption[0].value)
+    assert any("cannot use them" in w for w in messages(at, "warning"))
+    edit(at, "version: [1", "version: 1.0.1")
+    assert any(m.startswith("Valid: ") for m in messages(at, "success"))
+    at.button(key="rules-save").click().run()
+    assert not at.exception
+    assert (rules_dir / "rules.yaml").read_text() == rules.replace("version: 1.0.0", "version: 1.0.1", 1)
+    assert "version 1.0.1" in shown(at.caption[0].value)
