@@ -13,6 +13,7 @@ lit = ui.md_literal
 names = {s: getattr(rulebook.styles, s).name for s in STYLES}
 
 st.title(f"Diagram of {lit(ev.workflow)}" if ev.workflow else "Diagram")
+ui.show_notices()
 choice, compare_col = st.columns([3, 1], vertical_alignment="bottom")
 shown = choice.segmented_control(
     "Draw the services as", ["recommended", *STYLES], default="recommended", required=True, key="diagram-style",

@@ -17,6 +17,7 @@ stem = ui.file_stem(ev.workflow)
 names = {s: getattr(rulebook.styles, s).name for s in STYLES}
 
 st.title("Export & import")
+ui.show_notices()
 
 # ---------------------------------------------------------------- answers
 with st.container(border=True, key="export-answers"):

@@ -95,10 +95,7 @@ if answers != stored:
 ev = ui.current_evaluation()
 done = form.progress(ev)
 with top:
-    for problem in ui.link_problems():
-        st.warning(f"Share link: {problem.path}: {problem.message}", icon=":material/link_off:")
-    for note in ui.answer_notes():
-        st.info(note, icon=":material/sync_problem:")
+    ui.show_notices()
     st.progress(done.fraction, text=str(done))
 
 with st.sidebar:

@@ -17,6 +17,7 @@ names = {s: getattr(rulebook.styles, s).name for s in STYLES}
 questions = rulebook.questions
 
 st.title(f"Recommendation for {lit(ev.workflow)}" if ev.workflow else "Recommendation")
+ui.show_notices()
 
 with st.container(border=True, key="recommendation"):
     st.caption("Recommended coordination style")
