@@ -10,8 +10,9 @@ setup:
 run: setup
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
+# The storage tests also run against a throwaway PostgreSQL started (and removed) by scripts/with-postgres.sh.
 test: setup
-	$(PY) -m pytest -q
+	bash scripts/with-postgres.sh $(PY) -m pytest -q
 
 bench: setup
 	$(PY) bench/run.py

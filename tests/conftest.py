@@ -18,6 +18,15 @@ def rulebook():
     return load_rulebook(RULES)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def scratch_assessments_database(tmp_path_factory):
+    """No test ever touches the user's saved assessments: ADVISOR_DB_URL points at a scratch SQLite file for the
+    whole session (apps started by tests inherit it); storage tests use their own (tests/store_helpers.py)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ADVISOR_DB_URL", f"sqlite:///{tmp_path_factory.mktemp('assessments') / 'assessments.db'}")
+        yield
+
+
 @pytest.fixture
 def rules_copy(tmp_path: Path) -> Path:
     """A scratch copy of the default rulebook that a test may break."""
