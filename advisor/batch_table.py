@@ -17,7 +17,6 @@ from advisor.batch import BatchResult
 from advisor.models import STYLES
 
 CONFIDENCE_BINS = (0.0, 0.3, 0.6, 1.0)  # the bands of `engine.confidence_words`: low, medium, high
-CONFIDENCE_LABELS = ("low (< 0.3)", "medium (0.3-0.6)", "high (>= 0.6)")
 TEXT_COLUMNS = ("workflow", "error")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -126,16 +125,26 @@ def style_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"style": list(STYLES), "workflows": counts.to_numpy()})
 
 
-def confidence_bands(frame: pd.DataFrame) -> pd.DataFrame:
-    """How many evaluated workflows fall in each confidence band, per style (a stacked bar chart's data)."""
+def confidence_histogram(frame: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
+    """How many evaluated workflows have a confidence in each bin of width 1/`bins`, per style, in long form
+    (columns: bin, from, style, workflows) for a stacked bar chart. The last bin includes 1.0."""
     evaluated = frame[frame["error"] == ""]
-    band = pd.cut(evaluated["confidence"], bins=list(CONFIDENCE_BINS), labels=list(CONFIDENCE_LABELS),
-                  right=False, include_lowest=True)
-    band = band.where(evaluated["confidence"] < 1.0, CONFIDENCE_LABELS[-1])
-    table = pd.crosstab(pd.Categorical(band, categories=list(CONFIDENCE_LABELS)),
-                        pd.Categorical(evaluated["style"].astype("str"), categories=list(STYLES)), dropna=False)
-    table.index.name, table.columns.name = "confidence", None
-    return table.reset_index()
+    index = np.minimum((evaluated["confidence"].to_numpy() * bins).astype(np.int64), bins - 1)
+    styles = evaluated["style"].cat.codes.to_numpy()
+    counts = np.zeros((bins, len(STYLES)), np.int64)
+    np.add.at(counts, (index, styles), 1)
+    labels = [f"{b / bins:.1f}-{(b + 1) / bins:.1f}" for b in range(bins)]
+    return pd.DataFrame({"bin": np.repeat(labels, len(STYLES)), "from": np.repeat(np.arange(bins) / bins,
+                                                                                   len(STYLES)),
+                         "style": np.tile(list(STYLES), bins), "workflows": counts.ravel()})
+
+
+def summary(frame: pd.DataFrame) -> dict[str, float | int]:
+    """Headline numbers: workflows, evaluated, with errors, mean confidence, and how many have low confidence."""
+    evaluated = frame[frame["error"] == ""]
+    return {"workflows": len(frame), "evaluated": len(evaluated), "errors": len(frame) - len(evaluated),
+            "mean_confidence": round(float(evaluated["confidence"].mean()), 3) if len(evaluated) else 0.0,
+            "low_confidence": int((evaluated["confidence"] < CONFIDENCE_BINS[1]).sum())}
 
 
 def table_csv(frame: pd.DataFrame) -> bytes:

@@ -11,45 +11,25 @@ from pathlib import Path
 
 from advisor.errors import UserError
 
-ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-def read_portfolio(paths: list[str], rulebook):
-    """`Columns` from one CSV file or from one or more answers files (a file per row)."""
-    from advisor.answers import read_answers
-    from advisor.batch_input import columns_from_answers, read_csv
-
-    csvs = [p for p in paths if Path(p).suffix.lower() == ".csv"]
-    answers = [p for p in paths if Path(p).suffix.lower() in ANSWERS_SUFFIXES]
-    others = [p for p in paths if p not in csvs and p not in answers]
-    if others:
-        raise UserError(f"{others[0]}: expected a .csv file or answers files (.yaml, .yml, .json)")
-    if csvs and (answers or len(csvs) > 1):
-        raise UserError("give one CSV file, or one or more answers files, not a mix")
-    if csvs:
+def read_files(paths: list[str]) -> list[tuple[str, bytes]]:
+    """(path, bytes) of each file named on the command line."""
+    out = []
+    for path in paths:
         try:
-            raw = Path(csvs[0]).read_bytes()
+            out.append((path, Path(path).read_bytes()))
         except OSError as e:
-            raise UserError.at(csvs[0], f"cannot read: {e.strerror}") from None
-        return read_csv(raw, csvs[0], rulebook)
-    items = []
-    for path in answers:
-        try:
-            items.append((path, read_answers(path, rulebook)))
-        except UserError as e:
-            items.append((path, e))
-    return columns_from_answers(items, rulebook)
+            raise UserError.at(path, f"cannot read: {e.strerror}") from None
+    return out
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from advisor.batch import evaluate_columns
-    from advisor.batch_table import result_table, style_counts, table_csv
+    from advisor.batch_table import style_counts, table_csv
     from advisor.cli import load_rules, write_output
+    from advisor.portfolio import read_portfolio
 
     rulebook = load_rules(args.rules)
-    columns = read_portfolio(args.files, rulebook)
-    result = evaluate_columns(rulebook, columns)
-    table = result_table(result)
+    portfolio = read_portfolio(read_files(args.files), rulebook, capped=False)
+    columns, table = portfolio.columns, portfolio.table
     write_output(table_csv(table).decode("utf-8"), args.output)
     source = args.files[0] if len(args.files) == 1 else "answers"
     for row, message in columns.errors.items():

@@ -10,14 +10,14 @@ import pytest
 
 from advisor.batch import evaluate_columns, summarize, top_drivers
 from advisor.batch_input import read_csv
-from advisor.batch_table import (confidence_bands, filter_table, result_table, sort_table, style_counts,
-                                 table_csv)
+from advisor.batch_table import (confidence_histogram, filter_table, result_table, sort_table, style_counts,
+                                 summary, table_csv)
 from advisor.engine import evaluate
 
 from tests.conftest import EXAMPLES, ROOT
 
 PORTFOLIO = ROOT / "tests" / "data" / "portfolio"
-FIFTY = PORTFOLIO / "fifty-workflows.csv"
+FIFTY = ROOT / "examples" / "portfolio.csv"
 BAD = PORTFOLIO / "some-bad-rows.csv"
 
 
@@ -96,10 +96,20 @@ def test_style_counts_list_every_style_even_when_none_got_it(bad):
     assert counts["workflows"].sum() == 2
 
 
-def test_confidence_bands_count_every_evaluated_workflow_once(fifty):
-    bands = confidence_bands(fifty)
-    assert list(bands["confidence"]) == ["low (< 0.3)", "medium (0.3-0.6)", "high (>= 0.6)"]
-    assert int(bands[["orchestration", "choreography", "hybrid"]].to_numpy().sum()) == 50
+def test_the_confidence_histogram_counts_every_evaluated_workflow_once_in_its_bin(fifty, bad):
+    histogram = confidence_histogram(fifty)
+    assert list(histogram["bin"].unique()) == [f"{b / 10:.1f}-{(b + 1) / 10:.1f}" for b in range(10)]
+    assert histogram["workflows"].sum() == 50
+    first = fifty.iloc[0]
+    cell = histogram[(histogram["from"] == int(first["confidence"] * 10) / 10) & (histogram["style"] == first["style"])]
+    assert int(cell["workflows"].iloc[0]) >= 1
+    assert confidence_histogram(bad)["workflows"].sum() == 2
+
+
+def test_the_summary_counts_workflows_errors_and_low_confidence(bad):
+    numbers = summary(bad)
+    assert (numbers["workflows"], numbers["evaluated"], numbers["errors"]) == (7, 2, 5)
+    assert numbers["low_confidence"] == int((bad["confidence"] < 0.3).sum())
 
 
 def test_the_exported_csv_reads_back_with_the_same_rows(fifty):
