@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,6 +20,7 @@ from advisor.errors import UserError
 from advisor.rulebook import Rulebook
 
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "portfolio.csv"  # 50 workflows to try
 MAX_ROWS = 200_000  # in the app; Why: the table of 200k rows still scrolls smoothly in the browser
 MAX_FILES = 500  # answers files in one upload
 
@@ -76,6 +78,19 @@ def answers_of(columns: Columns, rulebook: Rulebook, row: int) -> Answers:
             code = columns.values[qid][row]
             traits[qid] = int(code) if q.kind == "integer" else q.option_values()[int(code)]
     return Answers(traits, tuple(columns.steps[row]), columns.workflows[row])
+
+
+def template_examples(rulebook: Rulebook) -> list[Answers]:
+    """The answers files of examples/ that fit `rulebook` (all of them for the default one)."""
+    from advisor.rulesdiff import EXAMPLES_DIR
+
+    out = []
+    for path in sorted(EXAMPLES_DIR.glob("*.yaml")):
+        try:
+            out.append(parse_answers(path.read_bytes(), path.name, rulebook))
+        except (UserError, OSError):
+            continue
+    return out
 
 
 def template_csv(rulebook: Rulebook, examples: Sequence[Answers] = ()) -> str:

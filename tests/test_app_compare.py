@@ -1,0 +1,106 @@
+"""The Compare page (AppTest): the current answers against an edited copy, and two saved assessments."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from advisor.answers import Answers, to_query_params
+from advisor.engine import evaluate
+from advisor.store import Store
+from app_helpers import ROOT, example, graphviz_specs, keyed_block, shown, texts
+
+APP = ROOT / "app.py"
+
+
+def table(at: AppTest, key: str):
+    """The DataFrame shown by the dataframe inside the container keyed `key`."""
+    pending = [keyed_block(at, key)]
+    while pending:
+        node = pending.pop()
+        if type(node).__name__ == "Dataframe":
+            return node.value
+        pending.extend(getattr(node, "children", {}).values())
+    raise LookupError(f"no dataframe in {key!r}")
+
+
+@pytest.fixture(autouse=True)
+def scratch_database(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'compare.db'}"
+    monkeypatch.setenv("ADVISOR_DB_URL", url)
+    return url
+
+
+def open_compare(answers: Answers | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in to_query_params(answers or Answers()).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def block_text(at: AppTest, key: str) -> str:
+    block = keyed_block(at, key)
+    out, pending = [], [block]
+    while pending:
+        node = pending.pop()
+        value = getattr(node, "value", None)
+        if isinstance(value, str):
+            out.append(shown(value))
+        pending.extend(getattr(node, "children", {}).values())
+    return "\n".join(out)
+
+
+def test_an_unchanged_copy_has_no_differences():
+    at = open_compare(example("media-pipeline"))
+    assert "0 answers differ" in texts(at)
+    assert "Both get Choreography" in texts(at)
+
+
+def test_editing_the_copy_shows_the_style_change_and_the_answer_that_drove_it():
+    at = open_compare(example("media-pipeline"))
+    at.selectbox(key="compare-copy-ordering").set_value("strict").run()
+    assert "Choreography" in block_text(at, "compare-result-a") and "Hybrid" in block_text(at, "compare-result-b")
+    assert "The recommendation changes from Choreography to Hybrid" in texts(at)
+    differences = table(at, "compare-differences")
+    assert list(differences["question"]) == ["ordering"]
+    assert differences["alone turns A into B's style"].iloc[0] == "yes"
+    assert "What drove the change" in texts(at)
+
+
+def test_both_diagrams_are_drawn_side_by_side_with_the_users_services():
+    at = open_compare(example("media-pipeline"))
+    at.selectbox(key="compare-copy-ordering").set_value("strict").run()
+    first, second = graphviz_specs(at)
+    assert "Transcoder" in first and "Transcoder" in second and first != second
+
+
+def test_reset_returns_the_copy_to_the_current_answers():
+    at = open_compare(example("media-pipeline"))
+    at.selectbox(key="compare-copy-ordering").set_value("strict").run()
+    at.button(key="compare-copy-reset").click().run()
+    assert at.selectbox(key="compare-copy-ordering").value == "some"
+    assert "0 answers differ" in texts(at)
+
+
+def test_two_saved_assessments_are_compared(rulebook, scratch_database):
+    store = Store(scratch_database)
+    for name, answers in (("Media", example("media-pipeline")), ("Checkout", example("order-checkout"))):
+        store.save(name, answers, evaluate(rulebook, answers.traits, answers.steps, answers.workflow), rulebook)
+    store.close()
+    at = open_compare()
+    at.segmented_control(key="compare-mode").set_value("saved").run()
+    at.selectbox(key="compare-a").set_value(1).run()
+    at.selectbox(key="compare-b").set_value(2).run()
+    assert not at.exception
+    assert "Media (version 1)" in block_text(at, "compare-result-a")
+    assert "Checkout (version 1)" in block_text(at, "compare-result-b")
+    assert "The recommendation changes from Choreography to Hybrid" in texts(at)
+    assert len(table(at, "compare-differences")) > 3
+
+
+def test_with_nothing_saved_the_saved_mode_points_to_the_saved_page():
+    at = open_compare()
+    at.segmented_control(key="compare-mode").set_value("saved").run()
+    assert "Nothing is saved yet" in texts(at)
