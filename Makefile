@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 PORT ?= 8501
 
-.PHONY: setup run test bench schema gallery golden clean
+.PHONY: setup run test test-load bench schema gallery golden clean
 
 setup:
 	@bash scripts/setup.sh
@@ -11,8 +11,12 @@ run: setup
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
 # The storage tests also run against a throwaway PostgreSQL started (and removed) by scripts/with-postgres.sh.
+# The 20-session load test has its own target (a few minutes of two cores); .ci/run runs both.
 test: setup
-	bash scripts/with-postgres.sh $(PY) -m pytest -q
+	bash scripts/with-postgres.sh $(PY) -m pytest -q -m "not load"
+
+test-load: setup
+	$(PY) -m pytest -q -m load
 
 bench: setup
 	$(PY) bench/run.py
