@@ -30,8 +30,13 @@ def choices(q: Question) -> list[Any]:
 def choice_label(q: Question, value: Any) -> str:
     """What a widget shows for one of its values; "not sure" names the default it falls back to."""
     if isinstance(value, str) and value == NOT_SURE:
-        return f"Not sure (assume: {q.label_of(q.default)})"
-    return q.label_of(value)
+        return f"Not sure (assume: {_label(q, q.default)})"
+    return _label(q, value)
+
+
+def _label(q: Question, value: Any) -> str:
+    label = q.label_of(value)
+    return label.capitalize() if q.kind == "yes_no" and not q.options else label  # "Yes" / "No" as choices
 
 
 def widget_value(q: Question, answers: Answers) -> Any:
@@ -106,9 +111,9 @@ def rows_to_steps(rows: list[dict[str, Any]]) -> tuple[tuple[Step, ...], list[st
     steps, notes = [], []
     for i, row in enumerate(rows, start=1):
         cells = {c: _text(row.get(c)) for c in ("service", "action", "compensation", "event")}
-        if not any(cells.values()):
+        if not any(v.strip() for v in cells.values()):
             continue  # a blank row the user just added
-        missing = [c for c in ("service", "action") if not cells[c]]
+        missing = [c for c in ("service", "action") if not cells[c].strip()]
         if missing:
             notes.append(f"Step {i} needs {' and '.join(missing)}; it is left out until filled in.")
             continue
@@ -116,7 +121,8 @@ def rows_to_steps(rows: list[dict[str, Any]]) -> tuple[tuple[Step, ...], list[st
         try:
             steps.append(Step(service=cells["service"], action=cells["action"],
                               reaction=bool(reaction) if _present(reaction) else False,
-                              compensation=cells["compensation"] or None, event=cells["event"] or None))
+                              compensation=cells["compensation"] if cells["compensation"].strip() else None,
+                              event=cells["event"] if cells["event"].strip() else None))
         except ValidationError as e:
             notes.append(f"Step {i} is left out: {e.errors()[0]['msg']}.")
     return tuple(steps), notes
@@ -137,8 +143,8 @@ def _present(value: Any) -> bool:
 
 
 def _text(value: Any) -> str:
-    """A cell as text: empty for missing cells (None, NaN), surrounding whitespace dropped."""
-    return str(value).strip() if _present(value) else ""
+    """A cell as text, exactly as typed (names round-trip); empty for missing cells (None, NaN)."""
+    return str(value) if _present(value) else ""
 
 
 # ---------------------------------------------------------------- a rulebook that changed under the answers

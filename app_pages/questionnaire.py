@@ -4,6 +4,10 @@ Why live widgets and not one `st.form` per section: a `show_if` question must ap
 depends on is given, and the recommendation follows every answer without a "recompute" button. A rerun
 evaluates the rulebook in microseconds (see bench/web.py for the measured rerun time).
 Widget keys are the question ids; the answers live in `advisor.ui` (per session, mirrored in the URL).
+
+Why each widget gets both its key's session-state value and that same value as its default (`index=`/`value=`):
+when quick edits interrupt a run, the browser can re-create widgets from their default; a bare radio's default
+is its first option, which silently answered every question (seen in the end-to-end tests). The two never differ.
 """
 import pandas as pd
 import streamlit as st
@@ -27,7 +31,8 @@ top = st.container()
 # ---------------------------------------------------------------- the workflow and its steps
 with st.container(border=True, key="workflow-section"):
     st.subheader("Your workflow")
-    workflow = st.text_input("Workflow name", key=ui.WORKFLOW_WIDGET, max_chars=200,
+    workflow = st.text_input("Workflow name", key=ui.WORKFLOW_WIDGET,
+                             value=st.session_state[ui.WORKFLOW_WIDGET],
                              placeholder="e.g. Order checkout")
     st.caption("The steps of one instance, in order: which service does what. Mark a step as a *reaction* when "
                "the core flow need not wait for it (a notification, analytics). Add rows at the bottom of the "
@@ -66,15 +71,17 @@ def draw(q: Question):
     label = lit(q.text)
     if q.kind == "integer":
         return st.number_input(label, min_value=q.minimum, max_value=q.maximum, step=1, key=q.id,
+                               value=st.session_state.get(q.id),
                                help=lit(q.help), placeholder=f"Not sure (assume {q.default})")
     values = form.choices(q)
     captions = [lit(o.help) for o in q.options] + [""] if any(o.help for o in q.options) else None
-    return st.radio(label, values, key=q.id, help=lit(q.help), captions=captions,
+    index = values.index(st.session_state[q.id]) if st.session_state.get(q.id) in values else len(values) - 1
+    return st.radio(label, values, index=index, key=q.id, help=lit(q.help), captions=captions,
                     horizontal=q.kind == "yes_no", format_func=lambda v: lit(form.choice_label(q, v)))
 
 
 # Every widget's value as of this interaction (the keys are seeded), so show_if sees the answer just given.
-answers = form.answers_from_widgets(rulebook, Answers(stored.traits, steps, workflow.strip() or None),
+answers = form.answers_from_widgets(rulebook, Answers(stored.traits, steps, workflow if workflow.strip() else None),
                                     st.session_state)
 shown = form.shown_questions(rulebook, answers)
 for section in rulebook.sections:

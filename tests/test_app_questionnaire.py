@@ -6,6 +6,7 @@ import pytest
 from advisor import questionnaire as form
 from advisor.answers import Answers, to_query_params
 from advisor.models import Step
+from advisor.rulebook import load_rulebook
 from app_helpers import example, open_app, shown, stored_answers, texts
 
 
@@ -212,3 +213,20 @@ def test_answers_reset_by_a_changed_rulebook_are_named(rules_copy, monkeypatch):
     assert "ordering" not in stored_answers(at).traits
     assert at.radio(key="ordering").value == form.NOT_SURE
     assert "no longer fits the rulebook" in texts(at)
+
+
+def test_a_long_workflow_name_from_a_link_is_shown_whole():
+    name = "A very long workflow name " * 40
+
+    at = open_app(query={"workflow": name})
+
+    assert at.text_input(key="workflow-name").value == name
+    assert stored_answers(at).workflow == name
+
+
+def test_each_widget_defaults_to_its_stored_answer_so_a_re_created_widget_keeps_it():
+    at = open_app(answers=example("order-checkout"))
+
+    ordering = load_rulebook().questions["ordering"]
+    assert at.radio(key="ordering").proto.default == form.choices(ordering).index("strict")
+    assert at.number_input(key="teams").proto.default == 3

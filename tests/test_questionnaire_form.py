@@ -143,3 +143,9 @@ def test_answers_that_no_longer_fit_a_changed_rulebook_are_reset_and_named(rules
 
     assert kept.traits == {"teams": 3}
     assert len(notes) == 1 and notes[0].startswith("The answer ordering = 'strict' no longer fits the rulebook")
+
+
+def test_names_keep_their_surrounding_spaces_so_imports_round_trip_exactly():
+    steps = (Step(service=" Orders ", action="create  "),)
+
+    assert form.rows_to_steps(form.steps_to_rows(steps))[0] == steps
