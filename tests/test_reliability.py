@@ -1,0 +1,184 @@
+"""The bad-input catalogue's remaining cases (../shared/RELIABILITY.md), each as a test.
+
+Most cases are tested where their feature is (the table in docs/bad-input.md says where). These are the ones no
+other file covers: caps that name their limit, characters YAML cannot carry, diagrams too large or too slow,
+user text kept out of link and tooltip attributes, and no raw HTML anywhere in the app.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from advisor.answers import Answers, dump_json, dump_yaml, parse_answers, read_answers
+from advisor.errors import UserError
+from advisor.rulebook import build_rulebook
+from advisor.yamlsafe import MAX_BYTES
+from conftest import ROOT
+
+
+def problems_of(load) -> list:
+    with pytest.raises(UserError) as caught:
+        load()
+    return caught.value.problems
+
+
+# ---------------------------------------------------------------- characters YAML cannot carry
+@pytest.mark.parametrize("char", ["\x01", "\x1b", "\x7f", "\x9f", "\ufffe"])
+def test_a_control_character_in_an_answers_file_is_named_at_its_line_and_column(rulebook, char):
+    raw = f"workflow: Checkout\ntraits:\n  ordering: str{char}ict\n".encode()
+    [p] = problems_of(lambda: parse_answers(raw, "answers.yaml", rulebook))
+    assert (p.file, p.line, p.column) == ("answers.yaml", 3, 16)
+    assert p.message == (f"character U+{ord(char):04X} is not allowed in YAML text (a control character); "
+                         "remove it")
+
+
+def test_a_control_character_in_a_rule_file_is_named_at_its_line(rulebook):
+    texts = dict(rulebook.texts)
+    lines = texts["rules.yaml"].split(b"\n")
+    lines[20] = lines[20] + b"\x07"
+    texts["rules.yaml"] = b"\n".join(lines)
+    [p] = problems_of(lambda: build_rulebook(texts, "rules"))
+    assert (p.file, p.line) == ("rules/rules.yaml", 21)
+    assert "U+0007" in p.message
+
+
+@pytest.mark.parametrize("name", ["next\x85line", "del\x7fete", "c1\x9bcontrol", "non\ufffecharacter",
+                                  "line\u2028separator", "tab\tand\r\nbreaks", " spaces around "])
+def test_a_name_with_characters_yaml_cannot_carry_raw_survives_the_yaml_and_json_exports(rulebook, name):
+    from advisor.models import Step
+
+    answers = Answers({"ordering": "strict"}, (Step(service=name, action=name),), name)
+    for text, filename in ((dump_yaml(answers), "a.yaml"), (dump_json(answers), "a.json")):
+        back = parse_answers(text.encode(), filename, rulebook)
+        assert (back.workflow, back.steps) == (name, answers.steps), filename
+
+
+# ---------------------------------------------------------------- caps that name their limit
+def test_a_rule_file_over_the_size_cap_is_refused_naming_the_limit(rulebook):
+    texts = {**rulebook.texts, "rules.yaml": rulebook.texts["rules.yaml"] + b"#" * MAX_BYTES}
+    [p] = problems_of(lambda: build_rulebook(texts, "rules"))
+    assert (p.file, p.line) == ("rules/rules.yaml", None)
+    assert p.message.startswith("file too large (") and f"the limit is {MAX_BYTES:,} bytes" in p.message
+
+
+def test_more_rules_than_the_cap_are_refused_naming_the_limit(rulebook):
+    rule = {"when": {"question": "audit", "op": "eq", "value": True}, "effect": {"orchestration": 1},
+            "rationale": "r", "source": "s"}
+    rules = [{"id": f"r{i}", **rule} for i in range(5001)]
+    texts = {**rulebook.texts, "rules.yaml": json.dumps({"version": "1.0.0", "rules": rules}).encode()}
+    problems = problems_of(lambda: build_rulebook(texts, "rules"))
+    assert [(p.file, p.path) for p in problems] == [("rules/rules.yaml", "rules")]
+    assert "at most 5000" in problems[0].message
+    assert problems[0].line == 1
+
+
+def test_a_rationale_longer_than_the_cap_is_refused_naming_the_limit_and_the_rule(rulebook):
+    texts = dict(rulebook.texts)
+    first = texts["rules.yaml"].index(b"    rationale: >-")
+    texts["rules.yaml"] = (texts["rules.yaml"][:first] + b"    rationale: " + b"word " * 500 + b"\n"
+                           + texts["rules.yaml"][first:].split(b"\n    source:", 1)[1].join([b"    source:", b""]))
+    [p] = problems_of(lambda: build_rulebook(texts, "rules"))
+    assert (p.file, p.path) == ("rules/rules.yaml", "rules[0].rationale")
+    assert p.message == "too long (2,499 characters; the limit is 2,000)"
+    assert p.line is not None
+
+
+def test_an_answers_path_that_is_a_directory_is_a_user_error(rulebook, tmp_path):
+    [p] = problems_of(lambda: read_answers(str(tmp_path), rulebook))
+    assert p.file == str(tmp_path) and p.message.startswith("cannot read")
+
+
+# ---------------------------------------------------------------- diagrams
+@pytest.fixture(scope="module")
+def hostile_digraph(rulebook):
+    from advisor.diagram import build_diagram
+    from exports import hostile_evaluation
+
+    return build_diagram(hostile_evaluation(rulebook), rulebook)
+
+
+def test_a_diagram_over_the_themes_size_cap_is_refused_before_dot_runs(hostile_digraph, monkeypatch):
+    from advisor import diagram
+    from advisor.theme import load_theme
+
+    theme = load_theme()
+    small = theme.model_copy(update={"limits": theme.limits.model_copy(update={"max_statements": 10})})
+    monkeypatch.setattr(diagram.subprocess, "run", lambda *a, **k: pytest.fail("dot ran"))
+    [p] = problems_of(lambda: diagram.render(hostile_digraph, "svg", theme=small))
+    assert p.message.startswith("diagram too large: ") and "(the limit is 10)" in p.message
+
+
+def test_dot_running_past_its_time_limit_gives_diagram_too_large(hostile_digraph):
+    from advisor.diagram import render
+
+    [p] = problems_of(lambda: render(hostile_digraph, "svg", timeout=1e-6))
+    assert p.message.startswith("diagram too large: Graphviz did not finish drawing it within")
+
+
+def test_no_user_text_reaches_a_link_target_or_tooltip_of_the_svg(hostile_digraph):
+    from advisor.diagram import render
+
+    svg = render(hostile_digraph, "svg").decode()
+    assert not re.search(r"<a\b|href=|target=|xlink:", svg)
+    titles = re.findall(r"<title>(.*?)</title>", svg, re.S)  # Graphviz's tooltips: ids only, never names
+    assert titles and all(re.fullmatch(r"n\d+|n\d+&#45;&gt;n\d+|%\d+|G|\w*", t) for t in titles), titles
+
+
+def test_the_dot_source_uses_only_allow_listed_attributes(hostile_digraph):
+    from advisor.diagram import to_dot
+    from advisor.theme import ALLOWED_ATTRIBUTES
+
+    dot = to_dot(hostile_digraph)
+    # attribute names stand before `=` outside quoted values and HTML-like labels
+    outside = re.sub(r'"(?:[^"\\]|\\.)*"', '""', dot)
+    depth, plain = 0, []
+    for ch in outside:
+        depth += ch == "<"
+        if depth == 0:
+            plain.append(ch)
+        depth -= ch == ">" and depth > 0
+    names = set(re.findall(r"([A-Za-z_]+)=", "".join(plain)))
+    assert names and names <= ALLOWED_ATTRIBUTES, names - ALLOWED_ATTRIBUTES
+
+
+# ---------------------------------------------------------------- the web app
+def raw_html_calls(source: str) -> list[tuple[int, bool]]:
+    """(line, constant?) of every call that renders raw HTML: `st.html(...)`, `components.html(...)`, or any
+    call with `unsafe_allow_html=True`. Constant means its content is a string literal in the code."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        unsafe = any(k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+                     for k in node.keywords)
+        if name == "html" or unsafe:
+            first = node.args[0] if node.args else None
+            found.append((node.lineno, isinstance(first, ast.Constant) and isinstance(first.value, str)))
+    return found
+
+
+def test_raw_html_in_the_app_is_only_ever_a_constant_never_user_text():
+    sources = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "advisor").glob("*.py"))]
+    offenders = [f"{p.relative_to(ROOT)}:{line}" for p in sources for line, constant in raw_html_calls(p.read_text())
+                 if not constant]
+    assert len(sources) > 10
+    assert offenders == []
+
+
+def test_the_raw_html_check_catches_user_text():
+    assert raw_html_calls("st.html(f'<b>{name}</b>')") == [(1, False)]
+    assert raw_html_calls("st.markdown(text, unsafe_allow_html=True)") == [(1, False)]
+    assert raw_html_calls("st.html('<style>p {color: red}</style>')") == [(1, True)]
+    assert raw_html_calls("st.markdown(text, unsafe_allow_html=False)") == []
+
+
+def test_the_app_caps_uploads_below_the_file_cap():
+    from advisor.answers import UPLOAD_LIMIT
+
+    assert UPLOAD_LIMIT < MAX_BYTES
+    assert Path(ROOT / ".streamlit" / "config.toml").read_text().count("maxUploadSize = 1") == 1
