@@ -73,7 +73,7 @@ def test_more_rules_than_the_cap_are_refused_naming_the_limit(rulebook):
     problems = problems_of(lambda: build_rulebook(texts, "rules"))
     assert [(p.file, p.path) for p in problems] == [("rules/rules.yaml", "rules")]
     assert "at most 5000" in problems[0].message
-    assert problems[0].line == 1
+    assert (problems[0].line, problems[0].column) == (1, 31)
 
 
 def test_a_rationale_longer_than_the_cap_is_refused_naming_the_limit_and_the_rule(rulebook):
@@ -182,3 +182,13 @@ def test_the_app_caps_uploads_below_the_file_cap():
 
     assert UPLOAD_LIMIT < MAX_BYTES
     assert Path(ROOT / ".streamlit" / "config.toml").read_text().count("maxUploadSize = 1") == 1
+
+
+# ---------------------------------------------------------------- the catalogue itself
+def test_every_test_named_in_the_bad_input_catalogue_exists():
+    table = (ROOT / "docs" / "bad-input.md").read_text()
+    named = sorted(set(re.findall(r"`(tests/[\w/]+\.py)::(test_\w+)`", table)))
+    missing = [f"{path}::{name}" for path, name in named
+               if not re.search(rf"^\s*def {name}\(", (ROOT / path).read_text(), re.M)]
+    assert len(named) > 60
+    assert missing == []
