@@ -58,10 +58,17 @@ def cold_cli_figures(runs: int = 20) -> list[Measurement]:
     run(command)()  # warm the page cache: "cold" means a new process, not a cold disk
     med, lo, hi = once_each(run(command), repeat=runs)
     base = once_each(run([sys.executable, "-c", "pass"]), repeat=runs)
+    # Why these two: they show where a cold start goes (imports of pydantic and the models, then validating the
+    # rulebook), so a regression or an improvement can be placed
+    models = once_each(run([sys.executable, "-c", "import advisor.models"]), repeat=runs // 2)
+    loaded = once_each(run([sys.executable, "-c", "from advisor.rulebook import load_rulebook; load_rulebook()"]),
+                       repeat=runs // 2)
     return [
         Measurement(SECTION, "cold `advisor recommend FILE --format json`", med, lo, hi, "ms",
                     f"aim <= 100 ms; median of {runs} processes"),
         Measurement(SECTION, "  for comparison: `python -c pass`", *base, "ms", "the interpreter's own start-up"),
+        Measurement(SECTION, "  for comparison: a process importing advisor.models", *models, "ms", "pydantic and the file models"),
+        Measurement(SECTION, "  for comparison: a process running load_rulebook()", *loaded, "ms", "read, validate, compile rules/"),
     ]
 
 
