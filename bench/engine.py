@@ -67,8 +67,10 @@ def cold_cli_figures(runs: int = 20) -> list[Measurement]:
         Measurement(SECTION, "cold `advisor recommend FILE --format json`", med, lo, hi, "ms",
                     f"aim <= 100 ms; median of {runs} processes"),
         Measurement(SECTION, "  for comparison: `python -c pass`", *base, "ms", "the interpreter's own start-up"),
-        Measurement(SECTION, "  for comparison: a process importing advisor.models", *models, "ms", "pydantic and the file models"),
-        Measurement(SECTION, "  for comparison: a process running load_rulebook()", *loaded, "ms", "read, validate, compile rules/"),
+        Measurement(SECTION, "  for comparison: a process importing advisor.models", *models, "ms",
+                    "pydantic and the file models"),
+        Measurement(SECTION, "  for comparison: a process running load_rulebook()", *loaded, "ms",
+                    "read, validate, compile rules/"),
     ]
 
 
