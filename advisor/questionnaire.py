@@ -30,11 +30,12 @@ def choices(q: Question) -> list[Any]:
 def choice_label(q: Question, value: Any) -> str:
     """What a widget shows for one of its values; "not sure" names the default it falls back to."""
     if isinstance(value, str) and value == NOT_SURE:
-        return f"Not sure (assume: {_label(q, q.default)})"
-    return _label(q, value)
+        return f"Not sure (assume: {answer_label(q, q.default)})"
+    return answer_label(q, value)
 
 
-def _label(q: Question, value: Any) -> str:
+def answer_label(q: Question, value: Any) -> str:
+    """How an answer reads: its option's label ("Yes"/"No" for a yes/no question without labels)."""
     label = q.label_of(value)
     return label.capitalize() if q.kind == "yes_no" and not q.options else label  # "Yes" / "No" as choices
 

@@ -194,9 +194,12 @@ def answer_notes() -> tuple[str, ...]:
     return st.session_state.get(NOTES_KEY, ())
 
 
-def share_link(answers: Answers) -> str:
-    """The URL that reopens the app with exactly these answers (the page's own address plus the parameters)."""
-    base = st.context.url or ""
+def share_link(answers: Answers, page_path: str = "") -> str:
+    """The URL that opens the app's first page with exactly these answers. `page_path` is the calling page's
+    URL path (e.g. "export"), removed from the browser's address to reach the app's root."""
+    base = (st.context.url or "").rstrip("/")
+    if page_path and base.endswith("/" + page_path):
+        base = base[: -len(page_path) - 1]
     query = urlencode(to_query_params(answers), quote_via=quote)
     return f"{base}?{query}" if query else base
 
@@ -282,6 +285,21 @@ def rendered_diagram(dot_source: str, fmt: str, _digraph: object) -> bytes:
     from advisor.diagram import render
 
     return render(_digraph, fmt)  # type: ignore[arg-type]
+
+
+def show_diagram(ev: Evaluation, rulebook: Rulebook, style: str | None = None, height: int | None = None) -> None:
+    """The diagram of the evaluation's steps in `style` (default: recommended), drawn in the browser (no Graphviz
+    binary needed on the server), or why it cannot be drawn (too large for a page). With `height` (pixels) the
+    drawing is scaled down to fit it."""
+    from advisor.diagram import build_diagram, check_size
+
+    digraph = build_diagram(ev, rulebook, style)
+    try:
+        check_size(digraph)
+    except UserError as e:
+        st.error(error_text(e), icon=":material/error:")
+        return
+    st.graphviz_chart(digraph, width="stretch", height=height or "content")
 
 
 def error_text(error: UserError) -> str:

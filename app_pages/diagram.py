@@ -3,8 +3,6 @@ three side by side. Drawn in the browser (`st.graphviz_chart`), so it needs no G
 import streamlit as st
 
 from advisor import ui
-from advisor.diagram import build_diagram, check_size
-from advisor.errors import UserError
 from advisor.models import STYLES
 
 rulebook = ui.current_rulebook()
@@ -27,23 +25,12 @@ if not ev.steps:
     st.page_link("app_pages/questionnaire.py", label="Name the steps", icon=":material/checklist:")
 
 
-def chart(style: str) -> None:
-    """One diagram, or why it cannot be drawn (too large for a page)."""
-    digraph = build_diagram(ev, rulebook, style)
-    try:
-        check_size(digraph)
-    except UserError as e:
-        st.error(ui.error_text(e), icon=":material/error:")
-        return
-    st.graphviz_chart(digraph, width="stretch")
-
-
 with st.container(border=True, key="diagram"):
     if compare:
         for col, style in zip(st.columns(3), STYLES):
             with col.container(key=f"diagram-{style}"):
                 st.markdown(f"**{lit(names[style])}**" + (" (recommended)" if style == ev.style else ""))
-                chart(style)
+                ui.show_diagram(ev, rulebook, style)
     else:
-        chart(ev.style if shown == "recommended" else shown)
+        ui.show_diagram(ev, rulebook, ev.style if shown == "recommended" else shown)
 st.caption("Download the diagram as SVG, PNG or DOT on the Export page.")

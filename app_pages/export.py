@@ -35,7 +35,7 @@ with st.container(border=True, key="share"):
     st.subheader("Share link", anchor=False)
     st.caption("The answers live in the page's address: opening this link (or the address bar's) restores "
                "them exactly, in any browser. Anyone with the link sees the answers, workflow and step names.")
-    st.code(ui.share_link(answers), language=None, wrap_lines=True)
+    st.code(ui.share_link(answers, page_path="export"), language=None, wrap_lines=True)
 
 # ---------------------------------------------------------------- diagram
 with st.container(border=True, key="export-diagram"):

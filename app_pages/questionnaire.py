@@ -63,6 +63,7 @@ with st.container(border=True, key="workflow-section"):
                   disabled=index == 0, on_click=ui.move_step, args=(index, -1))
         down.button("Move down", key="move-down", icon=":material/arrow_downward:", width="stretch",
                     disabled=index == len(steps) - 1, on_click=ui.move_step, args=(index, 1))
+    preview = st.container(key="diagram-preview")  # filled at the end, once this run's answers are known
 
 
 # ---------------------------------------------------------------- the questions
@@ -71,7 +72,7 @@ def draw(q: Question):
     label = lit(q.text)
     if q.kind == "integer":
         return st.number_input(label, min_value=q.minimum, max_value=q.maximum, step=1, key=q.id,
-                               value=st.session_state.get(q.id),
+                               value=st.session_state.get(q.id), width=320,
                                help=lit(q.help), placeholder=f"Not sure (assume {q.default})")
     values = form.choices(q)
     captions = [lit(o.help) for o in q.options] + [""] if any(o.help for o in q.options) else None
@@ -104,6 +105,12 @@ done = form.progress(ev)
 with top:
     ui.show_notices()
     st.progress(done.fraction, text=str(done))
+
+with preview:
+    if ev.steps:
+        with st.expander(f"Preview: your services, {lit(getattr(rulebook.styles, ev.style).name.lower())}",
+                         expanded=True):
+            ui.show_diagram(ev, rulebook, height=520)
 
 with st.sidebar:
     with st.container(border=True, key="live-recommendation"):

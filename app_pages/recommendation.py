@@ -4,6 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from advisor import questionnaire as form
 from advisor import ui
 from advisor.engine import confidence_words
 from advisor.explain import contributions, tipping_points
@@ -31,7 +32,10 @@ with st.container(border=True, key="recommendation"):
     st.markdown(f"**Confidence {ev.confidence:.2f}:** {lit(confidence_words(ev.confidence))}")
     if ev.assumed:
         st.info(f"{len(ev.assumed)} of {ev.visible_count} questions were not answered, so their defaults were "
-                "assumed: " + "; ".join(lit(questions[q].text) for q in ev.assumed), icon=":material/help:")
+                "assumed; each lowers the confidence.", icon=":material/help:")
+        with st.expander("The assumed answers"):
+            st.markdown("\n".join(f"- {lit(questions[q].text)} *Assumed: {lit(form.answer_label(questions[q], ev.answers[q]))}*"
+                                  for q in ev.assumed))
         st.page_link("app_pages/questionnaire.py", label="Answer them", icon=":material/checklist:")
 
 # ---------------------------------------------------------------- what pushed the decision
@@ -42,12 +46,12 @@ if pushes:
                "style, bars to the left away from it. Hover a bar for the question.")
     frame = pd.DataFrame([
         {"question": c.question, "text": questions[c.question].text,
-         "answer": questions[c.question].label_of(c.value) + (" (assumed)" if c.assumed else ""),
+         "answer": form.answer_label(questions[c.question], c.value) + (" (assumed)" if c.assumed else ""),
          "style": names[s], "points": getattr(c, s)}
         for c in pushes for s in STYLES if getattr(c, s)])
     chart = alt.Chart(frame).mark_bar().encode(
         x=alt.X("sum(points):Q", title="points"),
-        y=alt.Y("question:N", sort=[c.question for c in pushes], title=None),
+        y=alt.Y("question:N", sort=[c.question for c in pushes], title=None, axis=alt.Axis(labelLimit=260)),
         color=alt.Color("style:N", title="toward", scale=alt.Scale(domain=[names[s] for s in STYLES])),
         tooltip=[alt.Tooltip("text:N", title="question"), alt.Tooltip("answer:N", title="answer"),
                  alt.Tooltip("style:N", title="toward"), alt.Tooltip("points:Q", title="points", format=".2f")],
@@ -63,7 +67,7 @@ with st.expander(f"The {len(ev.fired)} rules that fired, with their reasons and 
         effect = ", ".join(f"{v:+d} {names[s].lower()}" for s, v in
                            (("orchestration", r.orchestration), ("choreography", r.choreography),
                             ("hybrid", r.hybrid)) if v)
-        seen = "; ".join(f"{lit(questions[q].text)} **{lit(questions[q].label_of(v))}**" for q, v in r.values)
+        seen = "; ".join(f"{lit(questions[q].text)} **{lit(form.answer_label(questions[q], v))}**" for q, v in r.values)
         st.markdown(f"**{lit(r.rule_id)}** ({lit(effect)}): {lit(rule.rationale)}  \n"
                     f":small[Because: {seen}]  \n:small[Source: {lit(rule.source)}]")
 
@@ -80,9 +84,11 @@ for col, title, items in ((gives, "Benefits", style.benefits), (costs, "Drawback
 st.subheader("Per step", anchor=False)
 if ev.allocation:
     st.container(key="allocation").dataframe(
-        pd.DataFrame([{"#": a.index + 1, "service": a.service, "action": a.action, "coordination": a.mode,
-                       "why": a.reason} for a in ev.allocation]),
-        hide_index=True, width="stretch", column_config={"why": st.column_config.TextColumn(width="large")})
+        pd.DataFrame([{"#": a.index + 1, "service": a.service, "action": a.action, "coordination": a.mode}
+                      for a in ev.allocation]),
+        hide_index=True, width="stretch", column_config={"#": st.column_config.NumberColumn(width="small")})
+    reasons = {a.mode: a.reason for a in ev.allocation}  # one reason per mode: why a step is coordinated so
+    st.caption("  \n".join(f"**{lit(mode)}**: {lit(reason)}" for mode, reason in reasons.items()))
 else:
     st.caption("Name your workflow's steps on the questionnaire to see which are commanded by an orchestrator "
                "and which react to events.")
@@ -95,9 +101,9 @@ if flips:
                "the engine with that one answer changed.")
     st.container(key="tipping-points").dataframe(pd.DataFrame([
         {"question": questions[t.question].text,
-         "your answer": questions[t.question].label_of(t.current) + (" (assumed)" if t.question in ev.assumed
+         "your answer": form.answer_label(questions[t.question], t.current) + (" (assumed)" if t.question in ev.assumed
                                                                      else ""),
-         "if instead": questions[t.question].label_of(t.value),
+         "if instead": form.answer_label(questions[t.question], t.value),
          "recommendation": names[t.style], "confidence": t.confidence} for t in flips]),
         hide_index=True, width="stretch",
         column_config={"question": st.column_config.TextColumn(width="large"),

@@ -7,7 +7,9 @@ from advisor import questionnaire as form
 from advisor.answers import Answers, to_query_params
 from advisor.models import Step
 from advisor.rulebook import load_rulebook
-from app_helpers import example, open_app, shown, stored_answers, texts
+from advisor.diagram import build_diagram
+from advisor.engine import evaluate
+from app_helpers import example, graphviz_specs, keyed_block, open_app, shown, stored_answers, texts
 
 
 def radio_keys(at):
@@ -230,3 +232,24 @@ def test_each_widget_defaults_to_its_stored_answer_so_a_re_created_widget_keeps_
     ordering = load_rulebook().questions["ordering"]
     assert at.radio(key="ordering").proto.default == form.choices(ordering).index("strict")
     assert at.number_input(key="teams").proto.default == 3
+
+
+def test_a_preview_draws_the_named_services_and_follows_each_answer(rulebook):
+    answers = example("order-checkout")
+    at = open_app(answers=answers)
+    before = graphviz_specs(keyed_block(at, "diagram-preview"))
+    assert len(before) == 1 and all(s.service in before[0] for s in answers.steps)
+
+    at.radio(key="ordering").set_value("none").run()
+
+    after = graphviz_specs(keyed_block(at, "diagram-preview"))
+    changed = stored_answers(at)
+    ev = evaluate(rulebook, changed.traits, changed.steps, changed.workflow)
+    assert after == [build_diagram(ev, rulebook).source]
+    assert after != before
+
+
+def test_without_steps_there_is_no_preview():
+    at = open_app()
+
+    assert graphviz_specs(keyed_block(at, "diagram-preview")) == []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from advisor import questionnaire as form
 from advisor.answers import Answers
 from advisor.engine import confidence_words, evaluate
 from advisor.explain import contributions, tipping_points
@@ -92,6 +93,8 @@ def test_the_per_step_allocation_is_shown_for_a_hybrid(rulebook):
     assert table["service"].tolist() == [s.service for s in answers.steps]
     assert table["coordination"].tolist() == [a.mode for a in ev.allocation]
     assert set(table["coordination"]) == {"orchestrated", "event-driven"}
+    for a in ev.allocation:
+        assert f"**{a.mode}**: {a.reason}" in texts(at)
 
 
 def test_without_steps_the_page_says_where_to_name_them():
@@ -112,7 +115,7 @@ def test_what_if_lists_exactly_the_engines_tipping_points(rulebook):
 
     table = keyed_block(at, "tipping-points").dataframe[0].value
     names = {s: getattr(rulebook.styles, s).name for s in ev.scores}
-    assert table["if instead"].tolist() == [rulebook.questions[t.question].label_of(t.value) for t in flips]
+    assert table["if instead"].tolist() == [form.answer_label(rulebook.questions[t.question], t.value) for t in flips]
     assert table["recommendation"].tolist() == [names[t.style] for t in flips]
     assert table["question"].tolist() == [rulebook.questions[t.question].text for t in flips]
 

@@ -1,0 +1,135 @@
+"""Web app speed: the server-side rerun after one answer change (AppTest), and in headless Chromium the time to
+first render and from an answer change to the updated diagram. Medians with min-max.
+
+    python bench/web.py            # on its own (starts and stops its own server)
+    make bench                     # as the "web app" section of bench/run.py
+
+Aims (issue 3): rerun <= 50 ms; first render <= 1500 ms; answer -> updated diagram <= 500 ms.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+# Why tests/ too: the server and browser harness of the end-to-end tests is reused, not copied.
+for path in (ROOT, ROOT / "tests", ROOT / "tests" / "e2e"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from bench.timing import Measurement  # noqa: E402
+
+SECTION = "web app"
+EXAMPLE = "order-checkout"
+# One answer toggled back and forth: each change alters the confidence, so the diagram's subtitle changes too.
+TOGGLE = ("central_monitoring", ("low", "high"))
+
+
+def _summary(samples: list[float]) -> tuple[float, float, float]:
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def server_rerun_ms(repeats: int = 30) -> tuple[float, float, float]:
+    """(median, min, max) ms of one questionnaire rerun after one answer change, measured in-process (AppTest:
+    the page script, the engine, the widgets; no browser, no network)."""
+    from app_helpers import example, open_app
+
+    at = open_app(answers=example(EXAMPLE))
+    question, values = TOGGLE
+    for value in values * 2:  # warm up: imports, caches
+        at.radio(key=question).set_value(value).run()
+    samples = []
+    for i in range(repeats):
+        at.radio(key=question).set_value(values[i % 2])
+        start = time.perf_counter()
+        at.run()
+        samples.append((time.perf_counter() - start) * 1e3)
+    return _summary(samples)
+
+
+_CHANGE_TO_DIAGRAM = """async ([question, label]) => {
+    const svg = () => document.querySelector('.st-key-diagram-preview [data-testid="stGraphVizChart"] svg');
+    const before = svg().textContent;
+    const option = [...document.querySelectorAll(`.st-key-${question} label`)]
+        .find(l => l.innerText.trim() === label);
+    const start = performance.now();
+    option.click();
+    await new Promise(done => {
+        const check = () => (svg() && svg().textContent !== before) ? done() : requestAnimationFrame(check);
+        check();
+    });
+    return performance.now() - start;
+}"""
+
+
+def browser_ms(url: str, repeats: int = 10) -> dict[str, tuple[float, float, float]]:
+    """In headless Chromium against a running app at `url`: (median, min, max) ms of
+    - first render: navigation to the questionnaire fully drawn (a fresh session each time, answers in the link);
+    - answer to diagram: clicking an option until the diagram preview's SVG shows the change."""
+    from playwright.sync_api import sync_playwright
+
+    from advisor.answers import to_query_params
+    from app_helpers import example
+    from browser import launch_chromium, wait_for_app
+
+    from advisor import questionnaire as form
+    from advisor.rulebook import load_rulebook
+
+    link = f"{url}/?{urlencode(to_query_params(example(EXAMPLE)), quote_via=quote)}"
+    question, values = TOGGLE
+    q = load_rulebook().questions[question]
+    labels = [form.choice_label(q, v) for v in values]
+    first, change = [], []
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            for i in range(repeats + 1):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                start = time.perf_counter()
+                page.goto(link)
+                page.locator('.st-key-diagram-preview [data-testid="stGraphVizChart"] svg').wait_for()
+                page.locator(f".st-key-{question} label").first.wait_for()
+                wait_for_app(page)
+                if i:  # the first load warms the server (imports, caches) and is not counted
+                    first.append((time.perf_counter() - start) * 1e3)
+                if i == 0:
+                    for j in range(repeats + 2):
+                        ms = page.evaluate(_CHANGE_TO_DIAGRAM, [question, labels[j % 2]])
+                        wait_for_app(page)
+                        if j >= 2:
+                            change.append(ms)
+                context.close()
+        finally:
+            browser.close()
+    return {"first render": _summary(first), "answer to diagram": _summary(change)}
+
+
+def available() -> str | None:
+    """Why the section cannot run here, or None."""
+    if not Path("/usr/bin/chromium").exists():
+        return "needs /usr/bin/chromium for the browser figures"
+    return None
+
+
+def measurements(repeats: int = 10) -> list[Measurement]:
+    """Every web figure, with its own server started as `make run` starts it and always stopped."""
+    from browser import running_app
+
+    rerun = server_rerun_ms(repeats=max(20, repeats * 3))
+    with running_app() as url:
+        browser = browser_ms(url, repeats=repeats)
+    return [
+        Measurement(SECTION, "server rerun after one answer change (AppTest)", *rerun, "ms", "aim <= 50 ms"),
+        Measurement(SECTION, "browser: time to first render", *browser["first render"], "ms", "aim <= 1500 ms"),
+        Measurement(SECTION, "browser: answer change to updated diagram", *browser["answer to diagram"], "ms",
+                    "aim <= 500 ms"),
+    ]
+
+
+if __name__ == "__main__":
+    for m in measurements():
+        print(f"{m.name:<50} median {m.median:8.1f} {m.unit}  (min {m.low:.1f}, max {m.high:.1f})  {m.note}")
