@@ -8,6 +8,7 @@ so the stylesheet carries the print layout too (A4, running header, page numbers
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from advisor.diagram import render
@@ -19,11 +20,32 @@ from advisor.svgsafe import inline_svg, sanitize_svg
 STYLESHEET = Path(__file__).resolve().parent.parent / "diagrams" / "report.css"  # the look is data, beside the theme
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 STYLE_CLASSES = ("orchestration", "choreography", "hybrid")
+WORD_BREAK = 40
+
+
+_LONG_WORD = re.compile(r"\S{%d,}" % (WORD_BREAK + 1))
 
 
 def e(text: str) -> str:
-    """User or rule text as HTML element content."""
-    return html_text(clean(text))
+    """User or rule text as HTML element content; very long words get <wbr> break opportunities.
+
+    Why <wbr>: WeasyPrint lays out an unbreakable 10,000-character word in a table cell in minutes (it measures
+    ever shorter prefixes); with a break opportunity every WORD_BREAK characters it takes a moment. The text
+    itself is unchanged (a <wbr> has no text), and browsers wrap it the same way.
+    """
+    return breakable(clean(text))
+
+
+def breakable(text: str) -> str:
+    """Escaped text with a <wbr> every WORD_BREAK characters inside longer words."""
+    out, pos = [], 0
+    for match in _LONG_WORD.finditer(text):
+        word = match.group()
+        out.append(html_text(text[pos:match.start()]))
+        out.append("<wbr>".join(html_text(word[i:i + WORD_BREAK]) for i in range(0, len(word), WORD_BREAK)))
+        pos = match.end()
+    out.append(html_text(text[pos:]))
+    return "".join(out)
 
 
 def _pct(value: float) -> str:
@@ -193,9 +215,9 @@ def _answers(r: Report) -> str:
 def _reproduce(r: Report) -> str:
     return "\n".join([
         '<section class="reproduce">', "<h2>Reproduce</h2>",
-        f"<p>Rulebook version {e(r.rulebook_version)}, sha256 <code>{e(r.rulebook_hash)}</code>. Save the answers "
+        f"<p>Rulebook version {e(r.rulebook_version)}, sha256 <code>{html_text(r.rulebook_hash)}</code>. Save the answers "
         "below as <code>answers.yaml</code> and run <code>advisor report answers.yaml --format html</code> with "
         "that rulebook to get this report again.</p>",
-        f"<pre>{html_text(r.answers_yaml)}</pre>",
+        f"<pre>{breakable(r.answers_yaml)}</pre>",
         "</section>",
     ])
