@@ -257,13 +257,14 @@ def seed_questionnaire(answers: Answers) -> StepsEditor:
     """Before the questionnaire draws its widgets: give every widget without state (first visit, or state
     dropped by Streamlit while another page was shown) the stored answer. Returns the steps editor to draw."""
     rulebook = current_rulebook()
+    present = set(st.session_state.keys())  # Why once: each `in st.session_state` copies the whole state
     for q in rulebook.questions.values():
-        if q.id not in st.session_state:
+        if q.id not in present:
             st.session_state[q.id] = form.widget_value(q, answers)
-    if WORKFLOW_WIDGET not in st.session_state:
+    if WORKFLOW_WIDGET not in present:
         st.session_state[WORKFLOW_WIDGET] = answers.workflow or ""
     editor: StepsEditor | None = st.session_state.get(STEPS_EDITOR_KEY)
-    if editor is None or editor.key not in st.session_state:
+    if editor is None or editor.key not in present:
         # Why: the editor's widget state holds edits relative to its starting rows; without it (another page
         # was shown) the stored steps are the truth, so the editor starts from them.
         editor = StepsEditor((editor.version + 1) if editor else 0, tuple(form.steps_to_rows(answers.steps)))
@@ -319,10 +320,7 @@ def md_literal(text: str) -> str:
     """Markdown that Streamlit shows as exactly `text`: every ASCII punctuation character backslash-escaped
     (which also stops Streamlit's :emoji:, :material/icon:, :color[...] and $math$ extensions; checked in a
     browser), newlines folded to spaces. For labels, titles and captions that carry user or rulebook text."""
-    out = []
-    for ch in " ".join(str(text).splitlines()):
-        out.append("\\" + ch if ch in _PUNCTUATION else ch)
-    return "".join(out)
+    return " ".join(str(text).splitlines()).translate(_ESCAPES)
 
 
-_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
