@@ -1,0 +1,211 @@
+"""The diagram builder: what each style draws for the user's own steps, and how it stays safe and stable."""
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from advisor.diagram import build_diagram, check_size, render, to_dot, to_mermaid
+from advisor.drawing import plan
+from advisor.engine import evaluate
+from advisor.errors import UserError
+from advisor.events import derive_event, event_name
+from advisor.models import STYLES, Step
+from advisor.theme import load_theme
+from exports import EXAMPLE_NAMES, ROOT, evaluate_example
+
+
+def labels(digraph) -> list[str]:
+    """Every label's visible text, in DOT order."""
+    return [re.sub(r"<[^>]*>", " ", m).strip() for m in re.findall(r"label=<(.*?)>[\]\s]", to_dot(digraph))]
+
+
+def edges_of(drawing, kind):
+    return [e for e in drawing.edges if e.kind == kind]
+
+
+@pytest.fixture(scope="module")
+def theme():
+    return load_theme()
+
+
+@pytest.fixture(scope="module")
+def checkout(rulebook):
+    return evaluate_example(rulebook, "order-checkout")
+
+
+def test_orchestration_numbers_a_command_to_each_service_in_step_order(checkout, theme):
+    drawing = plan(checkout, theme, "orchestration")
+    commands = [e.label for e in edges_of(drawing, "command")]
+    assert commands == ["1. Create order", "2. Authorize card", "3. Reserve stock", "4. Schedule delivery",
+                        "5. Email receipt", "6. Record sale"]
+
+
+def test_orchestration_draws_a_reply_per_command_named_after_the_event(checkout, theme):
+    replies = [e.label for e in edges_of(plan(checkout, theme, "orchestration"), "reply")]
+    assert replies[:3] == ["OrderCreated", "CardAuthorized", "StockReserved"]
+    assert len(replies) == 6
+
+
+def test_orchestration_draws_a_compensation_path_for_each_compensable_step(checkout, theme):
+    drawing = plan(checkout, theme, "orchestration")
+    comps = edges_of(drawing, "compensation")
+    assert [e.label for e in comps] == ["undo 1: Cancel order", "undo 2: Void authorization", "undo 3: Release stock"]
+    orchestrator = next(n.id for n in drawing.nodes if n.kind == "orchestrator")
+    assert all(e.tail == orchestrator for e in comps)
+
+
+def test_choreography_has_each_service_publish_its_event_for_the_next_to_react(checkout, theme):
+    drawing = plan(checkout, theme, "choreography")
+    names = {n.id: n.label for n in drawing.nodes}
+    events = [names[n.id] for n in drawing.nodes if n.kind == "event"]
+    assert events == ["1. OrderCreated", "2. CardAuthorized", "3. StockReserved", "4. DeliveryScheduled",
+                      "5. ReceiptEmailed", "6. SaleRecorded"]
+    reacts = {(names[e.tail], names[e.head]) for e in edges_of(drawing, "event") if e.label}
+    assert ("1. OrderCreated", "Payment") in reacts
+    assert ("4. DeliveryScheduled", "Notification") in reacts and ("4. DeliveryScheduled", "Analytics") in reacts
+    assert not edges_of(drawing, "command") and not edges_of(drawing, "reply")
+
+
+def test_choreography_triggers_a_compensation_from_the_service_that_reacts_next(checkout, theme):
+    drawing = plan(checkout, theme, "choreography")
+    names = {n.id: n.label for n in drawing.nodes}
+    comps = [(names[e.tail], names[e.head], e.label) for e in edges_of(drawing, "compensation")]
+    assert comps == [("Payment", "Orders", "undo 1: Cancel order"), ("Inventory", "Payment", "undo 2: Void authorization"),
+                     ("Shipping", "Inventory", "undo 3: Release stock")]
+
+
+def test_hybrid_puts_the_core_and_the_reactions_in_two_clusters_with_the_crossing_event(checkout, theme):
+    drawing = plan(checkout, theme, "hybrid")
+    names = {n.id: n.label for n in drawing.nodes}
+    clusters = {c.id: [names[m] for m in c.members] for c in drawing.clusters}
+    assert clusters == {"core": ["Order checkout", "Orders", "Payment", "Inventory", "Shipping"],
+                        "reactions": ["Notification", "Analytics"]}
+    crossing = [n for n in drawing.nodes if n.kind == "event"]
+    assert [(n.label, n.note) for n in crossing] == [("DeliveryScheduled", "published after step 4")]
+    into_reactions = [names[e.head] for e in drawing.edges if e.tail == crossing[0].id]
+    assert into_reactions == ["Notification", "Analytics"]
+
+
+def test_hybrid_without_reactions_still_shows_the_boundary_and_the_completion_event(rulebook, theme):
+    drawing = plan(evaluate_example(rulebook, "loan-approval"), theme, "hybrid")
+    events = [n.label for n in drawing.nodes if n.kind == "event"]
+    assert events == ["LoanApprovalCompleted"]
+    assert [n.label for n in drawing.nodes if n.kind == "placeholder"] == ["Other contexts"]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_without_steps_each_style_has_a_generic_drawing_that_says_so(rulebook, theme, style):
+    ev = evaluate(rulebook, {})
+    drawing = plan(ev, theme, style)
+    assert drawing.generic and "generic example" in drawing.subtitle
+    assert {"Service A", "Service B"} <= {n.label for n in drawing.nodes}
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_every_diagram_has_its_title_and_a_legend_of_exactly_the_kinds_it_uses(checkout, rulebook, style):
+    dot = to_dot(build_diagram(checkout, rulebook, style))
+    assert f"Order checkout: {style}" in dot
+    used = plan(checkout, load_theme(), style).edge_kinds
+    for kind, text in (("command", "command (numbered in order)"), ("reply", "reply</TD>"),
+                       ("event", "event: published"), ("compensation", "compensation (undo on failure)")):
+        assert (text in dot) == (kind in used), kind
+
+
+def test_the_default_style_is_the_recommended_one(checkout, rulebook):
+    assert to_dot(build_diagram(checkout, rulebook)) == to_dot(build_diagram(checkout, rulebook, checkout.style))
+
+
+def test_an_unknown_style_is_refused(checkout, rulebook):
+    with pytest.raises(ValueError, match="unknown style"):
+        build_diagram(checkout, rulebook, "mesh")
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_node_ids_are_synthetic_whatever_the_names(rulebook, name):
+    dot = to_dot(build_diagram(evaluate_example(rulebook, name), rulebook))
+    ids = set(re.findall(r"^\t(\S+) \[", dot, re.M)) - {"graph", "node", "edge"}
+    assert ids and all(re.fullmatch(r"n\d+", i) for i in ids)
+
+
+@pytest.mark.parametrize("style", ["orchestration", "hybrid"])
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_commanded_services_stand_top_to_bottom_in_step_order(rulebook, theme, name, style):
+    """Graphviz orders nodes of a rank freely; the builder pins the order (see advisor.diagram._same_rank)."""
+    ev = evaluate_example(rulebook, name)
+    drawing = plan(ev, theme, style)
+    plain = subprocess.run(["dot", "-Tplain"], input=to_dot(build_diagram(ev, rulebook, style)).encode(),
+                           capture_output=True, check=True).stdout.decode()
+    y = {p[1]: float(p[3]) for p in (line.split() for line in plain.splitlines()) if p[0] == "node"}
+    for rank in drawing.ranks:
+        assert sorted(rank, key=lambda n: -y[n]) == list(rank)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_dot_and_svg_are_byte_identical_for_the_same_answers(rulebook, style):
+    a = build_diagram(evaluate_example(rulebook, "travel-booking"), rulebook, style)
+    b = build_diagram(evaluate_example(rulebook, "travel-booking"), rulebook, style)
+    assert to_dot(a) == to_dot(b)
+    svg = render(a, "svg")
+    assert svg == render(b, "svg")
+    assert b"<!--" not in svg and b"DOCTYPE" not in svg  # no Graphviz version comment, no external DTD
+
+
+def test_png_and_pdf_render(checkout, rulebook):
+    digraph = build_diagram(checkout, rulebook)
+    assert render(digraph, "png").startswith(b"\x89PNG")
+    assert render(digraph, "pdf").startswith(b"%PDF")
+
+
+def test_without_graphviz_rendering_says_how_to_install_it_and_dot_export_still_works(checkout, rulebook,
+                                                                                    monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    digraph = build_diagram(checkout, rulebook)
+    with pytest.raises(UserError, match=r"sudo apt-get install graphviz"):
+        render(digraph, "svg")
+    assert to_dot(digraph).startswith("digraph advisor {")
+    assert "flowchart LR" in to_mermaid(checkout, rulebook)
+
+
+def test_a_diagram_over_the_size_cap_is_refused_as_too_large(rulebook):
+    steps = [Step(service=f"S{i}", action=f"Do thing {i}") for i in range(500)]
+    ev = evaluate(rulebook, {}, steps, "Big")
+    digraph = build_diagram(ev, rulebook, "choreography")
+    small = load_theme().model_copy(update={"limits": load_theme().limits.model_copy(update={"max_statements": 100})})
+    with pytest.raises(UserError, match="diagram too large"):
+        check_size(digraph, small)
+    with pytest.raises(UserError, match="diagram too large"):
+        render(digraph, "svg", theme=small)
+
+
+def test_dot_running_past_its_timeout_is_reported_as_too_large(rulebook):
+    steps = [Step(service=f"S{i % 40}", action=f"Do thing {i}", compensation="undo") for i in range(300)]
+    digraph = build_diagram(evaluate(rulebook, {}, steps, "Slow"), rulebook, "orchestration")
+    with pytest.raises(UserError, match="diagram too large.*within 0.01 seconds"):
+        render(digraph, "svg", timeout=0.01)
+
+
+def test_a_theme_with_a_link_attribute_is_refused_naming_the_line(tmp_path):
+    text = (ROOT / "diagrams" / "theme.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "theme.yaml"
+    bad.write_text(text.replace('  bgcolor: "white"', '  bgcolor: "white"\n  URL: "javascript:alert(1)"'), "utf-8")
+    with pytest.raises(UserError) as err:
+        load_theme(bad)
+    assert "URL" in str(err.value) and "not allowed" in str(err.value) and ":" in str(err.value)
+
+
+@pytest.mark.parametrize("action, event", [
+    ("Authorize card", "CardAuthorized"), ("Create order", "OrderCreated"), ("Ship parcel", "ParcelShipped"),
+    ("Send welcome email", "WelcomeEmailSent"), ("Verify identity", "IdentityVerified"),
+    ("Review by underwriter", "ReviewedByUnderwriter"), ("Pay invoice", "InvoicePaid"),
+    ("Cancel flight", "FlightCancelled"), ("Add contact", "ContactAdded"), ("Play video", "VideoPlayed"),
+    ("Email receipt", "ReceiptEmailed"), ("Send trip tips to customer", "TripTipsSentToCustomer"),
+])
+def test_event_names_say_what_happened(action, event):
+    assert derive_event(action) == event
+
+
+def test_a_steps_own_event_name_wins_and_a_nameless_action_gets_a_numbered_one():
+    assert event_name(Step(service="S", action="Authorize card", event="PaymentAuthorised"), 0) == "PaymentAuthorised"
+    assert event_name(Step(service="S", action="!!! ???"), 2) == "Step3Completed"
