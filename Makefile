@@ -24,5 +24,14 @@ bench: setup
 schema: setup
 	$(PY) -m advisor schema
 
+# The examples drawn in each style (diagrams/gallery/); tests/test_gallery.py fails when it is stale.
+gallery: setup
+	$(PY) -m advisor.gallery
+
+# Rewrite the golden files of tests/test_golden.py after an intended change; review `git diff tests/data/golden`.
+golden: setup
+	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_golden.py
+	@git --no-pager diff --stat -- tests/data/golden || true
+
 clean:
 	rm -rf .venv .pytest_cache .hypothesis
