@@ -28,7 +28,7 @@ from pathlib import Path
 
 from advisor.errors import Problem, UserError
 from advisor.files import write_atomic
-from advisor.rulebook import FILES, Rulebook, build_rulebook, read_texts
+from advisor.rulebook import FILES, Rulebook, build_rulebook
 
 HISTORY_DIR = ".history"
 LOCK_NAME = "lock"
@@ -88,10 +88,12 @@ def check_name(filename: str) -> str:
 
 
 def read_file(directory: Path | str, filename: str) -> FileState:
-    """One rule file's bytes and hash (a missing file is a `UserError`)."""
+    """One rule file's bytes and hash. A missing file reads as empty, so an editor can create it again."""
     path = Path(directory) / check_name(filename)
     try:
         text = path.read_bytes()
+    except FileNotFoundError:
+        text = b""
     except OSError as e:
         raise UserError.at(str(path), f"cannot read: {e.strerror}") from None
     return FileState(filename, text, file_hash(text))
@@ -132,14 +134,14 @@ def commit(directory: Path | str, changes: dict[str, bytes],
         check_name(name)
     try:
         with locked(directory):
-            current = read_texts(directory)
+            current = _current_texts(directory)
             if check is not None:
                 check(current)
             merged = {**current, **changes}
             rulebook = build_rulebook(merged, str(directory))  # raises UserError: nothing written
-            changed = {n: t for n, t in changes.items() if t != current[n]}
+            changed = {n: t for n, t in changes.items() if t != current.get(n)}
             _sweep_temp_files(directory)
-            kept = tuple(_keep(directory, n, current[n]) for n in changed)
+            kept = tuple(_keep(directory, n, current[n]) for n in changed if n in current)
             for name, text in changed.items():
                 write_atomic(directory / name, text)
             for name in changed:
@@ -162,7 +164,7 @@ def save(directory: Path | str, filename: str, new_text: bytes, base_hash: str,
     check_name(filename)
 
     def not_stale(current: dict[str, bytes]) -> None:
-        if file_hash(current[filename]) != base_hash:
+        if file_hash(current.get(filename, b"")) != base_hash:
             base = base_text if base_text is not None and file_hash(base_text) == base_hash else \
                 _find_version(directory, filename, base_hash)
             raise _stale(directory, filename, base, current)
@@ -187,7 +189,7 @@ def restore(directory: Path | str, filename: str, version: int | None = None,
     text = chosen.path.read_bytes()
 
     def not_stale(current: dict[str, bytes]) -> None:
-        if base_hash is not None and file_hash(current[filename]) != base_hash:
+        if base_hash is not None and file_hash(current.get(filename, b"")) != base_hash:
             raise _stale(directory, filename, _find_version(directory, filename, base_hash), current)
 
     try:
@@ -224,7 +226,7 @@ def unified_diff(old: bytes, new: bytes, old_label: str, new_label: str) -> str:
 
 
 def _stale(directory: Path | str, filename: str, base: bytes | None, current: dict[str, bytes]) -> StaleEditError:
-    now = current[filename]
+    now = current.get(filename, b"")
     if base is not None:
         diff = unified_diff(base, now, f"{filename} (the version you started from)", f"{filename} (on disk now)")
         shows = "what changed since you opened it"
@@ -236,6 +238,17 @@ def _stale(directory: Path | str, filename: str, base: bytes | None, current: di
                f"again. Below: {shows}.")
     states = {n: FileState(n, t, file_hash(t)) for n, t in current.items()}
     return StaleEditError([Problem(str(Path(directory) / filename), None, None, "", message)], diff, states)
+
+
+def _current_texts(directory: Path) -> dict[str, bytes]:
+    """The rule files on disk now; a missing one is simply absent (a save or an upload may create it)."""
+    texts = {}
+    for name in FILES:
+        try:
+            texts[name] = (directory / name).read_bytes()
+        except FileNotFoundError:
+            pass
+    return texts
 
 
 def _find_version(directory: Path | str, filename: str, wanted_hash: str) -> bytes | None:

@@ -370,3 +370,14 @@ def test_restore_uses_the_default_rulebook_directory_from_the_environment(rules_
                          capture_output=True, text=True, timeout=60, env={**os.environ, "ADVISOR_RULES": str(rules_copy)})
     assert run.returncode == 0, run.stderr
     assert (rules_copy / "styles.yaml").read_bytes() == state.text
+
+
+def test_a_deleted_rule_file_reads_as_empty_and_can_be_saved_again(rules_copy):
+    styles = (rules_copy / "styles.yaml").read_bytes()
+    (rules_copy / "styles.yaml").unlink()
+    state = read_file(rules_copy, "styles.yaml")
+    assert state.text == b""
+    with pytest.raises(UserError, match="file is empty"):
+        save(rules_copy, "styles.yaml", b"", state.hash)
+    result = save(rules_copy, "styles.yaml", styles, state.hash)
+    assert result.kept == () and (rules_copy / "styles.yaml").read_bytes() == styles

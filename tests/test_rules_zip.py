@@ -127,3 +127,11 @@ def test_an_upload_over_a_rulebook_changed_meanwhile_is_refused(rules_copy):
     with pytest.raises(UserError, match="the rulebook changed on disk since you loaded it"):
         install_zip(rules_copy, to_zip(upload), seen)
     assert snapshot(rules_copy) == before
+
+
+def test_an_upload_restores_a_rulebook_with_a_deleted_file(rules_copy):
+    texts = _valid(rules_copy)
+    (rules_copy / "scenarios.yaml").unlink()
+    result = install_zip(rules_copy, to_zip(texts))
+    assert [f.name for f in result.written] == ["scenarios.yaml"]
+    assert read_texts(rules_copy) == texts
