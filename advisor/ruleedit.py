@@ -74,6 +74,18 @@ def impact(old: Rulebook, new: Rulebook, extra: list[Case] = (), examples: Path 
     return Impact(tuple(definition_changes(old, new)), tuple(recommendation_changes(old, new, cases)))
 
 
+def saved_cases(url: str | None = None) -> list[Case]:
+    """The latest version of every saved assessment (`advisor.store`; default database: `$ADVISOR_DB_URL` or the
+    user's SQLite file) as cases for the impact preview. Needs the `store` extra."""
+    from advisor.store import Store
+
+    store = Store(url)
+    try:
+        return [Case(f"saved: {s.name}", "saved", dict(store.open(s.id).answers.traits)) for s in store.list_all()]
+    finally:
+        store.close()
+
+
 def effect_words(effect: Effect) -> str:
     """`orchestration +3, hybrid +2`: the points a rule adds when it fires."""
     return ", ".join(f"{s} {getattr(effect, s):+d}" for s in STYLE_ORDER if getattr(effect, s))

@@ -72,17 +72,24 @@ def show_problems(problems, filename: str) -> None:
         st.error(lit(ruleedit.problem_line(problem, filename)), icon=":material/error:")
 
 
-def show_impact(old, new) -> None:
+def show_impact(old, new, key: str) -> None:
     extra = []
     if ui.ANSWERS_KEY in st.session_state:  # the answers given in this session, if any
         answers = ui.current_answers()
         extra.append(Case(f"your answers ({answers.workflow or 'this session'})", "answers", dict(answers.traits)))
+    if st.checkbox("Include saved assessments (the latest version of each)", key=f"{key}-saved"):
+        try:
+            extra += ruleedit.saved_cases()
+        except ImportError:
+            st.info("Saved assessments need the `store` extra: `pip install 'coordination-advisor[store]'`.")
+        except UserError as e:
+            st.error(lit(f"Saved assessments could not be read: {e}"), icon=":material/error:")
     impact = ruleedit.impact(old, new, extra)
     st.metric("Recommendations that change", f"{len(impact.changed)} of {len(impact.results)}")
     if impact.changes:
         st.caption("Definitions changed: " + lit("; ".join(
             f"{c.kind} {c.id} {c.status}" + (f" ({', '.join(c.fields)})" if c.fields else "") for c in impact.changes)))
-    st.dataframe(pd.DataFrame(ruleedit.impact_rows(impact)), key="rules-impact", hide_index=True, width="stretch",
+    st.dataframe(pd.DataFrame(ruleedit.impact_rows(impact)), key=key, hide_index=True, width="stretch",
                  column_config={"old": "Now", "new": "With this edit", "change": "Change"})
 
 
@@ -170,10 +177,11 @@ with tab_edit:
                                     "why": "; ".join(r.failures)} for r in run.results]),
                      key="rules-scenarios", hide_index=True, width="stretch")
         st.subheader("Impact preview")
-        st.caption("Every scenario, every example answers file (examples/) and your current answers, under the "
-                   "rulebook on disk and under this edit, side by side. Cases that change come first.")
+        st.caption("Every scenario, every example answers file (examples/), your current answers and, if you "
+                   "like, every saved assessment, under the rulebook on disk and under this edit, side by side. "
+                   "Cases that change come first.")
         if active is not None:
-            show_impact(active, draft.rulebook)
+            show_impact(active, draft.rulebook, "rules-impact")
         else:
             st.info("No valid rulebook is loaded to compare with; saving this edit makes the rulebook valid again.")
 
@@ -226,7 +234,7 @@ with tab_zip:
             st.success(lit(f"{upload.name} is a valid rulebook: {len(uploaded.questions)} questions, "
                            f"{len(uploaded.rules)} rules (version {uploaded.version})."), icon=":material/check:")
             if active is not None:
-                show_impact(active, uploaded)
+                show_impact(active, uploaded, "rules-upload-impact")
             if st.button("Install this rulebook", key="rules-install", type="primary"):
                 try:
                     result = rulezip.install_zip(directory, raw, base_hash=active.hash if active else None,

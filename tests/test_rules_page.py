@@ -158,3 +158,27 @@ def test_a_rulebook_broken_on_disk_before_the_session_started_can_be_fixed_on_th
     assert not at.exception
     assert (rules_dir / "rules.yaml").read_text() == rules.replace("version: 1.0.0", "version: 1.0.1", 1)
     assert "version 1.0.1" in shown(at.caption[0].value)
+
+
+def test_the_impact_preview_can_include_saved_assessments(rules_dir, tmp_path, monkeypatch):
+    from advisor.answers import read_answers
+    from advisor.engine import evaluate
+    from advisor.rulebook import load_rulebook
+    from advisor.store import Store
+
+    url = f"sqlite:///{tmp_path / 'assessments.db'}"
+    monkeypatch.setenv("ADVISOR_DB_URL", url)
+    rulebook = load_rulebook(rules_dir)
+    answers = read_answers(str(ROOT / "examples" / "order-checkout.yaml"), rulebook)
+    store = Store(url)
+    store.save("Checkout <b>v2</b>", answers, evaluate(rulebook, answers.traits, answers.steps), rulebook)
+    store.close()
+
+    at = open_page()
+    edit(at, STRICT, STRICT.replace("effect: {orchestration: 3, hybrid: 2}", "effect: {choreography: 20}"))
+    assert "saved: Checkout <b>v2</b>" not in set(table(at, "case")["case"])
+    at.checkbox(key="rules-impact-saved").check().run()
+    impact = table(at, "case")
+    row = impact[impact["case"] == "saved: Checkout <b>v2</b>"].iloc[0]
+    assert (row["kind"], row["old"].split()[0], row["new"].split()[0], row["change"]) == (
+        "saved", "hybrid", "choreography", "style")
