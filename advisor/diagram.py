@@ -134,21 +134,21 @@ def _edge(g: graphviz.Digraph, edge: Edge, theme: Theme) -> None:
 def _title_label(drawing: Drawing, theme: Theme) -> str:
     """Title, subtitle, legend and footer as one HTML-like table: the exported file explains itself."""
     lg = theme.legend
-    edge_cells, node_cells = [], []
+    gap = "&#160;" * 5
+    edge_items, node_items = [], []
     for kind in drawing.edge_kinds:
         entry, look = lg.edges[kind], theme.edges[kind]  # type: ignore[index]
-        edge_cells.append(f'<TD ALIGN="LEFT"><FONT COLOR="{html_text(look.get("color", "black"))}">'
-                          f'{html_text(entry.sample)}</FONT> {html_text(entry.label)}</TD>')
+        edge_items.append(f'<FONT COLOR="{html_text(look.get("color", "black"))}">{html_text(entry.sample)}</FONT>'
+                          f"&#160;{html_text(entry.label)}")
     for kind in drawing.node_kinds:
         look = theme.nodes[kind]  # type: ignore[index]
-        node_cells.append(f'<TD BORDER="1" COLOR="{html_text(look.get("color", "black"))}" '
-                          f'BGCOLOR="{html_text(look.get("fillcolor", "white"))}" WIDTH="16" HEIGHT="10" '
-                          f'FIXEDSIZE="TRUE"></TD><TD ALIGN="LEFT">{html_text(lg.nodes[kind])}</TD>')  # type: ignore[index]
-    # Why two tables, one per row: edge samples and node swatches stay aligned on their own, and the legend is
-    # no wider than a small diagram.
-    gap = '<TD WIDTH="8"></TD>'
-    legend = "".join(f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1"><TR>'
-                     f"{gap.join(row)}</TR></TABLE></TD></TR>" for row in (edge_cells, node_cells) if row)
+        filled = kind == "orchestrator"  # the only dark fill; light fills show by their border colour
+        colour = look.get("fillcolor" if filled else "color", "black")
+        node_items.append(f'<FONT COLOR="{html_text(colour)}" POINT-SIZE="13">{"■" if filled else "▢"}</FONT>'
+                          f"&#160;{html_text(lg.nodes[kind])}")  # type: ignore[index]
+    # Why text runs and not nested tables: Graphviz stretches a nested table's cells to the widest row (the
+    # subtitle), which scattered the legend; coloured glyphs in one line stay together.
+    legend = "".join(f'<TR><TD ALIGN="LEFT">{gap.join(items)}</TD></TR>' for items in (edge_items, node_items) if items)
     title = html_text(shorten(drawing.title, theme.labels.title_width))
     subtitle = html_text(drawing.subtitle)
     footer = html_text(drawing.footer)

@@ -108,7 +108,7 @@ def test_every_diagram_has_its_title_and_a_legend_of_exactly_the_kinds_it_uses(c
     dot = to_dot(build_diagram(checkout, rulebook, style))
     assert f"Order checkout: {style}" in dot
     used = plan(checkout, load_theme(), style).edge_kinds
-    for kind, text in (("command", "command (numbered in order)"), ("reply", "reply</TD>"),
+    for kind, text in (("command", "command (numbered in order)"), ("reply", "</FONT>&#160;reply"),
                        ("event", "event: published"), ("compensation", "compensation (undo on failure)")):
         assert (text in dot) == (kind in used), kind
 
