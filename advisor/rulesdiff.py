@@ -10,7 +10,7 @@ one): the question is what the rule change does to that case, not what an edit o
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -190,12 +190,13 @@ def as_json(old: Rulebook, new: Rulebook, changes: list[Change], results: list[C
         "definitions": [{"kind": c.kind, "id": c.id, "status": c.status, "fields": list(c.fields)}
                         for c in changes],
         "cases": [{"name": r.name, "kind": r.kind, "change": r.change,
-                   "old": r.old.__dict__, "new": r.new.__dict__} for r in results],
+                   "old": asdict(r.old), "new": asdict(r.new)} for r in results],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def recommendation_summary(results: list[CaseResult]) -> str:
+    """'Recommendations: 2 of 14 cases change (style or validity)'."""
     changed = sum(r.change in ("style", "validity") for r in results)
     return f"Recommendations: {changed} of {len(results)} cases change (style or validity)"
 
