@@ -13,6 +13,7 @@ rulebook (`st.cache_resource`, keyed by content hash; a Rulebook is frozen and n
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -300,7 +301,12 @@ def show_diagram(ev: Evaluation, rulebook: Rulebook, style: str | None = None, h
     except UserError as e:
         st.error(error_text(e), icon=":material/error:")
         return
-    st.graphviz_chart(digraph, width="stretch", height=height or "content")
+    # Why a container keyed by the drawing: the browser then draws each new diagram afresh. Updating a drawn
+    # one in place makes d3-graphviz prepare path animations (getPointAtLength on every edge), which took
+    # seconds in the profile of an answer change; a fresh drawing takes a few milliseconds.
+    source = digraph.source
+    with st.container(key=f"graphviz-{hashlib.sha256(source.encode()).hexdigest()[:16]}"):
+        st.graphviz_chart(source, width="stretch", height=height or "content")
 
 
 def error_text(error: UserError) -> str:
