@@ -88,9 +88,11 @@ else:
     with st.expander("Edit the copy", expanded=True):
         st.button("Reset the copy to the current answers", key="compare-copy-reset", on_click=seed_copy,
                   args=(answers_a, True), icon=":material/restart_alt:")
-        columns = st.columns(3)
-        for i, q in enumerate(rulebook.questions.values()):
-            col = columns[i % 3]
+        questions = list(rulebook.questions.values())
+        for i, q in enumerate(questions):
+            if i % 3 == 0:
+                row = st.columns(3)  # a row at a time: on a narrow screen the questions stay in order
+            col = row[i % 3]
             if q.kind == "integer":
                 col.number_input(lit(q.text), min_value=q.minimum, max_value=q.maximum, step=1, key=COPY + q.id,
                                  placeholder=f"Not sure (assume {q.default})")
@@ -127,7 +129,8 @@ if result.steps_differ:
 
 # ---------------------------------------------------------------- the differences
 with st.container(border=True, key="compare-differences-box"):
-    st.subheader(f"{len(result.differences)} answers differ", anchor=False)
+    count = len(result.differences)
+    st.subheader(f"{count} answer differs" if count == 1 else f"{count} answers differ", anchor=False)
     if result.differences:
         questions = rulebook.questions
 
@@ -163,6 +166,19 @@ with st.container(border=True, key="compare-differences-box"):
                                          or result.workflow_differs else "."))
 
 # ---------------------------------------------------------------- both diagrams
+def browser_chart(digraph):
+    """The diagram for `st.graphviz_chart`, without `outputorder=edgesfirst`.
+
+    Why: Streamlit draws graphviz charts with d3-graphviz, which fails to update a chart already on the page
+    (console error, the old drawing stays) when the new graph has that attribute; every edit of the copy would
+    leave diagram B stale. Checked in Chromium (tests/test_beyond_browser.py). The exports keep the attribute.
+    """
+    chart = digraph.copy()
+    chart.body = [line.replace("outputorder=edgesfirst ", "").replace(" outputorder=edgesfirst", "")
+                  for line in chart.body]
+    return chart
+
+
 st.subheader("Diagrams", anchor=False)
 col_a, col_b = st.columns(2)
 for col, label, digraph, key in zip((col_a, col_b), (label_a, label_b), diagrams(result, rulebook),
@@ -174,4 +190,4 @@ for col, label, digraph, key in zip((col_a, col_b), (label_a, label_b), diagrams
         except UserError as e:
             st.error(ui.error_text(e), icon=":material/error:")
         else:
-            st.graphviz_chart(digraph, width="stretch")
+            st.graphviz_chart(browser_chart(digraph), width="stretch")

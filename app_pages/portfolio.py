@@ -106,19 +106,19 @@ metrics[3].metric("Mean confidence", f"{numbers['mean_confidence']:.2f}")
 metrics[4].metric("Low confidence (< 0.3)", f"{numbers['low_confidence']:,}")
 if numbers["errors"]:
     st.warning(f"{numbers['errors']:,} row(s) could not be evaluated; each is in the table with its error "
-               "(choose *Only rows with errors* to see them).", icon=":material/warning:")
+               "(choose *Rows: With errors* to see them).", icon=":material/warning:")
 
 # ---------------------------------------------------------------- filter and sort
 with st.container(border=True, key="portfolio-filters"):
-    left, middle, right = st.columns([2, 2, 2])
+    left, middle, right = st.columns([3, 2, 2])
     styles = left.multiselect("Styles", list(STYLES), default=list(STYLES), key="portfolio-styles",
                               format_func=lambda s: names[s])
     confidence = middle.slider("Confidence", 0.0, 1.0, (0.0, 1.0), step=0.05, key="portfolio-confidence")
     search = right.text_input("Workflow name contains", key="portfolio-search", max_chars=200)
-    left, middle, right = st.columns([2, 2, 2])
+    left, middle, right = st.columns([3, 2, 2])
     errors = left.segmented_control("Rows", ["all", "none", "only"], default="all", required=True,
                                     key="portfolio-errors",
-                                    format_func={"all": "All", "none": "Evaluated", "only": "Only rows with errors"}.get)
+                                    format_func={"all": "All", "none": "Evaluated", "only": "With errors"}.get)
     sort_by = middle.selectbox("Sort by", SORTABLE, index=SORTABLE.index("confidence"), key="portfolio-sort")
     descending = right.toggle("Descending", value=False, key="portfolio-descending")
 view = sort_table(filter_table(table, styles, confidence, search, errors), sort_by, descending)
