@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -25,6 +24,7 @@ from streamlit.errors import StreamlitAPIException
 
 from advisor import questionnaire as form
 from advisor.answers import Answers, from_query_params, to_query_params
+from advisor.display_text import error_text, file_stem, md_literal  # noqa: F401  (re-exported for pages)
 from advisor.engine import Evaluation, evaluate
 from advisor.errors import Problem, UserError
 from advisor.rulebook import FILES, Rulebook, build_rulebook, content_hash, default_rules_dir, read_texts
@@ -307,26 +307,3 @@ def show_diagram(ev: Evaluation, rulebook: Rulebook, style: str | None = None, h
     source = digraph.source
     with st.container(key=f"graphviz-{hashlib.sha256(source.encode()).hexdigest()[:16]}"):
         st.graphviz_chart(source, width="stretch", height=height or "content")
-
-
-def error_text(error: UserError) -> str:
-    """A user error as lines of plain text: `FILE:LINE:COL: path: message`, or only the message when it has no
-    place (str() of such a problem would start with a stray ': ')."""
-    return "\n".join(str(p) if (p.file or p.path) else p.message for p in error.problems)
-
-
-def file_stem(workflow: str | None) -> str:
-    """A safe file name stem for downloads: the workflow's name in lower-case ASCII words, or "workflow"."""
-    words = re.findall(r"[a-z0-9]+", (workflow or "").lower())
-    return "-".join(words)[:60].strip("-") or "workflow"
-
-
-# ---------------------------------------------------------------- text shown literally
-def md_literal(text: str) -> str:
-    """Markdown that Streamlit shows as exactly `text`: every ASCII punctuation character backslash-escaped
-    (which also stops Streamlit's :emoji:, :material/icon:, :color[...] and $math$ extensions; checked in a
-    browser), newlines folded to spaces. For labels, titles and captions that carry user or rulebook text."""
-    return " ".join(str(text).splitlines()).translate(_ESCAPES)
-
-
-_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
