@@ -230,3 +230,12 @@ def test_answers_objects_and_csv_text_give_the_same_columns(rulebook):
     for qid in rulebook.questions:
         assert typed.values[qid].tolist() == text.values[qid].tolist(), qid
         assert typed.given[qid].tolist() == text.given[qid].tolist(), qid
+
+
+def test_the_readme_example_of_the_portfolio_csv_format_reads_without_errors(rulebook):
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("### Portfolio CSV format", 1)[1].split("```csv\n", 1)[1].split("```", 1)[0]
+    columns = read_csv(block.encode(), "README.md", rulebook)
+    assert columns.errors == {} and columns.size == 2
+    assert columns.step_count.tolist() == [3, 2] and columns.reaction_count.tolist() == [1, 1]
+    assert not columns.given["teams"][1]  # the empty cell: assumed
