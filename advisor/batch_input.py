@@ -41,11 +41,22 @@ _INTEGER = re.compile(r"[+-]?[0-9]{1,30}")
 def read_csv(raw: bytes, filename: str, rulebook: Rulebook, max_bytes: int | None = None,
              max_rows: int | None = None) -> Columns:
     """Read a portfolio CSV; raise `UserError` when the file as a whole is unreadable, else mark bad rows."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     if max_bytes is not None and len(raw) > max_bytes:
         raise UserError.at(filename, f"file too large ({len(raw):,} bytes; limit {max_bytes:,})")
+    raw, text = _decode(raw, filename)
+    try:
+        header = next(csv.reader(io.StringIO(text)))
+    except csv.Error as e:
+        raise UserError.at(filename, f"the header row is not valid CSV ({e})", 1) from None
+    names = _check_header(header, filename, rulebook)
+    table = _parse(raw, names, filename)
+    if max_rows is not None and table.num_rows > max_rows:
+        raise UserError.at(filename, f"too many rows ({table.num_rows:,}; limit {max_rows:,})")
+    return _columns_from_table(table, names, rulebook)
+
+
+def _decode(raw: bytes, filename: str) -> tuple[bytes, str]:
+    """The file's bytes (without a byte-order mark, ending with a newline) and text; or why it is not text."""
     if b"\0" in raw:
         raise UserError.at(filename, "not a CSV text file (it contains NUL bytes)")
     try:
@@ -56,9 +67,17 @@ def read_csv(raw: bytes, filename: str, rulebook: Rulebook, max_bytes: int | Non
         raw, text = raw[3:], text[1:]
     if not text.strip():
         raise UserError.at(filename, "empty file: expected a header row naming the question columns")
-    header = next(csv.reader(io.StringIO(text)))
-    names = _check_header(header, filename, rulebook)
-    types = {name: pa.string() if name in (WORKFLOW, STEPS) or name.startswith(NOTE_PREFIX) or not name
+    if not raw.endswith((b"\n", b"\r")):
+        raw += b"\n"  # Why: pyarrow cannot skip a header row that has no line end
+    return raw, text
+
+
+def _parse(raw: bytes, names: list[str], filename: str) -> Any:
+    """The rows as a pyarrow table of text columns (question columns dictionary-encoded)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    types = {name: pa.string() if name in (WORKFLOW, STEPS) or name.startswith(NOTE_PREFIX)
              else pa.dictionary(pa.int32(), pa.string()) for name in names}
     bad_rows: list[Any] = []
 
@@ -66,24 +85,31 @@ def read_csv(raw: bytes, filename: str, rulebook: Rulebook, max_bytes: int | Non
         bad_rows.append(row)
         return "skip"
 
-    def parse(threads: bool):
+    def parse(threads: bool, block_size: int = 1 << 20):
+        bad_rows.clear()
         return pacsv.read_csv(
             io.BytesIO(raw),
-            read_options=pacsv.ReadOptions(use_threads=threads, column_names=names, skip_rows=1),
+            read_options=pacsv.ReadOptions(use_threads=threads, column_names=names, skip_rows=1,
+                                           block_size=block_size),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_bad_row),
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False))
 
-    table = parse(True)
-    if bad_rows and any(r.number is None for r in bad_rows):
-        bad_rows.clear()
-        table = parse(False)  # single-threaded, the reader knows each bad row's number
+    try:
+        try:
+            table = parse(True)
+        except pa.ArrowInvalid as e:
+            if "block" not in str(e) and "straddl" not in str(e):
+                raise
+            table = parse(True, len(raw) + 1)  # a row longer than a block (1 MiB): read the file as one block
+        if bad_rows and any(r.number is None for r in bad_rows):
+            table = parse(False, len(raw) + 1)  # single-threaded, the reader knows each bad row's number
+    except pa.ArrowInvalid as e:
+        raise UserError.at(filename, f"cannot be read as CSV: {str(e).removeprefix('CSV parse error: ')}") from None
     if bad_rows:
         raise UserError([Problem(filename, r.number, None, "", f"expected {r.expected_columns} fields, got "
                                  f"{r.actual_columns} (quote a value that contains a comma)") for r in bad_rows[:20]])
-    if max_rows is not None and table.num_rows > max_rows:
-        raise UserError.at(filename, f"too many rows ({table.num_rows:,}; limit {max_rows:,})")
-    return _columns_from_table(table, names, rulebook)
+    return table
 
 
 def _check_header(header: list[str], filename: str, rulebook: Rulebook) -> list[str]:
@@ -100,9 +126,12 @@ def _check_header(header: list[str], filename: str, rulebook: Rulebook) -> list[
         hint = f"; did you mean '{close[0]}'?" if close else ""
         problems.append(f"column {i}: unknown column '{name}'{hint} (columns are question ids, '{WORKFLOW}', "
                         f"'{STEPS}', or notes starting with '{NOTE_PREFIX}')")
+    names = [name or f"{NOTE_PREFIX}column {i}" for i, name in enumerate(names, 1)]  # blank headers: notes
+    if not problems and len(set(names)) < len(names):
+        problems.append("an unnamed column's stand-in name (#column N) is also a column's name; name the columns")
     if problems:
         raise UserError([Problem(filename, 1, None, "", p) for p in problems])
-    return [name or f"{NOTE_PREFIX}{i}" for i, name in enumerate(names, 1)]  # blank headers: unnamed notes
+    return names
 
 
 def _columns_from_table(table: Any, names: list[str], rulebook: Rulebook) -> Columns:

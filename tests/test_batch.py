@@ -239,3 +239,35 @@ def test_the_readme_example_of_the_portfolio_csv_format_reads_without_errors(rul
     assert columns.errors == {} and columns.size == 2
     assert columns.step_count.tolist() == [3, 2] and columns.reaction_count.tolist() == [1, 1]
     assert not columns.given["teams"][1]  # the empty cell: assumed
+
+
+def test_a_header_without_a_line_end_is_an_empty_portfolio(rulebook):
+    assert read_csv(b"workflow,ordering", "p.csv", rulebook).size == 0
+
+
+def test_a_row_longer_than_the_readers_block_is_read(rulebook):
+    steps = "; ".join(f"Service {i}: {'x' * 8000}" for i in range(200))  # 1.6 MB in one cell
+    columns = read(f"workflow,ordering,steps\nBig,strict,{steps}\nSmall,none,\n", rulebook)
+    assert columns.errors == {} and columns.step_count.tolist() == [200, 0]
+
+
+def test_a_blank_column_name_becomes_a_note_column(rulebook):
+    columns = read("workflow,,ordering\nA,anything,strict\n", rulebook)
+    assert columns.extra == {"#column 2": ("anything",)}
+
+
+csv_pieces = st.sampled_from(list('ab,"\n\r;:*[]{}\\ \t') + ["ordering", "strict", "workflow", "steps", "teams",
+                                                               "7", "true", "#x", "\x00", "é", "\ufeff"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.binary(max_size=200), st.lists(csv_pieces, max_size=60).map(lambda xs: "".join(xs).encode())))
+def test_any_bytes_give_a_portfolio_or_a_user_error_never_a_crash(rulebook, raw):
+    from advisor.batch_table import result_table, table_csv
+
+    try:
+        columns = read_csv(raw, "fuzz.csv", rulebook)
+    except UserError as e:
+        assert e.problems and all(p.file == "fuzz.csv" for p in e.problems)
+        return
+    table_csv(result_table(evaluate_columns(rulebook, columns)))
