@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Sets up everything `make run` and `make test` need, idempotently:
 #   1. Debian packages (graphviz for diagrams, chromium for browser tests, poppler-utils for PDF checks,
+#      fonts-noto-color-emoji so emoji in service names render in PNG and PDF, postgresql for storage tests,
 #      libharfbuzz-subset0 and fonts for WeasyPrint), installed when missing and we can (root or sudo);
 #   2. a virtual environment in .venv with the package and its extras, reinstalled when pyproject.toml changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBS=(graphviz chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core postgresql)
+DEBS=(graphviz chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core fonts-noto-color-emoji postgresql)
 missing=()
 for pkg in "${DEBS[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
