@@ -51,7 +51,9 @@ def measurements() -> list[Measurement]:
                            report.rss_baseline_kib / 1024, report.rss_peak_kib / 1024, "MiB",
                            f"after the sessions: {report.rss_after_kib / 1024:.0f} MiB"))
     out.append(Measurement(SECTION, "wall time of the whole run", report.seconds, report.seconds, report.seconds,
-                           "s", ""))
+                           "s", f"the server used {report.server_cpu_seconds:.1f} s of CPU in it "
+                           f"({report.server_cpu_seconds / report.seconds:.0%} of one core); the browsers "
+                           "rendering the 20 pages share the same two cores"))
     for f in failures[:5]:
         print(f"load: {f}", file=sys.stderr)
     return out
