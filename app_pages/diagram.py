@@ -15,7 +15,7 @@ ui.show_notices()
 choice, compare_col = st.columns([3, 1], vertical_alignment="bottom")
 shown = choice.segmented_control(
     "Draw the services as", ["recommended", *STYLES], default="recommended", required=True, key="diagram-style",
-    persist_state="session",
+    persist_state="session", disabled=bool(st.session_state.get("diagram-compare")),
     format_func=lambda s: f"Recommended: {names[ev.style]}" if s == "recommended" else names[s])
 compare = compare_col.toggle("Compare all three", key="diagram-compare", persist_state="session",
                              help="The same services drawn in each style, side by side.")
@@ -27,6 +27,7 @@ if not ev.steps:
 
 with st.container(border=True, key="diagram"):
     if compare:
+        st.caption("Each drawing can be opened full screen with the expand button at its top right.")
         for col, style in zip(st.columns(3), STYLES):
             with col.container(key=f"diagram-{style}"):
                 st.markdown(f"**{lit(names[style])}**" + (" (recommended)" if style == ev.style else ""))
