@@ -18,19 +18,18 @@ answer sets, with the default rulebook and with randomly generated ones.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from advisor.conditions import _key
 from advisor.engine import Evaluation, allocate
-from advisor.models import STYLES, All, AnyOf, Condition, Not, Question, Step, Test
+from advisor.models import STYLES, Step
 from advisor.rulebook import Rulebook
+from advisor.vector import compile_vector, default_value
 
 TOP_DRIVERS = 3  # rules listed per workflow as its top drivers
-Vector = Callable[[dict[str, np.ndarray]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -111,64 +110,6 @@ def top_drivers(ev: Evaluation, rulebook: Rulebook, n: int = TOP_DRIVERS) -> tup
     return tuple(rule_id for _, _, rule_id in pushes[:n])
 
 
-# ---------------------------------------------------------------- conditions over columns
-def domain_index(q: Question, value: Any) -> int | None:
-    """The code of `value` among a choice or yes/no question's answers, or None when it is not one of them."""
-    key = _key(value)
-    for i, option in enumerate(q.option_values()):
-        if _key(option) == key:
-            return i
-    return None
-
-
-def compile_vector(cond: Condition, questions: dict[str, Question]) -> Vector:
-    """A function from the answer columns to the boolean array of rows where `cond` holds. Never `eval`."""
-    if isinstance(cond, All):
-        parts = [compile_vector(c, questions) for c in cond.all]
-        return lambda cols: _fold(np.logical_and, parts, cols)
-    if isinstance(cond, AnyOf):
-        parts = [compile_vector(c, questions) for c in cond.any]
-        return lambda cols: _fold(np.logical_or, parts, cols)
-    if isinstance(cond, Not):
-        inner = compile_vector(cond.not_, questions)
-        return lambda cols: ~inner(cols)
-    return _compile_test(cond, questions[cond.question])
-
-
-def _fold(op, parts: list[Vector], cols: dict[str, np.ndarray]) -> np.ndarray:
-    out = parts[0](cols)
-    for part in parts[1:]:
-        out = op(out, part(cols))
-    return out
-
-
-def _compile_test(t: Test, q: Question) -> Vector:
-    qid, op = t.question, t.op
-    if q.kind != "integer":  # compare option codes
-        values = t.value if isinstance(t.value, list) else [t.value]
-        codes = sorted({c for c in (domain_index(q, v) for v in values) if c is not None})
-        negate = op in ("ne", "not_in")
-        if not codes:
-            return lambda cols: np.full(len(cols[qid]), negate)
-        if len(codes) == 1:
-            code = codes[0]
-            return (lambda cols: cols[qid] != code) if negate else (lambda cols: cols[qid] == code)
-        in_set = np.zeros(len(q.option_values()), bool)
-        in_set[codes] = True
-        lookup = ~in_set if negate else in_set
-        return lambda cols: lookup[cols[qid]]
-    lo, hi = q.minimum - 1, q.maximum + 1  # Why: clamping keeps any test value inside the column's integer type
-    if op in ("in", "not_in"):
-        members = np.array(sorted({min(max(v, lo), hi) for v in t.value}), dtype=np.int64)
-        if op == "in":
-            return lambda cols: np.isin(cols[qid], members)
-        return lambda cols: ~np.isin(cols[qid], members)
-    v = min(max(t.value, lo), hi)
-    compare = {"eq": np.equal, "ne": np.not_equal, "gt": np.greater, "gte": np.greater_equal, "lt": np.less,
-               "lte": np.less_equal}[op]
-    return lambda cols: compare(cols[qid], v)
-
-
 # ---------------------------------------------------------------- evaluation
 # Why arithmetic instead of np.where: a select on a random mask costs ~3.5 ms per million rows, branch-free
 # arithmetic on small integer types ~0.03 ms. `x + m * (y - x)` is "y where m, else x", exact in integers.
@@ -217,11 +158,6 @@ def evaluate_columns(rulebook: Rulebook, columns: Columns) -> BatchResult:
     ok[list(columns.errors)] = False
     return BatchResult(columns, tuple(r.id for r in rules), qids, ok, style, runner_up, scores, lead, confidence,
                        fired, hidden, assumed, drivers)
-
-
-def default_value(q: Question) -> int:
-    """A question's default in the column encoding."""
-    return q.default if q.kind == "integer" else domain_index(q, q.default)
 
 
 def rank(scores: np.ndarray, tie_break: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

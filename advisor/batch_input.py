@@ -25,11 +25,12 @@ from typing import Any
 import numpy as np
 
 from advisor.answers import Answers
-from advisor.batch import Columns, default_value, domain_index
+from advisor.batch import Columns
 from advisor.batch_steps import StepCells, count_steps_cell
 from advisor.errors import Problem, UserError
 from advisor.models import Question
 from advisor.rulebook import Rulebook, value_problem
+from advisor.vector import default_value, domain_index
 
 CSV_UPLOAD_LIMIT = 16 * 1024 * 1024  # Why: 100k workflows with every question answered take about 9 MiB
 WORKFLOW, STEPS, NOTE_PREFIX = "workflow", "steps", "#"

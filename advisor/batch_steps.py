@@ -115,7 +115,8 @@ def format_steps_cell(steps: Sequence[Step]) -> str:
 def _compact_ok(s: Step) -> bool:
     return (s.compensation is None and s.event is None and not any(c in s.service for c in ";:")
             and ";" not in s.action and not s.action.endswith("*") and s.service == s.service.strip()
-            and s.action == s.action.strip() and bool(s.service) and bool(s.action) and not s.service.startswith(("[", "{")))
+            and s.action == s.action.strip() and bool(s.service) and bool(s.action)
+            and not s.service.startswith(("[", "{")))
 
 
 def _short(text: str) -> str:

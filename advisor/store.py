@@ -4,9 +4,10 @@ SQLite by default, in a file in the user's data directory (`platformdirs.user_da
 `ADVISOR_DB_URL` to any SQLAlchemy URL to use another, e.g. `postgresql+psycopg://user@host/db` so that several
 app instances of a team share one store. Only code that saves imports this module (the `store` extra).
 
-Tables: `assessments` (id, unique name), `versions` (one row per save: answers, the evaluation as the JSON
-contract of `advisor recommend --format json`, style, confidence, the rulebook's version and hash, a timestamp)
-and `rulebooks` (each rulebook an assessment was saved under, by hash, so a re-evaluation can say what changed).
+Tables (`advisor.store_schema`): `assessments` (id, unique name), `versions` (one row per save: answers, the
+evaluation as the JSON contract of `advisor recommend --format json`, style, confidence, the rulebook's version
+and hash, a timestamp) and `rulebooks` (each rulebook an assessment was saved under, by hash, so a
+re-evaluation can say what changed).
 
 Every write is one transaction: a failed save, rename or delete leaves everything saved before as it was.
 """
@@ -31,42 +32,11 @@ from advisor.engine import Evaluation
 from advisor.errors import UserError
 from advisor.models import AnswersFile
 from advisor.rulebook import Rulebook
+from advisor.store_schema import MAX_NAME, WRITE, assessments, connect, metadata, rulebooks, versions
 
 ENV_VAR = "ADVISOR_DB_URL"
-MAX_NAME = 200
 MAX_NOTE = 2000
-_WRITE = "advisor_write"  # execution option marking a transaction that writes
 SAVE_ATTEMPTS = 5  # Why: two instances creating one new assessment at once race for its name; the loser retries
-
-metadata = sa.MetaData()
-assessments = sa.Table(
-    "assessments", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(MAX_NAME), nullable=False, unique=True),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-)
-versions = sa.Table(
-    "versions", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("number", sa.Integer, nullable=False),
-    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("note", sa.Text, nullable=False, default=""),
-    sa.Column("answers", sa.Text, nullable=False),
-    sa.Column("evaluation", sa.Text, nullable=False),
-    sa.Column("style", sa.String(20), nullable=False),
-    sa.Column("confidence", sa.Float, nullable=False),
-    sa.Column("rulebook_version", sa.String(40), nullable=False),
-    sa.Column("rulebook_hash", sa.String(64), nullable=False),
-    sa.UniqueConstraint("assessment_id", "number", name="one_number_per_version"),
-)
-rulebooks = sa.Table(
-    "rulebooks", metadata,
-    sa.Column("hash", sa.String(64), primary_key=True),
-    sa.Column("version", sa.String(40), nullable=False),
-    sa.Column("texts", sa.Text, nullable=False),  # JSON {file name: text}
-)
-
 
 @dataclass(frozen=True)
 class Version:
@@ -119,7 +89,7 @@ class Store:
         self.url = url or default_url()
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         try:
-            self.engine = _engine(self.url)
+            self.engine = connect(self.url)
             metadata.create_all(self.engine)
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as e:
             raise UserError(f"{ENV_VAR}: not a usable database URL ({e})") from None
@@ -131,7 +101,7 @@ class Store:
 
     def _writing(self):
         """A transaction that will write: committed when the block ends, rolled back when it raises."""
-        return self.engine.execution_options(**{_WRITE: True}).begin()
+        return self.engine.execution_options(**{WRITE: True}).begin()
 
     # ------------------------------------------------------------ writes (each one transaction)
     def save(self, name: str, answers: Answers, evaluation: Evaluation, rulebook: Rulebook, note: str = "") -> Saved:
@@ -262,33 +232,6 @@ def check_note(note: str) -> str:
     if len(note) > MAX_NOTE:
         raise UserError(f"note too long ({len(note)} characters; limit {MAX_NOTE})")
     return note
-
-
-def _engine(url: str) -> sa.Engine:
-    if url.startswith("sqlite"):
-        database = sa.engine.make_url(url).database
-        if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": 15})
-
-        @sa.event.listens_for(engine, "connect")
-        def _connect(connection: Any, _record: Any) -> None:
-            connection.isolation_level = None  # we issue BEGIN ourselves (below)
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")  # Why: readers never wait for a writer
-            cursor.close()
-
-        @sa.event.listens_for(engine, "begin")
-        def _begin(connection: Any) -> None:
-            # Why IMMEDIATE for writes: a transaction that reads and then writes would otherwise fail at once
-            # with "database is locked" when another writer committed in between; IMMEDIATE takes the write
-            # lock first, and waits (up to the timeout) for it.
-            write = connection.get_execution_options().get(_WRITE, False)
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True)
 
 
 def _version_columns() -> tuple:

@@ -181,7 +181,8 @@ with st.container(border=True, key="saved-detail"):
 with st.container(border=True, key="saved-reevaluate-box"):
     st.subheader("Re-evaluate all against the current rulebook", anchor=False)
     st.caption(f"The latest version of every saved assessment under the active rulebook (version "
-               f"{lit(rulebook.version)}, {rulebook.short_hash}): which recommendations change, and the rules behind it.")
+               f"{lit(rulebook.version)}, {rulebook.short_hash}): which recommendations change, and the rules "
+               "behind it.")
     if st.button("Re-evaluate all", key="saved-reevaluate", icon=":material/sync:"):
         from advisor.reevaluation import reevaluate_all
 

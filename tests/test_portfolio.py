@@ -51,7 +51,8 @@ def test_a_row_read_back_as_answers_evaluates_like_the_row(rulebook):
         answers = answers_of(portfolio.columns, rulebook, row)
         ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
         assert answers.workflow == portfolio.table["workflow"].iloc[row]
-        assert (ev.style, ev.confidence) == (portfolio.table["style"].iloc[row], portfolio.table["confidence"].iloc[row])
+        table = portfolio.table
+        assert (ev.style, ev.confidence) == (table["style"].iloc[row], table["confidence"].iloc[row])
 
 
 def test_the_template_reads_back_as_the_examples(rulebook):
