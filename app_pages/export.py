@@ -1,5 +1,7 @@
 """Export & import: take the answers, the diagram and the report away; bring answers back from a file; share a
 link that restores the answers exactly."""
+import importlib.util
+
 import streamlit as st
 
 from advisor import ui
@@ -8,6 +10,7 @@ from advisor.diagram import build_diagram, to_dot
 from advisor.errors import UserError
 from advisor.models import STYLES
 from advisor.report import build_report, to_adr, to_html, to_markdown, to_pdf
+from advisor.report_pdf import INSTALL_HINT as PDF_INSTALL_HINT
 
 rulebook = ui.current_rulebook()
 answers = ui.current_answers()
@@ -74,9 +77,12 @@ with st.container(border=True, key="export-report"):
                            key="download-report-md", icon=":material/article:", width="stretch")
     html_col.download_button("HTML", to_html(report, report_svg), f"{stem}.report.html", "text/html",
                              key="download-report-html", icon=":material/html:", width="stretch")
-    # Why deferred: PDF rendering takes about a second; it runs only when the button is pressed.
-    pdf_col.download_button("PDF", lambda: to_pdf(report), f"{stem}.report.pdf", "application/pdf",
-                            key="download-report-pdf", icon=":material/picture_as_pdf:", width="stretch")
+    if importlib.util.find_spec("weasyprint") is None:  # the optional `pdf` extra is not installed
+        pdf_col.caption(PDF_INSTALL_HINT)
+    else:
+        # Why deferred: PDF rendering takes about a second; it runs only when the button is pressed.
+        pdf_col.download_button("PDF", lambda: to_pdf(report), f"{stem}.report.pdf", "application/pdf",
+                                key="download-report-pdf", icon=":material/picture_as_pdf:", width="stretch")
     adr_col.download_button("ADR (MADR)", to_adr(report), f"{stem}.adr.md", "text/markdown",
                             key="download-adr", icon=":material/gavel:", width="stretch")
 

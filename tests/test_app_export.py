@@ -152,3 +152,16 @@ def test_hostile_names_are_shown_literally_on_the_page():
     uploaded(at, "<b>evil</b>.yaml", b"workflow: '<script>x</script> $y$'\n")
 
     assert "<b>evil</b>.yaml" in texts(at) and "<script>x</script> $y$" in texts(at)
+
+
+def test_without_weasyprint_the_pdf_button_says_how_to_install_it(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "weasyprint" else real(name, *a))
+
+    at = open_app("export", example("order-checkout"))
+
+    assert "download-report-pdf" not in {d.key for d in at.download_button}
+    assert "PDF export needs WeasyPrint" in texts(at)
+    assert "download-report-html" in {d.key for d in at.download_button}
