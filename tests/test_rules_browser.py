@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from browser import launch_chromium, running_app, wait_for_app
 
@@ -28,8 +29,8 @@ def scratch_rules(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(scratch_rules: Path):
-    with running_app({"ADVISOR_RULES": str(scratch_rules)}, app="app_pages/rules.py") as url:
-        yield url
+    with running_app({"ADVISOR_RULES": str(scratch_rules)}) as url:  # the real app (app.py, its router)
+        yield f"{url}/rules"
 
 
 @pytest.fixture
@@ -110,7 +111,7 @@ def test_edit_validate_fix_preview_save_restore_and_stale_save_in_a_real_browser
     alice.get_by_text("Restored version 1 of rules.yaml. The replaced version is kept as version 2.").wait_for(
         timeout=TIMEOUT)
     assert (scratch_rules / "rules.yaml").read_text() == original
-    assert editor_text(alice) == original
+    expect(alice.locator(".st-key-rules-editor textarea")).to_have_value(original, timeout=TIMEOUT)
 
 
 def zip_of(entries: dict[str, bytes]) -> bytes:
