@@ -32,16 +32,22 @@ def load_into_editor(filename: str) -> None:
     st.session_state[EDITOR] = state.text.decode("utf-8", "replace")
 
 
-def on_save() -> None:
-    base: rulestore.FileState = st.session_state[BASE]
-    text = st.session_state[EDITOR].encode()
+def attempt(verb: str, write):
+    """Run a save or a restore; a refusal becomes the notice shown above the tabs (and None is returned)."""
     try:
-        result = rulestore.save(directory, base.name, text, base.hash, base_text=base.text)
+        return write()
     except rulestore.StaleEditError as e:
         st.session_state[NOTICE] = ("stale", e.problems[0].message, e.diff)
     except UserError as e:
-        st.session_state[NOTICE] = ("error", "Not saved: " + "; ".join(str(p) for p in e.problems), "")
-    else:
+        st.session_state[NOTICE] = ("error", f"Not {verb}: " + "; ".join(str(p) for p in e.problems), "")
+    return None
+
+
+def on_save() -> None:
+    base: rulestore.FileState = st.session_state[BASE]
+    text = st.session_state[EDITOR].encode()
+    result = attempt("saved", lambda: rulestore.save(directory, base.name, text, base.hash, base_text=base.text))
+    if result is not None:
         st.session_state[BASE] = rulestore.read_file(directory, base.name)
         kept = f" The previous version is kept as version {result.kept[0].number}." if result.kept else ""
         st.session_state[NOTICE] = ("saved", f"Saved {base.name}.{kept}", "")
@@ -50,13 +56,8 @@ def on_save() -> None:
 def on_restore() -> None:
     base: rulestore.FileState = st.session_state[BASE]
     version = st.session_state.get("rules-restore-version")
-    try:
-        result = rulestore.restore(directory, base.name, version, base_hash=base.hash)
-    except rulestore.StaleEditError as e:
-        st.session_state[NOTICE] = ("stale", e.problems[0].message, e.diff)
-    except UserError as e:
-        st.session_state[NOTICE] = ("error", "Not restored: " + "; ".join(str(p) for p in e.problems), "")
-    else:
+    result = attempt("restored", lambda: rulestore.restore(directory, base.name, version, base_hash=base.hash))
+    if result is not None:
         load_into_editor(base.name)
         kept = f" The replaced version is kept as version {result.kept[0].number}." if result.kept else ""
         st.session_state[NOTICE] = ("saved", f"Restored version {version} of {base.name}.{kept}", "")

@@ -182,3 +182,15 @@ def test_the_impact_preview_can_include_saved_assessments(rules_dir, tmp_path, m
     row = impact[impact["case"] == "saved: Checkout <b>v2</b>"].iloc[0]
     assert (row["kind"], row["old"].split()[0], row["new"].split()[0], row["change"]) == (
         "saved", "hybrid", "choreography", "style")
+
+
+def test_a_restore_over_a_file_changed_meanwhile_is_refused(rules_dir):
+    from advisor.rulestore import read_file, save
+
+    state = read_file(rules_dir, "rules.yaml")
+    save(rules_dir, "rules.yaml", state.text + b"# kept\n", state.hash)  # version 1 is now kept
+    at = open_page()
+    (rules_dir / "rules.yaml").write_bytes(state.text + b"# someone else\n")
+    at.button(key="rules-restore").click().run()
+    assert any("was changed by someone else since you opened it" in e for e in messages(at, "error"))
+    assert (rules_dir / "rules.yaml").read_bytes() == state.text + b"# someone else\n"
