@@ -66,10 +66,12 @@ def portfolio_csv(rulebook, rows: int, seed: int = 6) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def throughput(rulebook, rows: int, repeat: int = 5) -> Measurement:
-    """Rows per second of `evaluate_columns` over `rows` random workflows (median of `repeat` runs)."""
+def throughput(rulebook, rows: int, repeat: int | None = None) -> Measurement:
+    """Rows per second of `evaluate_columns` over `rows` random workflows (median of `repeat` runs; by default
+    about a second's worth, at least 5: a 100k batch takes ~13 ms, so a few runs alone would be noise)."""
     from advisor.batch import evaluate_columns
 
+    repeat = repeat or max(5, 1_500_000 // rows)
     columns = random_columns(rulebook, rows)
     evaluate_columns(rulebook, columns)  # warm up
     med, lo, hi = once_each(lambda: evaluate_columns(rulebook, columns), repeat=repeat, unit="s")
