@@ -13,7 +13,7 @@ from pathlib import Path
 from advisor.errors import UserError
 
 # Modules that add subcommands (each has `register(subparsers)`), in help order.
-COMMAND_MODULES = ("advisor.cli", "advisor.cli_batch", "advisor.cli_export")
+COMMAND_MODULES = ("advisor.cli", "advisor.cli_batch", "advisor.cli_export", "advisor.cli_saved")
 # Modules that add `advisor rules ...` subcommands (each has `register_rules(rules_subparsers)`), in help order.
 RULES_COMMAND_MODULES: tuple[str, ...] = ("advisor.cli_rules", "advisor.cli_rules_export")
 
