@@ -100,8 +100,7 @@ def test_zen_agrees_with_our_engine_on_three_thousand_random_answer_sets(ruleboo
 
 
 def test_zens_batch_gives_the_same_results_as_our_engine(rulebook):
-    content = jdm.export_json(rulebook)
-    engine = zen.ZenEngine({"loader": lambda key: content})
+    engine = zen.ZenEngine({"loader": {"type": "static", "content": {"advisor": jdm.export(rulebook)}}})
     rng = random.Random(99)
     sets = [random_traits(rulebook, rng) for _ in range(300)]
     replies = engine.evaluate_batch([{"key": "advisor", "context": {"traits": t}} for t in sets])
