@@ -78,7 +78,9 @@ def number(value: float) -> str:
 
 def print_table(rows: list[tuple[str, list[Measurement], str | None]], out=sys.stdout) -> None:
     width = max([len(m.name) for _, ms, _ in rows for m in ms] + [40])
-    header = f"{'measure':<{width}}  {'median':>9}  {'min - max':>19}  {'unit':<4}  note"
+    spreads = [f"{number(m.low)} - {number(m.high)}" for _, ms, _ in rows for m in ms if m.low != m.high]
+    spread_width = max([len(x) for x in spreads] + [19])
+    header = f"{'measure':<{width}}  {'median':>9}  {'min - max':>{spread_width}}  {'unit':<4}  note"
     print(header, file=out)
     print("-" * len(header), file=out)
     for title, measurements, why_not in rows:
@@ -91,7 +93,8 @@ def print_table(rows: list[tuple[str, list[Measurement], str | None]], out=sys.s
                 print(f"  -- {m.section}", file=out)
             current = m.section
             spread = "" if m.low == m.high else f"{number(m.low)} - {number(m.high)}"
-            print(f"{m.name:<{width}}  {number(m.median):>9}  {spread:>19}  {m.unit:<4}  {m.note}", file=out)
+            print(f"{m.name:<{width}}  {number(m.median):>9}  {spread:>{spread_width}}  {m.unit:<4}  {m.note}",
+                  file=out)
 
 
 def main(argv: list[str] | None = None) -> int:
