@@ -80,7 +80,8 @@ def print_table(rows: list[tuple[str, list[Measurement], str | None]], out=sys.s
     width = max([len(m.name) for _, ms, _ in rows for m in ms] + [40])
     spreads = [f"{number(m.low)} - {number(m.high)}" for _, ms, _ in rows for m in ms if m.low != m.high]
     spread_width = max([len(x) for x in spreads] + [19])
-    header = f"{'measure':<{width}}  {'median':>9}  {'min - max':>{spread_width}}  {'unit':<4}  note"
+    median_width = max([len(number(m.median)) for _, ms, _ in rows for m in ms] + [9])
+    header = f"{'measure':<{width}}  {'median':>{median_width}}  {'min - max':>{spread_width}}  {'unit':<4}  note"
     print(header, file=out)
     print("-" * len(header), file=out)
     for title, measurements, why_not in rows:
@@ -93,8 +94,8 @@ def print_table(rows: list[tuple[str, list[Measurement], str | None]], out=sys.s
                 print(f"  -- {m.section}", file=out)
             current = m.section
             spread = "" if m.low == m.high else f"{number(m.low)} - {number(m.high)}"
-            print(f"{m.name:<{width}}  {number(m.median):>9}  {spread:>{spread_width}}  {m.unit:<4}  {m.note}",
-                  file=out)
+            print(f"{m.name:<{width}}  {number(m.median):>{median_width}}  {spread:>{spread_width}}  {m.unit:<4}  "
+                  f"{m.note}", file=out)
 
 
 def main(argv: list[str] | None = None) -> int:
