@@ -47,9 +47,12 @@ def app_server():
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's headless Chromium (Playwright); skipped where it is not installed."""
+    """Debian's headless Chromium (Playwright); skipped where it is not installed.
+
+    Why per module: Playwright's sync API allows one running instance per thread, and some test modules start
+    their own; a session-wide instance would make theirs fail ("Sync API inside the asyncio loop")."""
     from browser import CHROMIUM, launch_chromium
 
     if not Path(CHROMIUM).exists():
