@@ -24,11 +24,12 @@ with st.container(border=True, key="recommendation"):
     st.caption("Recommended coordination style")
     st.header(lit(style.name), anchor=False)
     st.markdown(lit(style.summary))
-    cols = st.columns(4)
-    cols[0].metric("Confidence", f"{ev.confidence:.2f}", help="How clearly the answers point one way, lowered by "
-                   "every assumed answer (see the rulebook's README for the formula).")
-    for col, s in zip(cols[1:], STYLES):
-        col.metric(f"{names[s]} score", ev.scores[s])
+    # Why a wrapping row rather than columns: on a phone columns stack one per line; these four wrap two by two.
+    with st.container(horizontal=True, wrap=True, gap="medium", key="scores"):
+        st.metric("Confidence", f"{ev.confidence:.2f}", width=140, help="How clearly the answers point one way, "
+                  "lowered by every assumed answer (see the rulebook's README for the formula).")
+        for s in STYLES:
+            st.metric(f"{names[s]} score", ev.scores[s], width=140)
     st.markdown(f"**Confidence {ev.confidence:.2f}:** {lit(confidence_words(ev.confidence))}")
     if ev.assumed:
         st.info(f"{len(ev.assumed)} of {ev.visible_count} questions were not answered, so their defaults were "
