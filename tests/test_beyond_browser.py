@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from advisor.answers import read_answers, to_query_params
 from advisor.rulebook import load_rulebook
-from browser import launch_chromium, running_app, wait_for_app
+from browser import running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,19 +26,11 @@ def app(tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+def page(browser):
+    """A fresh page in its own context (a separate user) of the session's Chromium (tests/conftest.py: one
+    Playwright per test session; a second one in the same thread refuses to start)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     context.set_default_timeout(TIMEOUT)
     yield context.new_page()
     context.close()
