@@ -13,8 +13,9 @@ names = {s: getattr(rulebook.styles, s).name for s in STYLES}
 st.title(f"Diagram of {lit(ev.workflow)}" if ev.workflow else "Diagram")
 ui.show_notices()
 choice, compare_col = st.columns([3, 1], vertical_alignment="bottom")
-shown = choice.segmented_control(
-    "Draw the services as", ["recommended", *STYLES], default="recommended", required=True, key="diagram-style",
+# Why a horizontal radio: its options wrap on a phone; segmented controls and pills run off the screen.
+shown = choice.radio(
+    "Draw the services as", ["recommended", *STYLES], key="diagram-style", horizontal=True,
     persist_state="session", disabled=bool(st.session_state.get("diagram-compare")),
     format_func=lambda s: f"Recommended: {names[ev.style]}" if s == "recommended" else names[s])
 compare = compare_col.toggle("Compare all three", key="diagram-compare", persist_state="session",

@@ -38,13 +38,13 @@ with st.container(border=True, key="share"):
     st.subheader("Share link", anchor=False)
     st.caption("The answers live in the page's address: opening this link (or the address bar's) restores "
                "them exactly, in any browser. Anyone with the link sees the answers, workflow and step names.")
-    st.code(ui.share_link(answers, page_path="export"), language=None, wrap_lines=True)
+    st.code(ui.share_link(answers, page_path="export"), language=None, wrap_lines=True, height=150)
 
 # ---------------------------------------------------------------- diagram
 with st.container(border=True, key="export-diagram"):
     st.subheader("Diagram", anchor=False)
-    style = st.segmented_control(
-        "Style", ["recommended", *STYLES], default="recommended", required=True, key="export-style",
+    style = st.radio(
+        "Style", ["recommended", *STYLES], key="export-style", horizontal=True,
         format_func=lambda s: f"Recommended: {names[ev.style]}" if s == "recommended" else names[s])
     digraph = build_diagram(ev, rulebook, ev.style if style == "recommended" else style)
     dot = to_dot(digraph)

@@ -29,7 +29,7 @@ def test_choosing_another_style_draws_the_same_services_in_that_style(rulebook):
     answers = example("order-checkout")
     at = open_app("diagram", answers)
 
-    at.button_group(key="diagram-style").set_value("choreography").run()
+    at.radio(key="diagram-style").set_value("choreography").run()
 
     assert graphviz_specs(at) == [dot_of(answers, rulebook, "choreography")]
 

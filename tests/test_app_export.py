@@ -57,7 +57,7 @@ def test_the_diagram_style_can_be_chosen_for_export(rulebook):
     ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
     at = open_app("export", answers)
 
-    at.button_group(key="export-style").set_value("choreography").run()
+    at.radio(key="export-style").set_value("choreography").run()
 
     assert download(at, "download-dot")[0].decode() == to_dot(build_diagram(ev, rulebook, "choreography"))
 
