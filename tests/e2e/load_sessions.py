@@ -21,6 +21,7 @@ import random
 import statistics
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -236,15 +237,21 @@ async def _run(base: str, rulebook: Rulebook, sessions: int, browsers: int) -> l
                 await b.close()
 
 
+def _in_own_thread(base: str, rulebook: Rulebook, sessions: int, browsers: int) -> list[SessionResult]:
+    # Why a thread: Playwright allows one instance per thread, and the test session may already hold a sync one
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(_run(base, rulebook, sessions, browsers))).result()
+
+
 def run_load(base: str, rulebook: Rulebook, sessions: int = SESSIONS, browsers: int = BROWSERS) -> LoadReport:
     """Drive `sessions` concurrent sessions against the app at `base` (ours, on loopback) and report."""
     port = int(base.rsplit(":", 1)[1])
     pid = server_pid(port)
-    asyncio.run(_run(base, rulebook, 1, 1))  # warm up: first page load imports the pages' modules
+    _in_own_thread(base, rulebook, 1, 1)  # warm up: first page load imports the pages' modules
     baseline = rss_kib(pid)
     start, cpu = time.perf_counter(), cpu_seconds(pid)
     with MemoryWatch(pid) as watch:
-        results = asyncio.run(_run(base, rulebook, sessions, browsers))
+        results = _in_own_thread(base, rulebook, sessions, browsers)
         elapsed, cpu = time.perf_counter() - start, cpu_seconds(pid) - cpu
         time.sleep(2)  # sessions closed: let the server notice
     return LoadReport(list(results), baseline, watch.peak, rss_kib(pid), elapsed, cpu)
