@@ -144,8 +144,8 @@ def test_edits_in_the_steps_table_become_the_workflow_steps():
 
     at.session_state[editor_key] = {
         "edited_rows": {0: {"reaction": True}},
-        "added_rows": [{"service": "Payment", "action": "Charge card", "compensation": "Refund"},
-                       {"service": "Shipping"}],
+        "added_rows": [{"service": "Payment", "action": "Charge card", "compensation": "Refund", "reaction": False},
+                       {"service": "Shipping", "reaction": False}],  # the table fills the checkbox's default
         "deleted_rows": [],
     }
     at.run()
