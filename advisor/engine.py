@@ -13,72 +13,12 @@ Scoring (documented for users in rules/README.md):
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from advisor.compiler import Program
+from advisor.compiler import RuleResult
 from advisor.models import Step
 from advisor.rulebook import Rulebook
-
-
-class RuleResult(NamedTuple):
-    """One rule's outcome: whether it fired, what it added, and the answer values it looked at."""
-
-    rule_id: str
-    fired: bool
-    orchestration: int
-    choreography: int
-    hybrid: int
-    values: tuple[tuple[str, Any], ...]
-
-
-class Trace(Sequence[RuleResult]):
-    """Every rule of the rulebook, fired or not, in rulebook order.
-
-    Why a view and not a list: an evaluation records which rules fired as one bitmask and keeps every answer;
-    each `RuleResult` is derived from those on access, so the complete trace costs nothing until it is read.
-    """
-
-    __slots__ = ("_program", "_mask", "_answers")
-
-    def __init__(self, program: Program, mask: int, answers: dict[str, Any]):
-        self._program = program
-        self._mask = mask
-        self._answers = answers
-
-    def __len__(self) -> int:
-        return len(self._program.rule_ids)
-
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return tuple(self[j] for j in range(*i.indices(len(self))))
-        p = self._program
-        if i < 0:
-            i += len(p.rule_ids)
-        fired = bool(self._mask >> i & 1)
-        o, c, h = p.effects[i] if fired else (0, 0, 0)
-        values = tuple((q, self._answers[q]) for q in p.reads[i])
-        return RuleResult(p.rule_ids[i], fired, o, c, h, values)
-
-    def __iter__(self):
-        # Why not Sequence's iteration through __getitem__: that shifts the rulebook-sized mask once per rule
-        # (O(rules) each) and rebuilds each values pair; one pass over the bits reads the whole trace in about
-        # two thirds of the time on the default rulebook (bench/engine.py)
-        p = self._program
-        get = {q: (q, v) for q, v in self._answers.items()}.__getitem__
-        bits = bin(self._mask)[:1:-1]  # character i is bit i
-        new = tuple.__new__
-        return iter([new(RuleResult, (rule_id, True, *effect, tuple(map(get, reads))))
-                     if i < len(bits) and bits[i] == "1" else
-                     new(RuleResult, (rule_id, False, 0, 0, 0, tuple(map(get, reads))))
-                     for i, (rule_id, reads, effect) in enumerate(zip(p.rule_ids, p.reads, p.effects))])
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Trace) and tuple(self) == tuple(other)
-
-    def __repr__(self) -> str:
-        return f"Trace({list(self)!r})"
 
 
 class StepAllocation(NamedTuple):
@@ -102,7 +42,7 @@ class Evaluation:
     given: dict[str, Any]
     assumed: tuple[str, ...]
     not_applicable: tuple[str, ...]
-    trace: Trace
+    trace: tuple[RuleResult, ...]  # every rule of the rulebook, fired or not, in rulebook order
     steps: tuple[Step, ...]
     allocation: tuple[StepAllocation, ...]
     workflow: str | None
@@ -132,30 +72,34 @@ def evaluate(rulebook: Rulebook, traits: dict[str, Any], steps: tuple[Step, ...]
     given = {qid: v for qid, v in traits.items() if qid not in not_applicable} if not_applicable else dict(traits)
 
     program = rulebook.program
-    mask = tests = o = c = h = 0
+    trace: list[Any] = [None] * len(program.rule_ids)
+    tests = o = c = h = 0
     for qid, table in program.tables:
-        m, t, do, dc, dh = table[answers[qid]]
-        mask |= m
+        _, t, do, dc, dh, results = table[answers[qid]]
         tests |= t
         o += do
         c += dc
         h += dh
-    for bit, required, anys, do, dc, dh in program.normal:
-        if tests & required == required:
-            for clause in anys:
-                if not tests & clause:
-                    break
-            else:
-                mask |= bit
-                o += do
-                c += dc
-                h += dh
-    for bit, predicate, do, dc, dh in program.closures:
-        if predicate(answers):
-            mask |= bit
+        for i, result in results:
+            trace[i] = result
+    for i, required, anys, do, dc, dh, rule_id, reads in program.normal:
+        values = tuple([(q, answers[q]) for q in reads])
+        if tests & required == required and all(tests & clause for clause in anys):
+            trace[i] = RuleResult(rule_id, True, do, dc, dh, values)
             o += do
             c += dc
             h += dh
+        else:
+            trace[i] = RuleResult(rule_id, False, 0, 0, 0, values)
+    for i, predicate, do, dc, dh, rule_id, reads in program.closures:
+        values = tuple([(q, answers[q]) for q in reads])
+        if predicate(answers):
+            trace[i] = RuleResult(rule_id, True, do, dc, dh, values)
+            o += do
+            c += dc
+            h += dh
+        else:
+            trace[i] = RuleResult(rule_id, False, 0, 0, 0, values)
 
     scores = {"orchestration": o, "choreography": c, "hybrid": h}
     style, runner_up = _rank(scores, rulebook.decision.tie_break)
@@ -166,7 +110,7 @@ def evaluate(rulebook: Rulebook, traits: dict[str, Any], steps: tuple[Step, ...]
     confidence = round(lead / (lead + half) * certainty, 3) if lead > 0 else 0.0
     steps = tuple(steps)
     return Evaluation(style, confidence, scores, lead, runner_up, answers, given, assumed, not_applicable,
-                      Trace(program, mask, answers), steps, allocate(style, steps) if steps else (), workflow,
+                      tuple(trace), steps, allocate(style, steps) if steps else (), workflow,
                       rulebook.version, rulebook.hash, visible)
 
 

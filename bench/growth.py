@@ -1,7 +1,7 @@
 """How cost grows with the rulebook: 30, 300 and 3,000 generated rules over the default questions.
 
 Each size is a valid rulebook built in memory with `build_rulebook` (random `all`/`any`/`not` conditions, seeded).
-Per size: the time to validate and compile it, and one evaluation with and without reading its full trace, over
+Per size: the time to validate and compile it, and one evaluation with its full trace, over
 the same random answer sets (and once more with Python's cyclic garbage collector paused, to separate the
 algorithm from the collector). Linear growth shows as ~10x per row; a quadratic regression as ~100x.
 Diagram time against steps comes from bench/diagram_report.py when that module exists.
@@ -32,10 +32,6 @@ def measurements() -> list[Measurement]:
         sets = answer_sets(rulebook, SETS)
         number = max(1, 3000 // size)
 
-        def lazy():
-            for traits in sets:
-                evaluate(rulebook, traits)
-
         def full():
             for traits in sets:
                 tuple(evaluate(rulebook, traits).trace)
@@ -51,7 +47,6 @@ def measurements() -> list[Measurement]:
 
         figures = {
             "build_rulebook (validate + compile)": (build, "ms"),
-            "evaluate(), trace lazy": (tuple(x / SETS for x in per_call(lazy, number=number, repeat=5)), "µs"),
             "evaluate() + full trace": (tuple(x / SETS for x in per_call(full, number=number, repeat=5)), "µs"),
             "evaluate() + full trace, collector paused":
                 (tuple(x / SETS for x in per_call(full_no_gc, number=number, repeat=5)), "µs"),

@@ -69,7 +69,6 @@ def single_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[s
 
     cases = [
         ("ours: evaluate() + full trace", _loop(full_trace, sets), "every RuleResult materialised"),
-        ("ours: evaluate(), trace lazy", _loop(lambda t: evaluate(rulebook, t), sets), ""),
         ("zen: compiled expression (scores only)", _loop(expression.evaluate, resolved),
          "zen.compile_expression, no trace, defaults pre-applied"),
         ("zen: decision graph (JDM)", _loop(decision.evaluate, contexts), "create_decision(...).evaluate"),
@@ -144,8 +143,6 @@ def measurements() -> list[Measurement]:
         _ratio("zen compiled expression / ours with full trace", t["zen: compiled expression (scores only)"],
                ours_full, 1, "above 1: ours is faster"),
         _ratio("zen decision graph / ours with full trace", t["zen: decision graph (JDM)"], ours_full, 10, ""),
-        _ratio("zen compiled expression / ours, trace lazy", t["zen: compiled expression (scores only)"],
-               t["ours: evaluate(), trace lazy"], None, "the trace is a view: read only what is shown"),
     ]
     for key, label in (("ours: batch from answers (columns + evaluate), per row", "from answers"),
                        ("ours: batch over ready columns, per row", "over ready columns")):
