@@ -165,20 +165,8 @@ with st.container(border=True, key="compare-differences-box"):
         st.caption("The same answers" + (" (the steps or names differ)." if result.steps_differ
                                          or result.workflow_differs else "."))
 
+
 # ---------------------------------------------------------------- both diagrams
-def browser_chart(digraph):
-    """The diagram for `st.graphviz_chart`, without `outputorder=edgesfirst`.
-
-    Why: Streamlit draws graphviz charts with d3-graphviz, which fails to update a chart already on the page
-    (console error, the old drawing stays) when the new graph has that attribute; every edit of the copy would
-    leave diagram B stale. Checked in Chromium (tests/test_beyond_browser.py). The exports keep the attribute.
-    """
-    chart = digraph.copy()
-    chart.body = [line.replace("outputorder=edgesfirst ", "").replace(" outputorder=edgesfirst", "")
-                  for line in chart.body]
-    return chart
-
-
 st.subheader("Diagrams", anchor=False)
 col_a, col_b = st.columns(2)
 for col, label, digraph, key in zip((col_a, col_b), (label_a, label_b), diagrams(result, rulebook),
@@ -190,4 +178,4 @@ for col, label, digraph, key in zip((col_a, col_b), (label_a, label_b), diagrams
         except UserError as e:
             st.error(ui.error_text(e), icon=":material/error:")
         else:
-            st.graphviz_chart(browser_chart(digraph), width="stretch")
+            st.graphviz_chart(digraph, width="stretch")

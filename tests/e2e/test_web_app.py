@@ -68,6 +68,19 @@ def test_the_recommendation_and_diagram_follow_each_answer(app_server, page):
     expect(page.locator(DIAGRAM_SVG).first).to_contain_text("Ledger")
 
 
+def test_switching_the_drawn_style_redraws_the_diagram(app_server, page):
+    answers = Answers({"ordering": "strict", "compensation": True, "fan_out": 2, "teams": 3},
+                      (Step(service="Payment", action="Charge card"),
+                       Step(service="Email", action="Send receipt", reaction=True)), "Redraw")
+    open_app(page, link(app_server, answers))
+    go_to(page, "Diagram", DIAGRAM_SVG)
+    svg = page.locator(DIAGRAM_SVG).first
+    expect(svg).to_contain_text(f"Redraw: {expected(answers).style}")
+    for style in ("choreography", "orchestration"):
+        page.locator(".st-key-diagram-style").get_by_text(STYLE_NAMES[style], exact=True).click()
+        expect(svg).to_contain_text(f"Redraw: {style}")
+
+
 def test_a_report_downloads_from_the_export_page(app_server, page, tmp_path):
     answers = read_answers(str(ROOT / "examples" / "order-checkout.yaml"), RULEBOOK)
     open_app(page, link(app_server, answers))
