@@ -80,6 +80,26 @@ def questions_read(cond: Condition) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.question for t in tests(cond)))
 
 
+def supporting_questions(cond: Condition, answers: Answers, want: bool = True) -> set[str]:
+    """The questions whose answers make `cond` come out as `want` (the reasons, not every question read).
+
+    For a rule that fired, `all` needs every part, so all their reasons count; `any` counts only the parts that
+    hold; `not` flips what is wanted of its inner condition. Example: `(ordering is strict or long_running is
+    yes) and teams ≥ 3` with ordering=strict, long_running=no, teams=3 gives {ordering, teams}.
+    """
+    if isinstance(cond, Test):
+        return {cond.question} if compile_condition(cond)(answers) == want else set()
+    if isinstance(cond, Not):
+        return supporting_questions(cond.not_, answers, not want)
+    parts = cond.all if isinstance(cond, All) else cond.any
+    needs_every_part = isinstance(cond, All) == want  # a true `all`, or a false `any`
+    out: set[str] = set()
+    for part in parts:
+        if needs_every_part or compile_condition(part)(answers) == want:
+            out |= supporting_questions(part, answers, want)
+    return out
+
+
 def describe(cond: Condition, questions: Mapping[str, Question] | None = None) -> str:
     """The condition in words, e.g. `ordering is strict and fan_out ≥ 2`."""
     if isinstance(cond, Test):

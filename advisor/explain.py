@@ -9,12 +9,14 @@ from typing import Any
 
 from advisor.engine import Evaluation, evaluate
 from advisor.rulebook import Rulebook
-from advisor.conditions import tests
+from advisor.conditions import supporting_questions, tests
 
 
 @dataclass(frozen=True)
 class Contribution:
-    """How far one answer pushed each score: every fired rule's points, shared equally by the questions it read."""
+    """How far one answer pushed each score: every fired rule's points, shared equally by the answers that made it
+    fire (for `(ordering is strict or long_running is yes) and teams ≥ 3`, with long_running=no, ordering and
+    teams share the points; long_running did not push)."""
 
     question: str
     value: Any
@@ -25,12 +27,14 @@ class Contribution:
     assumed: bool
 
 
-def contributions(ev: Evaluation) -> list[Contribution]:
+def contributions(ev: Evaluation, rulebook: Rulebook) -> list[Contribution]:
     """Per question, its share of the fired rules' points; sorted by total push, largest first."""
     share: dict[str, list[float]] = {}
     rules: dict[str, list[str]] = {}
+    conditions = {r.id: r.when for r in rulebook.rules}
     for r in ev.fired:
-        qs = [q for q, _ in r.values]
+        support = supporting_questions(conditions[r.rule_id], ev.answers)
+        qs = [q for q, _ in r.values if q in support] or [q for q, _ in r.values]
         for q in qs:
             s = share.setdefault(q, [0.0, 0.0, 0.0])
             s[0] += r.orchestration / len(qs)

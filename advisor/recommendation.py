@@ -36,7 +36,7 @@ def as_dict(ev: Evaluation, rulebook: Rulebook) -> dict[str, Any]:
         "contributions": [
             {"question": c.question, "value": c.value, "orchestration": c.orchestration,
              "choreography": c.choreography, "hybrid": c.hybrid, "rules": list(c.rules), "assumed": c.assumed}
-            for c in contributions(ev)
+            for c in contributions(ev, rulebook)
         ],
         "tipping_points": [
             {"question": t.question, "from": t.current, "to": t.value, "style": t.style, "confidence": t.confidence}

@@ -161,7 +161,7 @@ def build_report(ev: Evaluation, rulebook: Rulebook) -> Report:
                            tuple((s, p) for s, p in zip(STYLES, (r.orchestration, r.choreography, r.hybrid)) if p),
                            tuple((q, label(q, v)) for q, v in r.values)) for r in fired)
     drivers = []
-    for c in contributions(ev)[:TOP_DRIVERS]:
+    for c in contributions(ev, rulebook)[:TOP_DRIVERS]:
         push = tuple((s, p) for s, p in zip(STYLES, (c.orchestration, c.choreography, c.hybrid)) if p)
         toward = max(push, key=lambda sp: sp[1])[0] if push else ev.style
         drivers.append(Driver(c.question, questions[c.question].text, label(c.question, c.value), c.assumed,

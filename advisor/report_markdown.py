@@ -39,7 +39,7 @@ def fence(text: str, info: str = "") -> list[str]:
 
 def points(effect: tuple[tuple[str, float], ...]) -> str:
     """`((orchestration, 3), (hybrid, 2))` -> `+3 orchestration, +2 hybrid`."""
-    return ", ".join(f"{p:+g} {s}" for s, p in effect)
+    return ", ".join(f"{p:+.3g} {s}" for s, p in effect)  # shares of points: 3 significant digits
 
 
 def to_markdown(report: Report) -> str:

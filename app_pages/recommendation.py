@@ -41,7 +41,7 @@ with st.container(border=True, key="recommendation"):
 
 # ---------------------------------------------------------------- what pushed the decision
 st.subheader("What pushed the decision", anchor=False)
-pushes = contributions(ev)
+pushes = contributions(ev, rulebook)
 if pushes:
     st.caption("Each answer's share of the points of the rules it triggered: bars to the right push toward a "
                "style, bars to the left away from it. Hover a bar for the question.")

@@ -65,7 +65,7 @@ def test_the_contribution_chart_has_a_bar_per_answer_that_pushed(rulebook):
     at = open_app("recommendation", answers)
 
     data = chart_data(at)
-    pushes = contributions(ev)
+    pushes = contributions(ev, rulebook)
     assert set(data["question"]) == {c.question for c in pushes}
     for c in pushes:
         rows = data[data["question"] == c.question]

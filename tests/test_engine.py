@@ -145,3 +145,24 @@ def test_the_compiled_tables_agree_with_the_plain_conditions_on_random_answers(r
         for i, result in enumerate(ev.trace):
             assert result.fired == program.predicates[i](ev.answers), (result.rule_id, ev.answers)
 
+
+
+def test_only_the_answers_that_made_a_rule_fire_share_its_points(rulebook):
+    from advisor.explain import contributions
+
+    ev = evaluate(rulebook, CHECKOUT)  # hybrid.core_across_teams fires on ordering=strict and teams=3
+    pushed = {c.question: c for c in contributions(ev, rulebook)}
+    assert "long_running" not in pushed and "cross_context" not in pushed  # read by that rule, but "no"
+    assert "hybrid.core_across_teams" in pushed["teams"].rules
+    total = sum(c.orchestration + c.choreography + c.hybrid for c in pushed.values())
+    assert total == pytest.approx(sum(ev.scores.values()), abs=0.01)  # shares are rounded to 3 places
+
+
+def test_the_reasons_of_a_negated_condition_are_the_answers_that_make_it_hold():
+    from advisor.conditions import supporting_questions
+    from advisor.models import Not, Test, AnyOf
+
+    cond = Not.model_validate({"not": {"any": [{"question": "a", "op": "eq", "value": "x"},
+                                               {"question": "b", "op": "eq", "value": "y"}]}})
+    assert supporting_questions(cond, {"a": "z", "b": "z"}) == {"a", "b"}
+    assert isinstance(cond.not_, AnyOf) and isinstance(cond.not_.any[0], Test)
