@@ -69,8 +69,13 @@ def browser():
 def page(browser):
     """A fresh page in its own browser context (its own cookies and storage: a separate user), 1400x1000,
     downloads accepted."""
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     context.set_default_timeout(30_000)
+    # Why: `expect` assertions wait 5 s by default, too short on a busy shared machine (a flaky failure in the
+    # full suite while the 20-session load test ran); actions already wait 30 s.
+    expect.set_options(timeout=30_000)
     p = context.new_page()
     yield p
     context.close()
