@@ -108,6 +108,3 @@ def tipping_points(rulebook: Rulebook, ev: Evaluation) -> list[TippingPoint]:
         out.extend(flips)
     return out
 
-
-def rules_by_id(rulebook: Rulebook) -> dict[str, Any]:
-    return {r.id: r for r in rulebook.rules}

@@ -79,6 +79,17 @@ def keyed_block(at: AppTest, key: str):
     raise LookupError(f"no container keyed {key!r}")
 
 
+def dataframe_in(at: AppTest, key: str):
+    """The DataFrame shown by the dataframe inside the container keyed `key`."""
+    pending = [keyed_block(at, key)]
+    while pending:
+        node = pending.pop()
+        if type(node).__name__ == "Dataframe":
+            return node.value
+        pending.extend(getattr(node, "children", {}).values())
+    raise LookupError(f"no dataframe in {key!r}")
+
+
 def chart_data(at: AppTest, index: int = 0):
     """The data (a pandas DataFrame) behind the page's `index`-th Altair / Vega-Lite chart."""
     from streamlit import dataframe_util

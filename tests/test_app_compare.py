@@ -7,20 +7,9 @@ from streamlit.testing.v1 import AppTest
 from advisor.answers import Answers, to_query_params
 from advisor.engine import evaluate
 from advisor.store import Store
-from app_helpers import ROOT, example, graphviz_specs, keyed_block, shown, texts
+from app_helpers import ROOT, dataframe_in, example, graphviz_specs, keyed_block, shown, texts
 
 APP = ROOT / "app.py"
-
-
-def table(at: AppTest, key: str):
-    """The DataFrame shown by the dataframe inside the container keyed `key`."""
-    pending = [keyed_block(at, key)]
-    while pending:
-        node = pending.pop()
-        if type(node).__name__ == "Dataframe":
-            return node.value
-        pending.extend(getattr(node, "children", {}).values())
-    raise LookupError(f"no dataframe in {key!r}")
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +52,7 @@ def test_editing_the_copy_shows_the_style_change_and_the_answer_that_drove_it():
     at.selectbox(key="compare-copy-ordering").set_value("strict").run()
     assert "Choreography" in block_text(at, "compare-result-a") and "Hybrid" in block_text(at, "compare-result-b")
     assert "The recommendation changes from Choreography to Hybrid" in texts(at)
-    differences = table(at, "compare-differences")
+    differences = dataframe_in(at, "compare-differences")
     assert list(differences["question"]) == ["ordering"]
     assert differences["alone turns A into B's style"].iloc[0] == "yes"
     assert "What drove the change" in texts(at)
@@ -97,7 +86,7 @@ def test_two_saved_assessments_are_compared(rulebook, scratch_database):
     assert "Media (version 1)" in block_text(at, "compare-result-a")
     assert "Checkout (version 1)" in block_text(at, "compare-result-b")
     assert "The recommendation changes from Choreography to Hybrid" in texts(at)
-    assert len(table(at, "compare-differences")) > 3
+    assert len(dataframe_in(at, "compare-differences")) > 3
 
 
 def test_with_nothing_saved_the_saved_mode_points_to_the_saved_page():

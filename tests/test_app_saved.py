@@ -6,20 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from advisor.answers import Answers, parse_answers, to_query_params
-from app_helpers import ROOT, keyed_block, download, example, stored_answers, texts
+from app_helpers import ROOT, dataframe_in, download, example, stored_answers, texts
 
 APP = ROOT / "app.py"
-
-
-def table(at: AppTest, key: str):
-    """The DataFrame shown by the dataframe inside the container keyed `key`."""
-    pending = [keyed_block(at, key)]
-    while pending:
-        node = pending.pop()
-        if type(node).__name__ == "Dataframe":
-            return node.value
-        pending.extend(getattr(node, "children", {}).values())
-    raise LookupError(f"no dataframe in {key!r}")
 
 
 @pytest.fixture(autouse=True)
@@ -58,10 +47,10 @@ def test_saving_uses_the_workflow_name_and_every_save_adds_a_version_to_the_hist
     save(at, note="design review")
     assert "Saved version 1 of “Order checkout”" in texts(at)
     save(at, note="after the split")
-    history = table(at, "saved-history")
+    history = dataframe_in(at, "saved-history")
     assert list(history["version"]) == [2, 1]
     assert list(history["note"]) == ["after the split", "design review"]
-    assert list(table(at, "saved-list")["versions"]) == [2]
+    assert list(dataframe_in(at, "saved-list")["versions"]) == [2]
 
 
 def test_a_saved_version_reopens_into_the_questionnaire():
@@ -97,7 +86,7 @@ def test_rename_and_a_refused_rename_to_a_taken_name():
     assert "Not renamed: an assessment named 'Sign-up' already exists" in texts(at)
     at.text_input(key="saved-new-name").set_value("Checkout (EU)")
     at.button(key="saved-rename").click().run()
-    assert sorted(table(at, "saved-list")["name"]) == ["Checkout (EU)", "Sign-up"]
+    assert sorted(dataframe_in(at, "saved-list")["name"]) == ["Checkout (EU)", "Sign-up"]
 
 
 def test_delete_needs_a_confirmation_and_removes_every_version():
@@ -110,7 +99,7 @@ def test_delete_needs_a_confirmation_and_removes_every_version():
     at.checkbox(key="saved-delete-confirm").check().run()
     at.button(key="saved-delete").click().run()
     assert "Deleted “Order checkout” and its versions" in texts(at)
-    assert list(table(at, "saved-list")["name"]) == ["Keep me"]
+    assert list(dataframe_in(at, "saved-list")["name"]) == ["Keep me"]
 
 
 def test_an_empty_name_is_refused_with_a_message_and_nothing_is_saved():
@@ -123,7 +112,7 @@ def test_an_empty_name_is_refused_with_a_message_and_nothing_is_saved():
 def test_names_with_markup_are_shown_literally():
     at = open_saved(example("order-checkout"))
     save(at, name="<b>Checkout</b> **bold** :red[x]")
-    assert list(table(at, "saved-list")["name"]) == ["<b>Checkout</b> **bold** :red[x]"]
+    assert list(dataframe_in(at, "saved-list")["name"]) == ["<b>Checkout</b> **bold** :red[x]"]
     assert "Saved version 1 of “<b>Checkout</b> **bold** :red[x]”" in texts(at)
 
 
@@ -132,7 +121,7 @@ def test_re_evaluate_all_lists_every_saved_assessment_under_the_current_rulebook
     save(at)
     save(at, name="Media", note="")
     at.button(key="saved-reevaluate").click().run()
-    results = table(at, "saved-reevaluation")
+    results = dataframe_in(at, "saved-reevaluation")
     assert sorted(results["assessment"]) == ["Media", "Order checkout"]
     assert list(results["change"]) == ["-", "-"]
     assert "0 of 2 recommendations change" in texts(at)
