@@ -1,8 +1,10 @@
 """The gallery: every example of `examples/` drawn in each style, as SVG in `diagrams/gallery/` (`make gallery`).
 
-`manifest.json` records, per file, the sha256 of the DOT it was drawn from and of the SVG, and the Graphviz
-version. `tests/test_gallery.py` fails when the gallery is stale: when a DOT built now differs from the one
-recorded (a change to the drawing, the theme or an example), or an SVG differs from the manifest.
+`manifest.json` records, per file, the sha256 of the DOT it was drawn from and of the SVG, and everything else
+that decides the SVG bytes: the Graphviz version and, for each font family the theme names, the font file
+fontconfig resolves it to, with its sha256. `tests/test_gallery.py` fails when the gallery is stale: when a DOT
+built now differs from the one recorded (a change to the drawing, the theme or an example), or an SVG differs
+from the manifest; on a machine whose Graphviz and fonts match the manifest, drawing again must give the same bytes.
 
     python -m advisor.gallery            # write the gallery
 """
@@ -22,6 +24,7 @@ from advisor.engine import evaluate
 from advisor.files import write_atomic
 from advisor.models import STYLES
 from advisor.rulebook import load_rulebook
+from advisor.theme import load_theme
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -37,6 +40,33 @@ def graphviz_version() -> str:
     done = subprocess.run(["dot", "-V"], capture_output=True, text=True, check=False)
     words = done.stderr.split()
     return words[words.index("version") + 1] if "version" in words else done.stderr.strip()
+
+
+def theme_font_families() -> list[str]:
+    """The distinct `fontname` values of the theme (graph, node, edge and per-kind looks), sorted."""
+    theme = load_theme()
+    looks = [theme.graph, theme.node, theme.edge, *theme.nodes.values(), *theme.edges.values()]
+    return sorted({str(look["fontname"]) for look in looks if look.get("fontname")})
+
+
+def resolved_fonts() -> dict[str, dict[str, str]]:
+    """`{family list: {"file": path, "sha256": digest}}`: the font file fontconfig picks for each theme family.
+
+    Why fc-match: Graphviz lays out text through pango, which asks fontconfig for the same family list; the file
+    it resolves to (and its version, hence the hash) decides every text width and so every coordinate.
+    """
+    out = {}
+    for family in theme_font_families():
+        done = subprocess.run(["fc-match", "--format=%{file}", family], capture_output=True, text=True, check=False)
+        path = done.stdout.strip()
+        digest = sha256(Path(path).read_bytes()) if path and Path(path).is_file() else "missing"
+        out[family] = {"file": path or "none", "sha256": digest}
+    return out
+
+
+def render_environment() -> dict[str, object]:
+    """What decides the SVG bytes besides the DOT: the Graphviz version and the resolved font files."""
+    return {"graphviz": graphviz_version(), "fonts": resolved_fonts()}
 
 
 def diagrams() -> dict[str, "graphviz.Digraph"]:
@@ -63,7 +93,7 @@ def build() -> dict[str, object]:
     for stale in GALLERY.glob("*.svg"):
         if stale.name not in files:
             stale.unlink()
-    manifest = {"graphviz": graphviz_version(), "regenerate": "make gallery", "files": files}
+    manifest = {**render_environment(), "regenerate": "make gallery", "files": files}
     write_atomic(GALLERY / "manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
     return manifest
 

@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Sets up everything `make run` and `make test` need, idempotently:
-#   1. Debian packages (graphviz for diagrams, chromium for browser tests, poppler-utils for PDF checks,
-#      fonts-noto-color-emoji so emoji in service names render in PNG and PDF, postgresql for storage tests,
-#      libharfbuzz-subset0 and fonts for WeasyPrint), installed when missing and we can (root or sudo);
+#   1. the Debian packages of scripts/debian-packages.txt (Graphviz, Chromium, poppler, the fonts the diagrams
+#      and reports use, PostgreSQL for the storage tests), installed when missing and we can (root or sudo);
 #   2. a virtual environment in .venv with the package and its extras, reinstalled when pyproject.toml changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBS=(graphviz chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core fonts-noto-color-emoji postgresql)
+mapfile -t DEBS < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' scripts/debian-packages.txt)
 missing=()
 for pkg in "${DEBS[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -17,7 +16,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$SUDO" = "none" ]; then
     echo "setup: missing Debian packages: ${missing[*]}" >&2
     echo "setup: install them with: sudo apt-get install -y ${missing[*]}" >&2
-    echo "setup: (continuing: diagrams need graphviz, browser tests need chromium)" >&2
+    echo "setup: (continuing without them: Graphviz output needs graphviz, browser tests skip without chromium, PostgreSQL tests without postgresql)" >&2
   else
     echo "setup: installing Debian packages: ${missing[*]}"
     $SUDO apt-get update -qq
