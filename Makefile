@@ -1,6 +1,8 @@
 # The two commands of the README: `make run` and `make test`. Both set everything up first (idempotent).
 PY := .venv/bin/python
 PORT ?= 8501
+# Why loopback by default: the app has no sign-in in local mode; `make run ADDRESS=0.0.0.0` exposes it on purpose.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: setup run test test-load bench schema gallery golden clean
 
@@ -8,12 +10,12 @@ setup:
 	@bash scripts/setup.sh
 
 run: setup
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true
 
 # The storage tests also run against a throwaway PostgreSQL started (and removed) by scripts/with-postgres.sh.
 # The 20-session load test has its own target (a few minutes of two cores); .ci/run runs both.
 test: setup
-	bash scripts/with-postgres.sh $(PY) -m pytest -q -m "not load"
+	bash scripts/with-postgres.sh $(PY) -m pytest -q -n 2 --dist loadfile -m "not load"
 
 test-load: setup
 	$(PY) -m pytest -q -m load

@@ -37,18 +37,18 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_app(env: dict[str, str] | None = None, app: str = "app.py") -> Iterator[str]:
+def running_app(env: dict[str, str] | None = None, app: str = "app.py", port: int | None = None) -> Iterator[str]:
     """Start the app as `make run` does (`python -m streamlit run app.py --server.port P --server.headless true`,
-    from the repository, so .streamlit/config.toml applies), bound to 127.0.0.1; yield its base URL; always stop it.
+    from the repository, so .streamlit/config.toml applies and binds it to 127.0.0.1); yield its base URL; always
+    stop it.
 
     `env` adds environment variables (e.g. ADVISOR_RULES for a scratch rulebook).
     """
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1"],
+        [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port), "--server.headless", "true"],
         cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + START_TIMEOUT

@@ -111,3 +111,29 @@ def test_pip_audit_finds_no_published_advisory_for_the_pinned_streamlit(tmp_path
         return
     pytest.skip("no vulnerability service reachable, so the online advisory check could not run ("
                 + "; ".join(reasons) + "); the offline record was checked instead")
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses with a TCP socket listening on `port` (from /proc/net/tcp and tcp6)."""
+    found = set()
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A = LISTEN
+                found.add(address if len(address) == width else "?")
+    return found
+
+
+def test_make_run_listens_on_loopback_only_unless_an_address_is_given():
+    """`make run` binds 127.0.0.1 by default (no sign-in in local mode); ADDRESS= is how to expose it."""
+    from browser import free_port, running_app
+
+    recipe = subprocess.run(["make", "-n", "run", "PORT=1"], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "--server.address 127.0.0.1" in recipe.stdout
+    exposed = subprocess.run(["make", "-n", "run", "ADDRESS=0.0.0.0"], cwd=ROOT, capture_output=True, text=True)
+    assert "--server.address 0.0.0.0" in exposed.stdout
+    # And the app started without the flag (as a plain `streamlit run app.py`) binds loopback from its settings.
+    port = free_port()
+    with running_app(port=port):
+        assert listening_addresses(port) == {"0100007F"}  # 127.0.0.1, little-endian hex; nothing on tcp6
