@@ -10,7 +10,7 @@ setup:
 	@bash scripts/setup.sh
 
 run: setup
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true
+	$(PY) -m advisor web --port $(PORT) --address $(ADDRESS)
 
 # The storage tests also run against a throwaway PostgreSQL started (and removed) by scripts/with-postgres.sh.
 # The 20-session load test has its own target (a few minutes of two cores); .ci/run runs both.
@@ -28,7 +28,7 @@ schema: setup
 
 # The examples drawn in each style (diagrams/gallery/); tests/test_gallery.py fails when it is stale.
 gallery: setup
-	$(PY) -m advisor.gallery
+	$(PY) -m advisor.views.diagram.gallery
 
 # Rewrite the golden files of tests/test_golden.py after an intended change; review `git diff tests/data/golden`.
 golden: setup

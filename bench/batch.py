@@ -1,6 +1,6 @@
 """Batch evaluation figures (issue 6): vectorised throughput, and a portfolio CSV end to end.
 
-- throughput: `advisor.batch.evaluate_columns` over 100k and 1M random workflows already in columns (parsing
+- throughput: `advisor.engine.batch.evaluate_columns` over 100k and 1M random workflows already in columns (parsing
   excluded): every row's scores, style, runner-up, confidence, fired rules, assumed answers and top drivers.
   Aim: >= 5,000,000 rows/s.
 - end to end: a 100k-row portfolio CSV (every question column, 30% of cells empty, a `steps` cell on every
@@ -30,8 +30,8 @@ def random_columns(rulebook, rows: int, seed: int = 6):
     """`rows` random workflows in the batch's column form: each question answered with probability 0.8."""
     import numpy as np
 
-    from advisor.batch import Columns
-    from advisor.batch_input import column_type
+    from advisor.engine.batch import Columns
+    from advisor.portfolio.reading import column_type
 
     rng = np.random.default_rng(seed)
     values, given = {}, {}
@@ -69,7 +69,7 @@ def portfolio_csv(rulebook, rows: int, seed: int = 6) -> bytes:
 def throughput(rulebook, rows: int, repeat: int | None = None) -> Measurement:
     """Rows per second of `evaluate_columns` over `rows` random workflows (median of `repeat` runs; by default
     about a second's worth, at least 5: a 100k batch takes ~13 ms, so a few runs alone would be noise)."""
-    from advisor.batch import evaluate_columns
+    from advisor.engine.batch import evaluate_columns
 
     repeat = repeat or max(5, 1_500_000 // rows)
     columns = random_columns(rulebook, rows)
@@ -82,9 +82,9 @@ def throughput(rulebook, rows: int, repeat: int | None = None) -> Measurement:
 
 def end_to_end(rulebook, rows: int = CSV_ROWS, repeat: int = 5) -> list[Measurement]:
     """A `rows`-row CSV read, evaluated and tabled; and the same with the table written out as CSV."""
-    from advisor.batch import evaluate_columns
-    from advisor.batch_input import read_csv
-    from advisor.batch_table import result_table, table_csv
+    from advisor.engine.batch import evaluate_columns
+    from advisor.portfolio.reading import read_csv
+    from advisor.portfolio.table import result_table, table_csv
 
     raw = portfolio_csv(rulebook, rows)
 
@@ -108,7 +108,7 @@ def end_to_end(rulebook, rows: int = CSV_ROWS, repeat: int = 5) -> list[Measurem
 
 def measurements() -> list[Measurement]:
     """Every batch figure, for `bench/run.py`."""
-    from advisor.rulebook import load_rulebook
+    from advisor.rulebook.loading import load_rulebook
 
     rulebook = load_rulebook()
     return [throughput(rulebook, rows) for rows in THROUGHPUT_ROWS] + end_to_end(rulebook)

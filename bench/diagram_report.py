@@ -36,8 +36,8 @@ def available() -> str | None:
 def synthetic(rulebook, n: int):
     """An evaluation with `n` steps: services reused every 12 steps, every third compensable, every fourth a
     reaction (so hybrid has both clusters)."""
-    from advisor.engine import evaluate
-    from advisor.models import Step
+    from advisor.engine.evaluate import evaluate
+    from advisor.rulebook.formats import Step
 
     steps = [Step(service=f"Service {i % 12}", action=f"Handle request {i}",
                   compensation=f"Undo request {i}" if i % 3 == 0 else None, reaction=i % 4 == 3)
@@ -46,11 +46,11 @@ def synthetic(rulebook, n: int):
 
 
 def measurements() -> list[Measurement]:
-    from advisor.answers import read_answers
-    from advisor.diagram import build_diagram, render
-    from advisor.engine import evaluate
-    from advisor.report import build_report, to_adr, to_html, to_markdown, to_pdf
-    from advisor.rulebook import load_rulebook
+    from advisor.engine.answers import read_answers
+    from advisor.views.diagram.dot import build_diagram, render
+    from advisor.engine.evaluate import evaluate
+    from advisor.views.report.model import build_report, to_adr, to_html, to_markdown, to_pdf
+    from advisor.rulebook.loading import load_rulebook
 
     rulebook = load_rulebook()
     out: list[Measurement] = []

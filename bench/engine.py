@@ -21,9 +21,9 @@ SECTION = "engine (issue 2)"
 
 def evaluation_figures(repeat: int = 7) -> list[Measurement]:
     """Median time of one evaluation of the checkout example, with its full trace."""
-    from advisor.answers import read_answers
-    from advisor.engine import evaluate
-    from advisor.rulebook import load_rulebook
+    from advisor.engine.answers import read_answers
+    from advisor.engine.evaluate import evaluate
+    from advisor.rulebook.loading import load_rulebook
 
     rulebook = load_rulebook()
     answers = read_answers(str(EXAMPLE), rulebook)
@@ -57,14 +57,14 @@ def cold_cli_figures(runs: int = 20) -> list[Measurement]:
     base = once_each(run([sys.executable, "-c", "pass"]), repeat=runs)
     # Why these two: they show where a cold start goes (imports of pydantic and the models, then validating the
     # rulebook), so a regression or an improvement can be placed
-    models = once_each(run([sys.executable, "-c", "import advisor.models"]), repeat=runs // 2)
-    loaded = once_each(run([sys.executable, "-c", "from advisor.rulebook import load_rulebook; load_rulebook()"]),
+    models = once_each(run([sys.executable, "-c", "import advisor.rulebook.formats"]), repeat=runs // 2)
+    loaded = once_each(run([sys.executable, "-c", "from advisor.rulebook.loading import load_rulebook; load_rulebook()"]),
                        repeat=runs // 2)
     return [
         Measurement(SECTION, "cold `advisor recommend FILE --format json`", med, lo, hi, "ms",
                     f"aim <= 100 ms; median of {runs} processes"),
         Measurement(SECTION, "  for comparison: `python -c pass`", *base, "ms", "the interpreter's own start-up"),
-        Measurement(SECTION, "  for comparison: a process importing advisor.models", *models, "ms",
+        Measurement(SECTION, "  for comparison: a process importing advisor.rulebook.formats", *models, "ms",
                     "pydantic and the file models"),
         Measurement(SECTION, "  for comparison: a process running load_rulebook()", *loaded, "ms",
                     "read, validate, compile rules/"),

@@ -20,8 +20,8 @@ SETS = 50
 
 def measurements() -> list[Measurement]:
     """Build and evaluation times per rulebook size, with the growth factor from the previous size."""
-    from advisor.engine import evaluate
-    from advisor.rulebook import load_rulebook
+    from advisor.engine.evaluate import evaluate
+    from advisor.rulebook.loading import load_rulebook
 
     base = load_rulebook()
     out: list[Measurement] = []

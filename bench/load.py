@@ -31,7 +31,7 @@ def measurements() -> list[Measurement]:
     from browser import running_app
     from load_sessions import SESSIONS, run_load
 
-    from advisor.rulebook import load_rulebook
+    from advisor.rulebook.loading import load_rulebook
 
     with running_app() as url:
         report = run_load(url, load_rulebook())

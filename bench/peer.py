@@ -3,7 +3,7 @@
 zen runs the rulebook two ways: as the JDM decision graph of `advisor rules export --format jdm` (its complete
 model: defaults, visibility, decision table, scores, style, confidence) and as one compiled expression that
 computes the three scores (its fastest path; given answers with defaults and visibility already applied, which
-favours zen). Batches: our numpy evaluation (`advisor.batch`) against zen's `evaluate_batch` of the graph.
+favours zen). Batches: our numpy evaluation (`advisor.engine.batch`) against zen's `evaluate_batch` of the graph.
 
 Every figure is a per-answer-set time over the same seeded random answer sets, and each run first checks that
 zen and our engine agree on every one of them: a speed-up of a wrong answer would mean nothing.
@@ -36,7 +36,7 @@ def _loop(fn, items):
 
 
 def _agreement(rulebook, decision, sets) -> int:
-    from advisor.engine import evaluate
+    from advisor.engine.evaluate import evaluate
 
     agree = 0
     for traits in sets:
@@ -53,8 +53,8 @@ def single_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[s
     """Per-call times of our engine and of zen's two modes, over the same answer sets."""
     import zen
 
-    from advisor import jdm
-    from advisor.engine import evaluate
+    from advisor.authoring import jdm
+    from advisor.engine.evaluate import evaluate
 
     sets = answer_sets(rulebook, SINGLE_SETS)
     resolved = [evaluate(rulebook, t).answers for t in sets]
@@ -90,7 +90,7 @@ def batch_figures(rulebook, repeat: int = 5) -> tuple[list[Measurement], dict[st
     """Per-row times of our batch evaluation and zen's `evaluate_batch`."""
     import zen
 
-    from advisor import jdm
+    from advisor.authoring import jdm
 
     out, times = [], {}
     # Why the static loader: a Python callback loader is called back per request, several times slower;
@@ -102,22 +102,22 @@ def batch_figures(rulebook, repeat: int = 5) -> tuple[list[Measurement], dict[st
     times["zen batch"] = med
     out.append(Measurement(SECTION, "zen: evaluate_batch of the graph, per row", med, lo, hi, "µs",
                            f"{ZEN_BATCH_ROWS:,} rows per call"))
-    if importlib.util.find_spec("advisor.batch") is None or importlib.util.find_spec("advisor.batch_input") is None:
+    if importlib.util.find_spec("advisor.engine.batch") is None or importlib.util.find_spec("advisor.portfolio.reading") is None:
         out.append(Measurement(SECTION, "ours: batch", float("nan"), float("nan"), float("nan"), "µs",
                                "not available yet (advisor/batch.py)"))
         return out, times
-    from advisor.answers import Answers
-    from advisor.batch import evaluate_columns
-    from advisor.batch_input import columns_from_answers
+    from advisor.engine.answers import Answers
+    from advisor.engine.batch import evaluate_columns
+    from advisor.portfolio.reading import columns_from_answers
 
     items = [(f"row{i}", Answers(t)) for i, t in enumerate(answer_sets(rulebook, OUR_BATCH_ROWS, 3))]
     columns = columns_from_answers(items, rulebook)
     for name, fn, note in (
         ("ours: batch from answers (columns + evaluate), per row",
          lambda: evaluate_columns(rulebook, columns_from_answers(items, rulebook)),
-         "advisor.batch_input.columns_from_answers + advisor.batch.evaluate_columns"),
+         "advisor.portfolio.reading.columns_from_answers + advisor.engine.batch.evaluate_columns"),
         ("ours: batch over ready columns, per row", lambda: evaluate_columns(rulebook, columns),
-         "advisor.batch.evaluate_columns"),
+         "advisor.engine.batch.evaluate_columns"),
     ):
         med, lo, hi = (x / OUR_BATCH_ROWS for x in per_call(fn, number=1, repeat=repeat))
         times[name] = med
@@ -133,7 +133,7 @@ def _ratio(name: str, slow: float, fast: float, aim: float | None, note: str) ->
 
 def measurements() -> list[Measurement]:
     """The peer section: per-call figures, batch figures and the ratios between them."""
-    from advisor.rulebook import load_rulebook
+    from advisor.rulebook.loading import load_rulebook
 
     rulebook = load_rulebook()
     single, t = single_figures(rulebook)

@@ -5,8 +5,8 @@ import json
 import random
 from typing import Any
 
-from advisor.models import Question
-from advisor.rulebook import Rulebook, build_rulebook
+from advisor.rulebook.formats import Question
+from advisor.rulebook.loading import Rulebook, build_rulebook
 
 
 def random_value(q: Question, rng: random.Random) -> Any:

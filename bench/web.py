@@ -75,9 +75,9 @@ def browser_ms(url: str, repeats: int = 10) -> dict[str, tuple[float, float, flo
     - answer to diagram: clicking an option until the diagram preview's SVG shows the change."""
     from playwright.sync_api import sync_playwright
 
-    from advisor import questionnaire as form
-    from advisor.answers import to_query_params
-    from advisor.rulebook import load_rulebook
+    from advisor.web import form
+    from advisor.engine.answers import to_query_params
+    from advisor.rulebook.loading import load_rulebook
     from app_helpers import example
     from browser import launch_chromium, wait_for_app
 

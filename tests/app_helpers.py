@@ -7,20 +7,20 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from advisor.answers import Answers, read_answers, to_query_params
-from advisor.rulebook import load_rulebook
+from advisor.engine.answers import Answers, read_answers, to_query_params
+from advisor.rulebook.loading import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "app.py"
+APP = ROOT / "advisor" / "web" / "app.py"
 EXAMPLES = ROOT / "examples"
 ANSWERS_KEY = "advisor:answers"
 TIMEOUT = 60  # Why generous: a shared 2-core machine; AppTest's 3 s default flakes under load, it never hangs
 
 PAGE_FILES = {
-    "questionnaire": "app_pages/questionnaire.py",
-    "recommendation": "app_pages/recommendation.py",
-    "diagram": "app_pages/diagram.py",
-    "export": "app_pages/export.py",
+    "questionnaire": "pages/questionnaire.py",
+    "recommendation": "pages/recommendation.py",
+    "diagram": "pages/diagram.py",
+    "export": "pages/export.py",
 }
 
 

@@ -37,19 +37,21 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_app(env: dict[str, str] | None = None, app: str = "app.py", port: int | None = None) -> Iterator[str]:
-    """Start the app as `make run` does (`python -m streamlit run app.py --server.port P --server.headless true`,
-    from the repository, so .streamlit/config.toml applies and binds it to 127.0.0.1); yield its base URL; always
-    stop it.
+def running_app(env: dict[str, str] | None = None, port: int | None = None, cwd: Path = ROOT,
+                argv: list[str] | None = None) -> Iterator[str]:
+    """Start the app as `make run` does (`python -m advisor web --port P`: advisor/web/app.py with its own
+    Streamlit settings, listening on 127.0.0.1); yield its base URL; always stop it.
 
-    `env` adds environment variables (e.g. ADVISOR_RULES for a scratch rulebook).
+    `env` adds environment variables (e.g. ADVISOR_RULES for a scratch rulebook); `argv` replaces the command
+    (after the interpreter), started in `cwd`, `--server.port P` added.
     """
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [sys.executable, *argv, "--server.port", str(port)] if argv else
+        [sys.executable, "-m", "advisor", "web", "--port", str(port)],
+        cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while not _healthy(url):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.rulebook import load_rulebook
+from advisor.rulebook.loading import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"

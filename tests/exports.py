@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from advisor.answers import read_answers
-from advisor.engine import Evaluation, evaluate
-from advisor.models import Step
-from advisor.rulebook import Rulebook
+from advisor.engine.answers import read_answers
+from advisor.engine.evaluate import Evaluation, evaluate
+from advisor.rulebook.formats import Step
+from advisor.rulebook.loading import Rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

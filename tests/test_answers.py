@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.answers import (Answers, dump_json, dump_yaml, from_query_params, parse_answers, read_answers,
+from advisor.engine.answers import (Answers, dump_json, dump_yaml, from_query_params, parse_answers, read_answers,
                              to_query_params)
-from advisor.models import Step
+from advisor.rulebook.formats import Step
 
 from tests.conftest import EXAMPLES
 

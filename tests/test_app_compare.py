@@ -4,12 +4,12 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from advisor.answers import Answers, to_query_params
-from advisor.engine import evaluate
-from advisor.store import Store
+from advisor.engine.answers import Answers, to_query_params
+from advisor.engine.evaluate import evaluate
+from advisor.saved.store import Store
 from app_helpers import ROOT, dataframe_in, example, graphviz_specs, keyed_block, shown, texts
 
-APP = ROOT / "app.py"
+APP = ROOT / "advisor" / "web" / "app.py"
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +24,7 @@ def open_compare(answers: Answers | None = None) -> AppTest:
     for key, value in to_query_params(answers or Answers()).items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("app_pages/compare.py").run()
+    at.switch_page("pages/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -1,11 +1,11 @@
 """The diagram page (AppTest): the user's own services, drawn in the browser, in any style or all three."""
 from __future__ import annotations
 
-from advisor.answers import Answers
-from advisor.diagram import build_diagram
-from advisor.engine import evaluate
+from advisor.engine.answers import Answers
+from advisor.views.diagram.dot import build_diagram
+from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
-from advisor.models import Step
+from advisor.rulebook.formats import Step
 from app_helpers import example, graphviz_specs, keyed_block, open_app, texts
 
 
@@ -76,7 +76,7 @@ def test_hostile_service_names_reach_the_diagram_escaped_and_the_page_does_not_b
 
 
 def test_a_diagram_too_large_for_a_page_is_refused_with_a_message(monkeypatch):
-    import advisor.diagram as diagram
+    import advisor.views.diagram.dot as diagram
 
     def refuse(digraph, theme=None):
         raise UserError("diagram too large: 900 nodes and edges (the limit is 800)")

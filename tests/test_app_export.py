@@ -6,10 +6,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from advisor.answers import UPLOAD_LIMIT, Answers, dump_yaml, from_query_params, parse_answers
-from advisor.diagram import INSTALL_HINT, build_diagram, to_dot
-from advisor.engine import evaluate
-from advisor.models import Step
+from advisor.engine.answers import UPLOAD_LIMIT, Answers, dump_yaml, from_query_params, parse_answers
+from advisor.views.diagram.dot import INSTALL_HINT, build_diagram, to_dot
+from advisor.engine.evaluate import evaluate
+from advisor.rulebook.formats import Step
 from app_helpers import download, example, open_app, shown, stored_answers, texts
 
 HOSTILE = Answers({"ordering": "strict", "compensation": True},
@@ -115,7 +115,7 @@ def test_an_uploaded_answers_file_replaces_the_answers_when_confirmed(rulebook):
 
     assert stored_answers(at) == incoming
     assert at.success
-    at.switch_page("app_pages/questionnaire.py").run()
+    at.switch_page("pages/questionnaire.py").run()
     assert at.text_input(key="workflow-name").value == incoming.workflow
     assert at.radio(key="ordering").value == incoming.traits["ordering"]
 

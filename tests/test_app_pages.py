@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from advisor.answers import Answers
+from advisor.engine.answers import Answers
 from app_helpers import APP, example, open_app, shown, stored_answers, texts
 
 
@@ -19,8 +19,8 @@ def router_pages() -> list[str]:
 
 
 def test_the_router_lists_the_four_pages_of_one_workflow():
-    assert router_pages()[:4] == ["app_pages/questionnaire.py", "app_pages/recommendation.py",
-                                  "app_pages/diagram.py", "app_pages/export.py"]
+    assert router_pages()[:4] == ["pages/questionnaire.py", "pages/recommendation.py",
+                                  "pages/diagram.py", "pages/export.py"]
 
 
 @pytest.mark.parametrize("page", router_pages())
@@ -46,7 +46,7 @@ def test_answers_survive_a_visit_to_every_other_page():
     at.radio(key="ordering").set_value("strict").run()
     at.number_input(key="teams").set_value(6).run()
 
-    for page in router_pages()[1:] + ["app_pages/questionnaire.py"]:
+    for page in router_pages()[1:] + ["pages/questionnaire.py"]:
         at.switch_page(page).run()
         assert not at.exception, page
 
@@ -111,7 +111,7 @@ def test_an_invalid_change_on_disk_keeps_the_last_good_rulebook_and_shows_the_pr
     assert at.radio(key="ordering").value == "strict"
     assert "rule files on disk have 1 problem(s)" in texts(at)
     assert "rules.yaml:" in at.code[0].value
-    at.switch_page("app_pages/recommendation.py").run()
+    at.switch_page("pages/recommendation.py").run()
     assert "rule files on disk have 1 problem(s)" in texts(at)
     assert at.metric
 

@@ -7,16 +7,16 @@ import io
 
 from streamlit.testing.v1 import AppTest
 
-from advisor.batch_table import result_table
+from advisor.portfolio.table import result_table
 from app_helpers import ROOT, chart_data, download, stored_answers, texts
 
-APP = ROOT / "app.py"
+APP = ROOT / "advisor" / "web" / "app.py"
 
 
 def open_portfolio() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.run()
-    at.switch_page("app_pages/portfolio.py").run()
+    at.switch_page("pages/portfolio.py").run()
     assert not at.exception
     return at
 
@@ -97,8 +97,8 @@ def test_a_selected_row_opens_in_the_questionnaire_with_its_answers():
 def test_the_template_download_reads_back_as_a_portfolio(rulebook):
     at = open_portfolio()
     data, name = download(at, "portfolio-template")
-    from advisor.batch import evaluate_columns
-    from advisor.batch_input import read_csv
+    from advisor.engine.batch import evaluate_columns
+    from advisor.portfolio.reading import read_csv
 
     table = result_table(evaluate_columns(rulebook, read_csv(data, name, rulebook)))
     assert name == "portfolio-template.csv" and len(table) == 5 and (table["error"] == "").all()

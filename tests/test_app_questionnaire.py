@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from advisor import questionnaire as form
-from advisor.answers import Answers, to_query_params
-from advisor.models import Step
-from advisor.rulebook import load_rulebook
-from advisor.diagram import build_diagram
-from advisor.engine import evaluate
+from advisor.web import form
+from advisor.engine.answers import Answers, to_query_params
+from advisor.rulebook.formats import Step
+from advisor.rulebook.loading import load_rulebook
+from advisor.views.diagram.dot import build_diagram
+from advisor.engine.evaluate import evaluate
 from app_helpers import example, graphviz_specs, keyed_block, open_app, shown, stored_answers, texts
 
 

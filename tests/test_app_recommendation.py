@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from advisor import questionnaire as form
-from advisor.answers import Answers
-from advisor.engine import confidence_words, evaluate
-from advisor.explain import contributions, tipping_points
-from advisor.models import Step
+from advisor.web import form
+from advisor.engine.answers import Answers
+from advisor.engine.evaluate import confidence_words, evaluate
+from advisor.engine.explain import contributions, tipping_points
+from advisor.rulebook.formats import Step
 from app_helpers import chart_data, example, keyed_block, open_app, shown, texts
 
 

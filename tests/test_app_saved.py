@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from advisor.answers import Answers, parse_answers, to_query_params
+from advisor.engine.answers import Answers, parse_answers, to_query_params
 from app_helpers import ROOT, dataframe_in, download, example, stored_answers, texts
 
-APP = ROOT / "app.py"
+APP = ROOT / "advisor" / "web" / "app.py"
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +21,7 @@ def open_saved(answers: Answers | None = None) -> AppTest:
     for key, value in to_query_params(answers or Answers()).items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("app_pages/saved.py").run()
+    at.switch_page("pages/saved.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -57,9 +57,9 @@ def test_a_saved_version_reopens_into_the_questionnaire():
     checkout = example("order-checkout")
     at = open_saved(checkout)
     save(at)
-    at.switch_page("app_pages/questionnaire.py").run()
+    at.switch_page("pages/questionnaire.py").run()
     at.radio(key="ordering").set_value("none").run()
-    at.switch_page("app_pages/saved.py").run()
+    at.switch_page("pages/saved.py").run()
     save(at)  # version 2 has ordering = none
     at.selectbox(key="saved-version").set_value(1).run()
     at.button(key="saved-open").click().run()

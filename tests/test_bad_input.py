@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from advisor.answers import parse_answers
+from advisor.engine.answers import parse_answers
 from advisor.errors import UserError
-from advisor.rulebook import build_rulebook, load_rulebook, read_texts
-from advisor.yamlsafe import MAX_BYTES, MAX_DEPTH
+from advisor.rulebook.loading import build_rulebook, load_rulebook, read_texts
+from advisor.rulebook.yamlsafe import MAX_BYTES, MAX_DEPTH
 
 
 def answers_error(rulebook, text: str | bytes, name: str = "answers.yaml") -> UserError:

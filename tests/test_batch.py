@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.answers import Answers, read_answers
-from advisor.batch import confidence_of, evaluate_columns, summarize
-from advisor.batch_input import columns_from_answers, read_csv
-from advisor.batch_steps import count_steps_cell, format_steps_cell, parse_steps_cell
-from advisor.engine import evaluate
+from advisor.engine.answers import Answers, read_answers
+from advisor.engine.batch import confidence_of, evaluate_columns, summarize
+from advisor.portfolio.reading import columns_from_answers, read_csv
+from advisor.portfolio.steps_cell import count_steps_cell, format_steps_cell, parse_steps_cell
+from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
-from advisor.models import Step
+from advisor.rulebook.formats import Step
 
 from tests.conftest import EXAMPLES, ROOT
 
@@ -263,7 +263,7 @@ csv_pieces = st.sampled_from(list('ab,"\n\r;:*[]{}\\ \t') + ["ordering", "strict
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(st.binary(max_size=200), st.lists(csv_pieces, max_size=60).map(lambda xs: "".join(xs).encode())))
 def test_any_bytes_give_a_portfolio_or_a_user_error_never_a_crash(rulebook, raw):
-    from advisor.batch_table import result_table, table_csv
+    from advisor.portfolio.table import result_table, table_csv
 
     try:
         columns = read_csv(raw, "fuzz.csv", rulebook)

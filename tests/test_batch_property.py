@@ -13,13 +13,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.answers import Answers
-from advisor.batch import evaluate_columns, summarize
-from advisor.batch_input import columns_from_answers, read_csv
-from advisor.batch_steps import format_steps_cell
-from advisor.engine import evaluate
-from advisor.models import STYLES, Step
-from advisor.rulebook import build_rulebook, load_rulebook
+from advisor.engine.answers import Answers
+from advisor.engine.batch import evaluate_columns, summarize
+from advisor.portfolio.reading import columns_from_answers, read_csv
+from advisor.portfolio.steps_cell import format_steps_cell
+from advisor.engine.evaluate import evaluate
+from advisor.rulebook.formats import STYLES, Step
+from advisor.rulebook.loading import build_rulebook, load_rulebook
 
 from tests.conftest import RULES
 

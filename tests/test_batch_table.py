@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from advisor.batch import evaluate_columns, summarize, top_drivers
-from advisor.batch_input import read_csv
-from advisor.batch_table import (confidence_histogram, filter_table, result_table, sort_table, style_counts,
+from advisor.engine.batch import evaluate_columns, summarize, top_drivers
+from advisor.portfolio.reading import read_csv
+from advisor.portfolio.table import (confidence_histogram, filter_table, result_table, sort_table, style_counts,
                                  summary, table_csv)
-from advisor.engine import evaluate
+from advisor.engine.evaluate import evaluate
 
 from tests.conftest import EXAMPLES, ROOT
 
@@ -160,7 +160,7 @@ def test_advisor_batch_takes_several_answers_files_one_row_each(rulebook):
     assert run.returncode == 0, run.stderr
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
     assert [r["#file"] for r in rows] == [str(p) for p in EXAMPLES]
-    from advisor.answers import read_answers
+    from advisor.engine.answers import read_answers
 
     first = read_answers(str(EXAMPLES[0]), rulebook)
     assert rows[0]["style"] == summarize(evaluate(rulebook, first.traits), rulebook)["style"]

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-from advisor.answers import read_answers, to_query_params
-from advisor.rulebook import load_rulebook
+from advisor.engine.answers import read_answers, to_query_params
+from advisor.rulebook.loading import load_rulebook
 from browser import running_app, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -5,11 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.answers import Answers, read_answers
-from advisor.compare import MAX_EXACT, compare, diagrams
-from advisor.diagram import to_dot
-from advisor.engine import evaluate
-from advisor.models import STYLES, Step
+from advisor.engine.answers import Answers, read_answers
+from advisor.engine.compare import MAX_EXACT, compare, diagrams
+from advisor.views.diagram.dot import to_dot
+from advisor.engine.evaluate import evaluate
+from advisor.rulebook.formats import STYLES, Step
 
 from tests.conftest import ROOT
 from tests.test_batch_property import DEFAULT, answer_sets

@@ -6,13 +6,13 @@ import subprocess
 
 import pytest
 
-from advisor.diagram import build_diagram, check_size, render, to_dot, to_mermaid
-from advisor.drawing import plan
-from advisor.engine import evaluate
+from advisor.views.diagram.dot import build_diagram, check_size, render, to_dot, to_mermaid
+from advisor.views.diagram.plan import plan
+from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
-from advisor.events import derive_event, event_name
-from advisor.models import STYLES, Step
-from advisor.theme import load_theme
+from advisor.views.diagram.events import derive_event, event_name
+from advisor.rulebook.formats import STYLES, Step
+from advisor.views.diagram.theme import load_theme
 from exports import EXAMPLE_NAMES, ROOT, evaluate_example
 
 
@@ -132,7 +132,7 @@ def test_node_ids_are_synthetic_whatever_the_names(rulebook, name):
 @pytest.mark.parametrize("style", ["orchestration", "hybrid"])
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_commanded_services_stand_top_to_bottom_in_step_order(rulebook, theme, name, style):
-    """Graphviz orders nodes of a rank freely; the builder pins the order (see advisor.diagram._same_rank)."""
+    """Graphviz orders nodes of a rank freely; the builder pins the order (see advisor.views.diagram.dot._same_rank)."""
     ev = evaluate_example(rulebook, name)
     drawing = plan(ev, theme, style)
     plain = subprocess.run(["dot", "-Tplain"], input=to_dot(build_diagram(ev, rulebook, style)).encode(),
@@ -187,7 +187,7 @@ def test_dot_running_past_its_timeout_is_reported_as_too_large(rulebook):
 
 
 def test_a_theme_with_a_link_attribute_is_refused_naming_the_line(tmp_path):
-    text = (ROOT / "diagrams" / "theme.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "advisor" / "views" / "diagram" / "theme.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "theme.yaml"
     bad.write_text(text.replace('  bgcolor: "white"', '  bgcolor: "white"\n  URL: "javascript:alert(1)"'), "utf-8")
     with pytest.raises(UserError) as err:

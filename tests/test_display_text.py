@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from advisor.display_text import error_text, file_stem, md_literal
+from advisor.web.display import error_text, file_stem, md_literal
 from advisor.errors import Problem, UserError
 
 HOSTILE = ["<img src=x onerror=alert(1)>", "a :smile: b", ":material/home:", ":red[red]", "$x^2$", "**bold**",

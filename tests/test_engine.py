@@ -5,10 +5,10 @@ import random
 
 import pytest
 
-from advisor.answers import read_answers
-from advisor.engine import evaluate
-from advisor.models import Step
-from advisor.scenarios import run_scenarios
+from advisor.engine.answers import read_answers
+from advisor.engine.evaluate import evaluate
+from advisor.rulebook.formats import Step
+from advisor.engine.scenarios import run_scenarios
 
 from tests.conftest import EXAMPLES
 
@@ -148,7 +148,7 @@ def test_the_compiled_tables_agree_with_the_plain_conditions_on_random_answers(r
 
 
 def test_only_the_answers_that_made_a_rule_fire_share_its_points(rulebook):
-    from advisor.explain import contributions
+    from advisor.engine.explain import contributions
 
     ev = evaluate(rulebook, CHECKOUT)  # hybrid.core_across_teams fires on ordering=strict and teams=3
     pushed = {c.question: c for c in contributions(ev, rulebook)}
@@ -159,8 +159,8 @@ def test_only_the_answers_that_made_a_rule_fire_share_its_points(rulebook):
 
 
 def test_the_reasons_of_a_negated_condition_are_the_answers_that_make_it_hold():
-    from advisor.conditions import supporting_questions
-    from advisor.models import Not, Test, AnyOf
+    from advisor.rulebook.conditions import supporting_questions
+    from advisor.rulebook.formats import Not, Test, AnyOf
 
     cond = Not.model_validate({"not": {"any": [{"question": "a", "op": "eq", "value": "x"},
                                                {"question": "b", "op": "eq", "value": "y"}]}})

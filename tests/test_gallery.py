@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor import gallery
-from advisor.diagram import render, to_dot
+from advisor.views.diagram import gallery
+from advisor.views.diagram.dot import render, to_dot
 
 ROOT = Path(__file__).resolve().parent.parent
 

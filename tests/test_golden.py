@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from advisor.diagram import build_diagram, to_dot, to_mermaid
-from advisor.models import STYLES
-from advisor.report import build_report, to_adr, to_html, to_markdown
+from advisor.views.diagram.dot import build_diagram, to_dot, to_mermaid
+from advisor.rulebook.formats import STYLES
+from advisor.views.report.model import build_report, to_adr, to_html, to_markdown
 from exports import EXAMPLE_NAMES, evaluate_example
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"

@@ -13,10 +13,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from markdown_it import MarkdownIt
 
-from advisor.diagram import build_diagram, render, to_dot, to_mermaid
-from advisor.labels import clean
-from advisor.models import STYLES
-from advisor.report import build_report, to_adr, to_html, to_markdown
+from advisor.views.diagram.dot import build_diagram, render, to_dot, to_mermaid
+from advisor.views.labels import clean
+from advisor.rulebook.formats import STYLES
+from advisor.views.report.model import build_report, to_adr, to_html, to_markdown
 from exports import HOSTILE, active_content, hostile_evaluation
 
 
@@ -102,13 +102,13 @@ def test_the_adr_of_hostile_names_renders_to_safe_html_showing_them_literally(re
 
 
 def test_the_pdf_report_of_hostile_names_is_produced(report):
-    from advisor.report import to_pdf
+    from advisor.views.report.model import to_pdf
 
     assert to_pdf(report).startswith(b"%PDF")
 
 
 def test_a_hostile_svg_is_disarmed_by_the_last_line_of_defence():
-    from advisor.svgsafe import sanitize_svg
+    from advisor.views.diagram.svgsafe import sanitize_svg
 
     evil = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)">'
             '<script>alert(1)</script><g onclick="x()"><a xlink:href="javascript:alert(1)"><text>keep</text></a>'

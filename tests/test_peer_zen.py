@@ -12,10 +12,10 @@ import sys
 
 import pytest
 
-from advisor import jdm
-from advisor.engine import evaluate
+from advisor.authoring import jdm
+from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
-from advisor.rulebook import build_rulebook
+from advisor.rulebook.loading import build_rulebook
 
 zen = pytest.importorskip("zen", reason="zen-engine is in the bench extra: pip install -e .[bench]")
 
@@ -83,7 +83,7 @@ def test_zen_validates_the_exported_graph(decision):
 
 
 def test_zen_runs_the_graph_and_agrees_with_our_engine_on_every_example(rulebook, decision):
-    from advisor.answers import read_answers
+    from advisor.engine.answers import read_answers
     from conftest import EXAMPLES
 
     for path in EXAMPLES:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.answers import read_answers
-from advisor.batch_input import read_csv
-from advisor.engine import evaluate
+from advisor.engine.answers import read_answers
+from advisor.portfolio.reading import read_csv
+from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
-from advisor.portfolio import MAX_FILES, answers_of, read_portfolio, template_csv
+from advisor.portfolio.assess import MAX_FILES, answers_of, read_portfolio, template_csv
 
 from tests.conftest import EXAMPLES, ROOT
 

@@ -15,13 +15,13 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from advisor import recommendation
-from advisor.answers import Answers, dump_json, dump_yaml, from_query_params, parse_answers, to_query_params
-from advisor.engine import evaluate
+from advisor.views import contract as recommendation
+from advisor.engine.answers import Answers, dump_json, dump_yaml, from_query_params, parse_answers, to_query_params
+from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
-from advisor.models import STYLES, Step
-from advisor.rulebook import FILES, build_rulebook, load_rulebook
-from advisor.yamlsafe import MAX_BYTES
+from advisor.rulebook.formats import STYLES, Step
+from advisor.rulebook.loading import FILES, build_rulebook, load_rulebook
+from advisor.rulebook.yamlsafe import MAX_BYTES
 
 RULEBOOK = load_rulebook()  # Why module level: hypothesis strategies are built at import time
 # Why an environment variable: CI runs 300 examples per property; a longer hunt is `ADVISOR_PROPERTY_EXAMPLES=5000`

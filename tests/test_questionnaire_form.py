@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import math
 
-from advisor import questionnaire as form
-from advisor.answers import Answers, parse_answers
-from advisor.engine import evaluate
-from advisor.models import Step
-from advisor.rulebook import build_rulebook, read_texts
+from advisor.web import form
+from advisor.engine.answers import Answers, parse_answers
+from advisor.engine.evaluate import evaluate
+from advisor.rulebook.formats import Step
+from advisor.rulebook.loading import build_rulebook, read_texts
 
 HOSTILE = ['<img src=x onerror=alert(1)>', 'say "hi" \'there\'', 'C:\\path\\', 'order:svc', '🚀 launch :smile:',
            '$x$ **bold** [link](javascript:alert(1))']

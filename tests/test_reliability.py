@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from advisor.answers import Answers, dump_json, dump_yaml, parse_answers, read_answers
+from advisor.engine.answers import Answers, dump_json, dump_yaml, parse_answers, read_answers
 from advisor.errors import UserError
-from advisor.rulebook import build_rulebook
-from advisor.yamlsafe import MAX_BYTES
+from advisor.rulebook.loading import build_rulebook
+from advisor.rulebook.yamlsafe import MAX_BYTES
 from conftest import ROOT
 
 
@@ -49,7 +49,7 @@ def test_a_control_character_in_a_rule_file_is_named_at_its_line(rulebook):
 @pytest.mark.parametrize("name", ["next\x85line", "del\x7fete", "c1\x9bcontrol", "non\ufffecharacter",
                                   "line\u2028separator", "tab\tand\r\nbreaks", " spaces around "])
 def test_a_name_with_characters_yaml_cannot_carry_raw_survives_the_yaml_and_json_exports(rulebook, name):
-    from advisor.models import Step
+    from advisor.rulebook.formats import Step
 
     answers = Answers({"ordering": "strict"}, (Step(service=name, action=name),), name)
     for text, filename in ((dump_yaml(answers), "a.yaml"), (dump_json(answers), "a.json")):
@@ -95,15 +95,15 @@ def test_an_answers_path_that_is_a_directory_is_a_user_error(rulebook, tmp_path)
 # ---------------------------------------------------------------- diagrams
 @pytest.fixture(scope="module")
 def hostile_digraph(rulebook):
-    from advisor.diagram import build_diagram
+    from advisor.views.diagram.dot import build_diagram
     from exports import hostile_evaluation
 
     return build_diagram(hostile_evaluation(rulebook), rulebook)
 
 
 def test_a_diagram_over_the_themes_size_cap_is_refused_before_dot_runs(hostile_digraph, monkeypatch):
-    from advisor import diagram
-    from advisor.theme import load_theme
+    from advisor.views.diagram import dot as diagram
+    from advisor.views.diagram.theme import load_theme
 
     theme = load_theme()
     small = theme.model_copy(update={"limits": theme.limits.model_copy(update={"max_statements": 10})})
@@ -113,14 +113,14 @@ def test_a_diagram_over_the_themes_size_cap_is_refused_before_dot_runs(hostile_d
 
 
 def test_dot_running_past_its_time_limit_gives_diagram_too_large(hostile_digraph):
-    from advisor.diagram import render
+    from advisor.views.diagram.dot import render
 
     [p] = problems_of(lambda: render(hostile_digraph, "svg", timeout=1e-6))
     assert p.message.startswith("diagram too large: Graphviz did not finish drawing it within")
 
 
 def test_no_user_text_reaches_a_link_target_or_tooltip_of_the_svg(hostile_digraph):
-    from advisor.diagram import render
+    from advisor.views.diagram.dot import render
 
     svg = render(hostile_digraph, "svg").decode()
     assert not re.search(r"<a\b|href=|target=|xlink:", svg)
@@ -129,8 +129,8 @@ def test_no_user_text_reaches_a_link_target_or_tooltip_of_the_svg(hostile_digrap
 
 
 def test_the_dot_source_uses_only_allow_listed_attributes(hostile_digraph):
-    from advisor.diagram import to_dot
-    from advisor.theme import ALLOWED_ATTRIBUTES
+    from advisor.views.diagram.dot import to_dot
+    from advisor.views.diagram.theme import ALLOWED_ATTRIBUTES
 
     dot = to_dot(hostile_digraph)
     # attribute names stand before `=` outside quoted values and HTML-like labels
@@ -163,7 +163,7 @@ def raw_html_calls(source: str) -> list[tuple[int, bool]]:
 
 
 def test_raw_html_in_the_app_is_only_ever_a_constant_never_user_text():
-    sources = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "advisor").glob("*.py"))]
+    sources = sorted((ROOT / "advisor").rglob("*.py"))  # the app, its pages and the package
     offenders = [f"{p.relative_to(ROOT)}:{line}" for p in sources for line, constant in raw_html_calls(p.read_text())
                  if not constant]
     assert len(sources) > 10
@@ -178,10 +178,10 @@ def test_the_raw_html_check_catches_user_text():
 
 
 def test_the_app_caps_uploads_below_the_file_cap():
-    from advisor.answers import UPLOAD_LIMIT
+    from advisor.engine.answers import UPLOAD_LIMIT
 
     assert UPLOAD_LIMIT < MAX_BYTES
-    assert Path(ROOT / ".streamlit" / "config.toml").read_text().count("maxUploadSize = 1") == 1
+    assert Path(ROOT / "advisor" / "web" / ".streamlit" / "config.toml").read_text().count("maxUploadSize = 1") == 1
 
 
 # ---------------------------------------------------------------- the catalogue itself

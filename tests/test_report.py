@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from advisor.cli import main
-from advisor.report import build_report, to_adr, to_html, to_markdown
+from advisor.cli.main import main
+from advisor.views.report.model import build_report, to_adr, to_html, to_markdown
 from exports import ROOT, evaluate_example
 
 
@@ -41,8 +41,8 @@ def test_the_report_carries_the_rulebook_version_and_hash_and_the_answers_to_rep
     md = to_markdown(travel)
     assert rulebook.version in md and rulebook.hash in md
     block = re.search(r"```yaml\n(.*?)```", md, re.S).group(1)
-    from advisor.answers import parse_answers
-    from advisor.engine import evaluate
+    from advisor.engine.answers import parse_answers
+    from advisor.engine.evaluate import evaluate
 
     again = parse_answers(block, "from-report.yaml", rulebook)
     ev = evaluate(rulebook, again.traits, again.steps, again.workflow)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from advisor.report import build_report, to_pdf
+from advisor.views.report.model import build_report, to_pdf
 from exports import evaluate_example
 
 pytestmark = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdftoppm")),

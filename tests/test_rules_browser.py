@@ -87,7 +87,7 @@ def test_edit_validate_fix_preview_save_restore_and_stale_save_in_a_real_browser
     type_yaml(alice, edited)
     alice.get_by_text(re.compile(r"^Valid: \d+ questions, \d+ rules, \d+ scenarios\. Not saved yet\.$")).wait_for(
         timeout=TIMEOUT)
-    assert alice.get_by_text("Impact preview").is_visible()
+    alice.get_by_text("Impact preview").wait_for(timeout=TIMEOUT)
     metric = alice.locator('[data-testid="stMetric"]', has_text="Recommendations that change")
     assert not re.search(r"\b0 of \d+", metric.inner_text())
     assert (scratch_rules / "rules.yaml").read_text() == original

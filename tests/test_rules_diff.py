@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from advisor.answers import read_answers
-from advisor.engine import evaluate
-from advisor.rulebook import load_rulebook
-from advisor.rulesdiff import (answer_cases, definition_changes, recommendation_changes, scenario_cases)
+from advisor.engine.answers import read_answers
+from advisor.engine.evaluate import evaluate
+from advisor.rulebook.loading import load_rulebook
+from advisor.authoring.diff import (answer_cases, definition_changes, recommendation_changes, scenario_cases)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

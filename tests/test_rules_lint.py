@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.lint import lint, placeholder_problem
-from advisor.rulebook import build_rulebook, load_rulebook, read_texts
+from advisor.authoring.lint import lint, placeholder_problem
+from advisor.rulebook.loading import build_rulebook, load_rulebook, read_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANTED = ROOT / "tests" / "data" / "rules-lint-planted"
@@ -110,7 +110,7 @@ CONDITIONS = st.recursive(TESTS, lambda inner: st.one_of(
 def test_the_reduced_integer_answers_decide_like_every_answer_would(condition):
     import json
 
-    from advisor.engine import evaluate
+    from advisor.engine.evaluate import evaluate
 
     texts_when = json.dumps(condition)
     rulebook_findings = {f.code for f in with_rule(texts_when)}

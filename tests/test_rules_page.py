@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from advisor.rulestore import history
+from advisor.authoring.history import history
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = ROOT / "app_pages" / "rules.py"
+PAGE = ROOT / "advisor" / "web" / "pages" / "rules.py"
 STRICT = "  - id: ordering.strict\n    when: {question: ordering, op: eq, value: strict}\n    effect: {orchestration: 3, hybrid: 2}\n"
 
 
@@ -161,10 +161,10 @@ def test_a_rulebook_broken_on_disk_before_the_session_started_can_be_fixed_on_th
 
 
 def test_the_impact_preview_can_include_saved_assessments(rules_dir, tmp_path, monkeypatch):
-    from advisor.answers import read_answers
-    from advisor.engine import evaluate
-    from advisor.rulebook import load_rulebook
-    from advisor.store import Store
+    from advisor.engine.answers import read_answers
+    from advisor.engine.evaluate import evaluate
+    from advisor.rulebook.loading import load_rulebook
+    from advisor.saved.store import Store
 
     url = f"sqlite:///{tmp_path / 'assessments.db'}"
     monkeypatch.setenv("ADVISOR_DB_URL", url)
@@ -185,7 +185,7 @@ def test_the_impact_preview_can_include_saved_assessments(rules_dir, tmp_path, m
 
 
 def test_a_restore_over_a_file_changed_meanwhile_is_refused(rules_dir):
-    from advisor.rulestore import read_file, save
+    from advisor.authoring.history import read_file, save
 
     state = read_file(rules_dir, "rules.yaml")
     save(rules_dir, "rules.yaml", state.text + b"# kept\n", state.hash)  # version 1 is now kept

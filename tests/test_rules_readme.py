@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from advisor.lint import lint
-from advisor.rulebook import load_rulebook
-from advisor.rulesdiff import definition_changes
-from advisor.scenarios import run_scenarios
+from advisor.authoring.lint import lint
+from advisor.rulebook.loading import load_rulebook
+from advisor.authoring.diff import definition_changes
+from advisor.engine.scenarios import run_scenarios
 
 README = Path(__file__).resolve().parent.parent / "rules" / "README.md"
 

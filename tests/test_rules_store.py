@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from advisor import rulestore
+from advisor.authoring import history as rulestore
 from advisor.errors import UserError
-from advisor.rulebook import load_rulebook, read_texts
-from advisor.rulestore import StaleEditError, file_hash, history, read_file, restore, save
-from advisor.yamlsafe import MAX_BYTES
+from advisor.rulebook.loading import load_rulebook, read_texts
+from advisor.authoring.history import StaleEditError, file_hash, history, read_file, restore, save
+from advisor.rulebook.yamlsafe import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_RULE = "  - id: ordering.strict\n    when: {question: ordering, op: eq, value: strict}\n"
@@ -309,7 +309,7 @@ def test_a_failure_at_the_rename_leaves_the_old_file_and_no_temporary_file(rules
 
 CRASHING_SAVE = """
 import os, signal, sys
-from advisor import rulestore
+from advisor.authoring import history as rulestore
 real_replace = os.replace
 def replace(src, dst):
     if str(dst).endswith("/styles.yaml") and sys.argv[2] == "before":

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from advisor.errors import UserError
-from advisor.rulebook import FILES, load_rulebook, read_texts
-from advisor.rulestore import history
-from advisor.rulezip import UPLOAD_LIMIT, check_zip, install_zip, read_zip, to_zip
-from advisor.yamlsafe import MAX_BYTES
+from advisor.rulebook.loading import FILES, load_rulebook, read_texts
+from advisor.authoring.history import history
+from advisor.authoring.bundle import UPLOAD_LIMIT, check_zip, install_zip, read_zip, to_zip
+from advisor.rulebook.yamlsafe import MAX_BYTES
 
 
 def make_zip(entries: dict[str, bytes], infos: list[zipfile.ZipInfo] = (), compression=zipfile.ZIP_DEFLATED) -> bytes:

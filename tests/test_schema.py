@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from advisor.rulebook import FILES
-from advisor.schema import schema_texts
+from advisor.rulebook.loading import FILES
+from advisor.rulebook.schema import schema_texts
 
 from tests.conftest import RULES
 

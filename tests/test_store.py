@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from advisor.answers import Answers, parse_answers, read_answers
-from advisor.engine import evaluate
+from advisor.engine.answers import Answers, parse_answers, read_answers
+from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
-from advisor.models import Step
-from advisor.store import Store, default_url
+from advisor.rulebook.formats import Step
+from advisor.saved.store import Store, default_url
 
 from tests.conftest import EXAMPLES, ROOT
 from tests.store_helpers import db_url  # noqa: F401 (fixture)
@@ -222,7 +222,7 @@ def test_a_save_that_fails_midway_leaves_no_half_created_assessment(store, ruleb
     save(store, rulebook, "Earlier", checkout[0])
     before = snapshot(store)
     other = rulebook.texts | {"rules.yaml": rulebook.texts["rules.yaml"] + b"\n# edited\n"}
-    from advisor.rulebook import build_rulebook
+    from advisor.rulebook.loading import build_rulebook
 
     edited = build_rulebook(other, "edited")  # a new hash: the save writes its snapshot last
     undo = fail_on(store, "INSERT INTO rulebooks")
@@ -259,10 +259,10 @@ def test_a_delete_that_fails_midway_deletes_nothing(store, rulebook, checkout):
 CRASHING_SAVE = """
 import os, sys
 import sqlalchemy as sa
-from advisor.answers import read_answers
-from advisor.engine import evaluate
-from advisor.rulebook import load_rulebook
-from advisor.store import Store
+from advisor.engine.answers import read_answers
+from advisor.engine.evaluate import evaluate
+from advisor.rulebook.loading import load_rulebook
+from advisor.saved.store import Store
 
 rulebook = load_rulebook()
 answers = read_answers(sys.argv[2], rulebook)

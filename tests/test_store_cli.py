@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from advisor.answers import parse_answers, read_answers
-from advisor.engine import evaluate
-from advisor.store import Store
+from advisor.engine.answers import parse_answers, read_answers
+from advisor.engine.evaluate import evaluate
+from advisor.saved.store import Store
 
 from tests.conftest import ROOT
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.answers import Answers, read_answers
-from advisor.engine import evaluate
-from advisor.reevaluation import reevaluate_all
-from advisor.rulebook import build_rulebook
-from advisor.store import Store
+from advisor.engine.answers import Answers, read_answers
+from advisor.engine.evaluate import evaluate
+from advisor.saved.reevaluation import reevaluate_all
+from advisor.rulebook.loading import build_rulebook
+from advisor.saved.store import Store
 
 from tests.conftest import ROOT
 from tests.store_helpers import db_url  # noqa: F401 (fixture)

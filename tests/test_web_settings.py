@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from advisor import yamlsafe
+from advisor.rulebook import yamlsafe
 from conftest import ROOT
 
-CONFIG = ROOT / ".streamlit" / "config.toml"
+CONFIG = ROOT / "advisor" / "web" / ".streamlit" / "config.toml"
 
 
 def settings() -> dict:
@@ -29,8 +29,8 @@ def settings() -> dict:
 
 def pinned_streamlit() -> str:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pins = [d for d in project["dependencies"] if re.match(r"streamlit\s*==", d)]
-    assert len(pins) == 1, f"streamlit must be pinned exactly once with ==, found {project['dependencies']}"
+    pins = [d for d in project["optional-dependencies"]["web"] if re.match(r"streamlit\s*==", d)]
+    assert len(pins) == 1, f"streamlit must be pinned exactly once with ==, found {project['optional-dependencies']['web']}"
     return pins[0].split("==", 1)[1].strip()
 
 
@@ -130,10 +130,21 @@ def test_make_run_listens_on_loopback_only_unless_an_address_is_given():
     from browser import free_port, running_app
 
     recipe = subprocess.run(["make", "-n", "run", "PORT=1"], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert "--server.address 127.0.0.1" in recipe.stdout
+    assert "advisor web --port 1 --address 127.0.0.1" in recipe.stdout
     exposed = subprocess.run(["make", "-n", "run", "ADDRESS=0.0.0.0"], cwd=ROOT, capture_output=True, text=True)
-    assert "--server.address 0.0.0.0" in exposed.stdout
-    # And the app started without the flag (as a plain `streamlit run app.py`) binds loopback from its settings.
+    assert "--address 0.0.0.0" in exposed.stdout
+    # And `advisor web` without --address, as the browser tests start it, listens on loopback only.
     port = free_port()
     with running_app(port=port):
         assert listening_addresses(port) == {"0100007F"}  # 127.0.0.1, little-endian hex; nothing on tcp6
+
+
+def test_the_apps_own_settings_apply_when_it_is_started_from_another_directory(tmp_path):
+    """Streamlit reads advisor/web/.streamlit/config.toml as the app's own settings from any working directory
+    (an installed wheel has no checkout to start from): started from an empty folder it still binds loopback."""
+    from browser import free_port, running_app
+
+    port = free_port()
+    with running_app(port=port, cwd=tmp_path,
+                     argv=["-m", "streamlit", "run", str(ROOT / "advisor" / "web" / "app.py")]):
+        assert listening_addresses(port) == {"0100007F"}

@@ -9,7 +9,7 @@ concurrently, each with its own answers and a fixed script of four interactions:
 3. follow the link to the recommendation page -> the page names its own workflow and recommendation;
 4. reload that page (a refresh drops Streamlit's session state) -> the answers come back from the URL.
 
-After every interaction the session waits until the page shows what `advisor.engine.evaluate` says it must
+After every interaction the session waits until the page shows what `advisor.engine.evaluate.evaluate` says it must
 show; the time that takes is the interaction's latency. A wrong or missing recommendation times out and is
 reported with the text the page showed instead. Meanwhile the server's resident memory is sampled.
 """
@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from advisor import questionnaire as form
-from advisor.answers import Answers, read_answers, to_query_params
-from advisor.engine import evaluate
-from advisor.rulebook import Rulebook
+from advisor.web import form
+from advisor.engine.answers import Answers, read_answers, to_query_params
+from advisor.engine.evaluate import evaluate
+from advisor.rulebook.loading import Rulebook
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = 20

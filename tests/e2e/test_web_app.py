@@ -9,10 +9,10 @@ from urllib.parse import quote, urlencode
 import pytest
 from playwright.sync_api import expect
 
-from advisor.answers import Answers, dump_yaml, read_answers, to_query_params
-from advisor.engine import evaluate
-from advisor.models import Step
-from advisor.rulebook import load_rulebook
+from advisor.engine.answers import Answers, dump_yaml, read_answers, to_query_params
+from advisor.engine.evaluate import evaluate
+from advisor.rulebook.formats import Step
+from advisor.rulebook.loading import load_rulebook
 from web import add_steps, choose, enter_number, go_to, name_workflow, open_app, params
 
 pytestmark = pytest.mark.browser

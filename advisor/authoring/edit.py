@@ -1,0 +1,104 @@
+"""What the Rules page shows about an edit in progress, computed without Streamlit.
+
+The page holds a draft of one rule file; everything it displays comes from here: the rulebook the draft would
+make (or its problems, line by line), the rules as table rows, and the impact preview (the scenarios, the
+example answers and any extra answers, under the rulebook on disk and under the draft, side by side).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from advisor.rulebook.conditions import describe
+from advisor.errors import Problem, UserError
+from advisor.rulebook.formats import Effect
+from advisor.rulebook.loading import Rulebook, build_rulebook, read_texts
+from advisor.authoring.diff import (EXAMPLES_DIR, Case, CaseResult, Change, answer_cases, definition_changes,
+                               recommendation_changes, scenario_cases)
+
+STYLE_ORDER = ("orchestration", "choreography", "hybrid")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The rulebook an edited file would make, or every problem that stops it (`problems` then non-empty)."""
+
+    rulebook: Rulebook | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def valid(self) -> bool:
+        return self.rulebook is not None
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What saving the draft would change: definitions, and each case's recommendation before and after."""
+
+    changes: tuple[Change, ...]
+    results: tuple[CaseResult, ...]
+
+    @property
+    def changed(self) -> tuple[CaseResult, ...]:
+        """The cases whose recommended style (or validity) changes."""
+        return tuple(r for r in self.results if r.change in ("style", "validity"))
+
+
+def draft(directory: Path | str, filename: str, text: bytes) -> Draft:
+    """Validate the whole rulebook of `directory` with `filename` replaced by `text` (nothing is written)."""
+    try:
+        texts = read_texts(directory)
+        texts[filename] = text
+        return Draft(build_rulebook(texts, str(directory)), ())
+    except UserError as e:
+        return Draft(None, tuple(e.problems))
+
+
+def problem_line(problem: Problem, filename: str) -> str:
+    """A problem in words for the editor: 'Line 12, column 5: rules[0].when: ...' (other files named)."""
+    where = "" if problem.file.endswith("/" + filename) or problem.file == filename else f"In {problem.file}, "
+    if problem.line is not None:
+        where += f"{'l' if where else 'L'}ine {problem.line}" + (f", column {problem.column}" if problem.column else "")
+    else:
+        where += "the whole file" if not where else "the file"
+    path = f"{problem.path}: " if problem.path else ""
+    return f"{where}: {path}{problem.message}"
+
+
+def impact(old: Rulebook, new: Rulebook, extra: list[Case] = (), examples: Path | None = EXAMPLES_DIR) -> Impact:
+    """The impact preview: scenarios, the example answers files and `extra` cases, old vs new."""
+    cases = scenario_cases(old, new)
+    if examples is not None and Path(examples).is_dir():
+        cases += [replace(c, name=f"{Path(examples).name}/{Path(c.name).name}") for c in answer_cases(examples)]
+    cases += list(extra)
+    return Impact(tuple(definition_changes(old, new)), tuple(recommendation_changes(old, new, cases)))
+
+
+def saved_cases(url: str | None = None) -> list[Case]:
+    """The latest version of every saved assessment (`advisor.saved.store`; default database: `$ADVISOR_DB_URL` or the
+    user's SQLite file) as cases for the impact preview. Needs the `store` extra."""
+    from advisor.saved.store import Store
+
+    store = Store(url)
+    try:
+        return [Case(f"saved: {s.name}", "saved", dict(store.open(s.id).answers.traits)) for s in store.list_all()]
+    finally:
+        store.close()
+
+
+def effect_words(effect: Effect) -> str:
+    """`orchestration +3, hybrid +2`: the points a rule adds when it fires."""
+    return ", ".join(f"{s} {getattr(effect, s):+d}" for s in STYLE_ORDER if getattr(effect, s))
+
+
+def rule_rows(rulebook: Rulebook) -> list[dict[str, object]]:
+    """One row per rule, as the page's table shows it: id, condition in words, effect, rationale, source, line."""
+    return [{"id": r.id, "condition": describe(r.when, rulebook.questions), "effect": effect_words(r.effect),
+             "rationale": r.rationale, "source": r.source, "line": rulebook.rule_line(r.id)}
+            for r in rulebook.rules]
+
+
+def impact_rows(result: Impact) -> list[dict[str, object]]:
+    """One row per case: its name and kind, the old and new recommendation side by side, what changed."""
+    return [{"case": r.name, "kind": r.kind, "old": str(r.old), "new": str(r.new), "change": r.change or "-"}
+            for r in sorted(result.results, key=lambda r: r.change not in ("style", "validity"))]

@@ -1,0 +1,1 @@
+"""The `advisor` command line: one module per group of commands."""

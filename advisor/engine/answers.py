@@ -1,0 +1,141 @@
+"""The answers contract: read, check against the catalog, write back (YAML, JSON, share-link parameters).
+
+An answers file is `{workflow?, traits: {question id: value}, steps?: [{service, action, ...}]}`. A missing answer
+takes the question's default and is reported as assumed by the engine.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from advisor.rulebook import yamlsafe
+from advisor.errors import Problem, UserError
+from advisor.rulebook.formats import AnswersFile, Step
+from advisor.rulebook.loading import Rulebook, answer_problem
+from advisor.rulebook.messages import parse
+
+UPLOAD_LIMIT = 256 * 1024  # Why: a generous answers file with 500 long-named steps is well under 100 KiB
+
+
+@dataclass(frozen=True)
+class Answers:
+    traits: dict[str, Any] = field(default_factory=dict)
+    steps: tuple[Step, ...] = ()
+    workflow: str | None = None
+
+
+def parse_answers(raw: bytes | str, filename: str, rulebook: Rulebook, max_bytes: int | None = None) -> Answers:
+    """Parse and check an answers file; every problem (with its line) in one `UserError`."""
+    model, doc = parse(raw, filename, AnswersFile, max_bytes)
+    problems = []
+    for qid, value in model.traits.items():
+        message = answer_problem(rulebook.questions, qid, value)
+        if message:
+            problems.append(doc.problem(("traits", qid), message, key=message.startswith("unknown question")))
+    if problems:
+        raise UserError(problems)
+    traits = {qid: model.traits[qid] for qid in rulebook.questions if qid in model.traits}
+    return Answers(traits, tuple(model.steps), model.workflow)
+
+
+def read_answers(path: str, rulebook: Rulebook) -> Answers:
+    """Read an answers file from disk (the size cap is checked on at most one byte more than the limit)."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(yamlsafe.MAX_BYTES + 1)
+    except OSError as e:
+        raise UserError.at(path, f"cannot read: {e.strerror}") from None
+    return parse_answers(raw, path, rulebook)
+
+
+def to_dict(answers: Answers) -> dict[str, Any]:
+    """The answers as plain data in the file format (steps with only the fields that differ from defaults)."""
+    out: dict[str, Any] = {}
+    if answers.workflow:
+        out["workflow"] = answers.workflow
+    out["traits"] = dict(answers.traits)
+    if answers.steps:
+        out["steps"] = [s.model_dump(exclude_defaults=True) for s in answers.steps]
+    return out
+
+
+class _Dumper(yaml.SafeDumper):
+    """Why: PyYAML writes U+0085 (next line) raw in plain and single-quoted text, and reading it back folds it
+    into a space; a string holding one is written double-quoted, where it becomes the escape `\\N`."""
+
+
+_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style='"' if "\x85" in text else None))
+# Characters JSON may carry raw but YAML text may not (our JSON is read by the YAML parser): escaped as \uXXXX
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\ufffe\uffff]")
+
+
+def dump_yaml(answers: Answers) -> str:
+    """Deterministic YAML, re-importable with `parse_answers`."""
+    return yaml.dump(to_dict(answers), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def dump_json(answers: Answers) -> str:
+    """Deterministic JSON, re-importable with `parse_answers`; non-ASCII text stays readable."""
+    text = json.dumps(to_dict(answers), indent=2, ensure_ascii=False) + "\n"
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# ---------------------------------------------------------------- share links
+def to_query_params(answers: Answers) -> dict[str, str]:
+    """URL query parameters that restore exactly these answers: one per trait, plus `workflow` and `steps`."""
+    params: dict[str, str] = {}
+    if answers.workflow:
+        params["workflow"] = answers.workflow
+    for qid, value in answers.traits.items():
+        params[qid] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    if answers.steps:
+        params["steps"] = json.dumps([s.model_dump(exclude_defaults=True) for s in answers.steps],
+                                     ensure_ascii=False, separators=(",", ":"))
+    return params
+
+
+def from_query_params(params: dict[str, str], rulebook: Rulebook) -> tuple[Answers, list[Problem]]:
+    """Read share-link parameters; keep every valid part and report each invalid one (never raise)."""
+    problems: list[Problem] = []
+    traits: dict[str, Any] = {}
+    for key, text in params.items():
+        if key in ("workflow", "steps"):
+            continue
+        q = rulebook.questions.get(key)
+        if q is None:
+            problems.append(Problem("link", None, None, key, "unknown question; ignored"))
+            continue
+        value: Any = text
+        if q.kind == "yes_no":
+            value = {"true": True, "false": False}.get(text, text)
+        elif q.kind == "integer":
+            try:
+                value = int(text)
+            except ValueError:
+                pass
+        message = answer_problem(rulebook.questions, key, value)
+        if message:
+            problems.append(Problem("link", None, None, key, f"{message}; ignored"))
+        else:
+            traits[key] = value
+    steps: tuple[Step, ...] = ()
+    if "steps" in params:
+        try:
+            steps = tuple(Step.model_validate(s) for s in json.loads(params["steps"]))
+        except (ValueError, TypeError) as e:
+            problems.append(Problem("link", None, None, "steps", f"invalid steps ({_first_line(e)}); ignored"))
+    workflow = params.get("workflow") or None
+    if workflow is not None and len(workflow) > 10_000:
+        problems.append(Problem("link", None, None, "workflow", "name too long; ignored"))
+        workflow = None
+    ordered = {qid: traits[qid] for qid in rulebook.questions if qid in traits}
+    return Answers(ordered, steps, workflow), problems
+
+
+def _first_line(e: Exception) -> str:
+    return str(e).splitlines()[0][:120]

@@ -1,0 +1,153 @@
+"""The engine: a pure function from a rulebook and answers to an `Evaluation`. No I/O, no globals.
+
+Scoring (documented for users in rules/README.md):
+- every rule whose `when` holds adds its `effect` points to the orchestration, choreography and hybrid scores;
+- the style is the highest score; a tie goes to the first style in the rulebook's `decision.tie_break`;
+- confidence = lead / (lead + half_lead) * (1 - assumed / visible), where lead is the winner's margin over the
+  runner-up, half_lead is `decision.confidence_half_lead` (the lead that alone gives 0.5), assumed is the number
+  of visible questions left unanswered (their defaults were used) and visible the number of questions that apply.
+  So a tie gives 0, a clear lead on fully answered questions approaches 1, and every assumption lowers it.
+- hybrid is not "the scores were close": the rulebook's hybrid points come from rules that see an orchestrated core
+  (order, compensation, visibility) together with reactions or team boundaries that events serve better. With
+  steps given, the evaluation allocates each one: orchestrated core or event-driven reaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from advisor.rulebook.compiler import RuleResult
+from advisor.rulebook.formats import Step
+from advisor.rulebook.loading import Rulebook
+
+
+class StepAllocation(NamedTuple):
+    index: int
+    service: str
+    action: str
+    mode: str  # "orchestrated" | "event-driven"
+    reason: str
+
+
+@dataclass(slots=True, eq=True)
+class Evaluation:
+    """The outcome of one evaluation. Treat as read-only: every view (CLI, app, diagram, report) reads it."""
+
+    style: str
+    confidence: float
+    scores: dict[str, int]
+    lead: int
+    runner_up: str
+    answers: dict[str, Any]  # every question, as used (given, default, or default because not applicable)
+    given: dict[str, Any]
+    assumed: tuple[str, ...]
+    not_applicable: tuple[str, ...]
+    trace: tuple[RuleResult, ...]  # every rule of the rulebook, fired or not, in rulebook order
+    steps: tuple[Step, ...]
+    allocation: tuple[StepAllocation, ...]
+    workflow: str | None
+    rulebook_version: str
+    rulebook_hash: str
+    visible_count: int
+
+    @property
+    def fired(self) -> tuple[RuleResult, ...]:
+        return tuple(r for r in self.trace if r.fired)
+
+
+def evaluate(rulebook: Rulebook, traits: dict[str, Any], steps: tuple[Step, ...] | list[Step] = (),
+             workflow: str | None = None) -> Evaluation:
+    """Evaluate validated answers (see `advisor.engine.answers`) against a rulebook."""
+    answers = rulebook.defaults.copy()
+    answers.update(traits)
+    not_applicable: tuple[str, ...] = ()
+    if rulebook.visibility:
+        hidden = [qid for qid, shown in rulebook.visibility.items() if not shown(answers)]
+        if hidden:
+            not_applicable = tuple(hidden)
+            questions = rulebook.questions
+            for qid in hidden:
+                answers[qid] = questions[qid].default
+    assumed = tuple(qid for qid in answers if qid not in traits and qid not in not_applicable)
+    given = {qid: v for qid, v in traits.items() if qid not in not_applicable} if not_applicable else dict(traits)
+
+    program = rulebook.program
+    trace: list[Any] = [None] * len(program.rule_ids)
+    tests = o = c = h = 0
+    for qid, table in program.tables:
+        _, t, do, dc, dh, results = table[answers[qid]]
+        tests |= t
+        o += do
+        c += dc
+        h += dh
+        for i, result in results:
+            trace[i] = result
+    for i, required, anys, do, dc, dh, rule_id, reads in program.normal:
+        values = tuple([(q, answers[q]) for q in reads])
+        if tests & required == required and all(tests & clause for clause in anys):
+            trace[i] = RuleResult(rule_id, True, do, dc, dh, values)
+            o += do
+            c += dc
+            h += dh
+        else:
+            trace[i] = RuleResult(rule_id, False, 0, 0, 0, values)
+    for i, predicate, do, dc, dh, rule_id, reads in program.closures:
+        values = tuple([(q, answers[q]) for q in reads])
+        if predicate(answers):
+            trace[i] = RuleResult(rule_id, True, do, dc, dh, values)
+            o += do
+            c += dc
+            h += dh
+        else:
+            trace[i] = RuleResult(rule_id, False, 0, 0, 0, values)
+
+    scores = {"orchestration": o, "choreography": c, "hybrid": h}
+    style, runner_up = _rank(scores, rulebook.decision.tie_break)
+    lead = scores[style] - scores[runner_up]
+    visible = len(answers) - len(not_applicable)
+    certainty = 1 - len(assumed) / visible if visible else 0.0
+    half = rulebook.decision.confidence_half_lead
+    confidence = round(lead / (lead + half) * certainty, 3) if lead > 0 else 0.0
+    steps = tuple(steps)
+    return Evaluation(style, confidence, scores, lead, runner_up, answers, given, assumed, not_applicable,
+                      tuple(trace), steps, allocate(style, steps) if steps else (), workflow,
+                      rulebook.version, rulebook.hash, visible)
+
+
+def _rank(scores: dict[str, int], tie_break: list[str]) -> tuple[str, str]:
+    """The winning style and the runner-up; equal scores are ordered by `tie_break`."""
+    a, b, c = tie_break
+    if scores[b] > scores[a]:
+        a, b = b, a
+    if scores[c] > scores[b]:  # a stable three-element sort: equal scores keep tie_break order
+        b, c = c, b
+        if scores[b] > scores[a]:
+            a, b = b, a
+    return a, b
+
+
+def allocate(style: str, steps: tuple[Step, ...]) -> tuple[StepAllocation, ...]:
+    """Decide per step (per link) whether it is commanded by the orchestrator or reacts to an event."""
+    out = []
+    for i, step in enumerate(steps):
+        if style == "orchestration":
+            mode, reason = "orchestrated", "the orchestrator commands every step and waits for its reply"
+        elif style == "choreography":
+            mode, reason = "event-driven", "the service reacts to the previous step's event and publishes its own"
+        elif step.reaction:
+            mode, reason = "event-driven", ("a reaction the core flow need not wait for: it subscribes to the "
+                                            "event the core publishes")
+        else:
+            mode, reason = "orchestrated", ("part of the core flow, where order, compensation or visibility "
+                                            "matter: the orchestrator commands it")
+        out.append(StepAllocation(i, step.service, step.action, mode, reason))
+    return tuple(out)
+
+
+def confidence_words(confidence: float) -> str:
+    """What a confidence means, in words a reader can act on."""
+    if confidence >= 0.6:
+        return "high: the answers point clearly one way"
+    if confidence >= 0.3:
+        return "medium: a clear lean, but a few answers could change it; see the tipping points"
+    return "low: the styles are close or many answers were assumed; treat this as a starting point for discussion"

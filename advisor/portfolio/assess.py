@@ -1,0 +1,108 @@
+"""A portfolio from files: one CSV of workflows, or several answers files (one workflow each), evaluated into the
+portfolio table. The web app's Portfolio page and `advisor batch` both read portfolios through `read_portfolio`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from advisor.engine.answers import UPLOAD_LIMIT, Answers, parse_answers
+from advisor.engine.batch import BatchResult, Columns, evaluate_columns
+from advisor.portfolio.reading import CSV_UPLOAD_LIMIT, STEPS, WORKFLOW, columns_from_answers, read_csv
+from advisor.portfolio.steps_cell import format_steps_cell
+from advisor.portfolio.table import result_table
+from advisor.errors import UserError
+from advisor.rulebook.loading import Rulebook
+from advisor.resources import EXAMPLES
+
+ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
+EXAMPLE = EXAMPLES / "portfolio.csv"  # 50 workflows to try
+MAX_ROWS = 200_000  # in the app; Why: the table of 200k rows still scrolls smoothly in the browser
+MAX_FILES = 500  # answers files in one upload
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """An evaluated portfolio: its columns, the batch result and the table."""
+
+    columns: Columns
+    result: BatchResult
+    table: pd.DataFrame
+
+
+def read_portfolio(files: Sequence[tuple[str, bytes]], rulebook: Rulebook, capped: bool = True) -> Portfolio:
+    """Evaluate one CSV file or one or more answers files, given as (name, bytes). `capped` applies the app's
+    upload limits (file sizes, rows, files); the command line reads local files without them."""
+    if not files:
+        raise UserError("choose a portfolio CSV file or one or more answers files")
+    kinds = [_kind(name) for name, _ in files]
+    if None in kinds:
+        name = files[kinds.index(None)][0]
+        raise UserError(f"{name}: expected a .csv file or answers files (.yaml, .yml, .json)")
+    if "csv" in kinds and len(files) > 1:
+        raise UserError("give one CSV file, or one or more answers files, not a mix")
+    if kinds[0] == "csv":
+        name, raw = files[0]
+        columns = read_csv(raw, name, rulebook, max_bytes=CSV_UPLOAD_LIMIT if capped else None,
+                           max_rows=MAX_ROWS if capped else None)
+    else:
+        if capped and len(files) > MAX_FILES:
+            raise UserError(f"too many answers files ({len(files)}; limit {MAX_FILES}); use a CSV file")
+        items: list[tuple[str, Answers | UserError]] = []
+        for name, raw in files:
+            try:
+                items.append((name, parse_answers(raw, name, rulebook, max_bytes=UPLOAD_LIMIT if capped else None)))
+            except UserError as e:
+                items.append((name, e))
+        columns = columns_from_answers(items, rulebook)
+    result = evaluate_columns(rulebook, columns)
+    return Portfolio(columns, result, result_table(result))
+
+
+def _kind(name: str) -> str | None:
+    lower = name.lower()
+    if lower.endswith(".csv"):
+        return "csv"
+    return "answers" if lower.endswith(ANSWERS_SUFFIXES) else None
+
+
+def answers_of(columns: Columns, rulebook: Rulebook, row: int) -> Answers:
+    """One row of a portfolio as answers (to open it in the questionnaire, save or compare it)."""
+    traits = {}
+    for qid, q in rulebook.questions.items():
+        if columns.given[qid][row]:
+            code = columns.values[qid][row]
+            traits[qid] = int(code) if q.kind == "integer" else q.option_values()[int(code)]
+    return Answers(traits, tuple(columns.steps[row]), columns.workflows[row])
+
+
+def template_examples(rulebook: Rulebook) -> list[Answers]:
+    """The answers files of examples/ that fit `rulebook` (all of them for the default one)."""
+    from advisor.authoring.diff import EXAMPLES_DIR
+
+    out = []
+    for path in sorted(EXAMPLES_DIR.glob("*.yaml")):
+        try:
+            out.append(parse_answers(path.read_bytes(), path.name, rulebook))
+        except (UserError, OSError):
+            continue
+    return out
+
+
+def template_csv(rulebook: Rulebook, examples: Sequence[Answers] = ()) -> str:
+    """A portfolio CSV to start from: the header (workflow, every question id, steps) and a row per example."""
+    sink = io.StringIO()
+    writer = csv.writer(sink, lineterminator="\n")
+    writer.writerow([WORKFLOW, *rulebook.questions, STEPS])
+    for answers in examples:
+        cells = [answers.workflow or ""]
+        for qid in rulebook.questions:
+            value = answers.traits.get(qid, "")
+            cells.append(("true" if value else "false") if isinstance(value, bool) else str(value))
+        writer.writerow([*cells, format_steps_cell(answers.steps)])
+    return sink.getvalue()

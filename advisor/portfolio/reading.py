@@ -1,0 +1,254 @@
+"""Reading a portfolio: a CSV file (one row per workflow) or several answers files, into `batch.Columns`.
+
+The CSV format (README, "Portfolio CSV format"): a header row; a column per question, named by its id; an optional
+`workflow` column; an optional `steps` column; columns whose name starts with `#` are notes, carried through to the
+result unchanged. Any other column is an error naming it (a misspelt question id would otherwise turn a whole
+column of answers into silently assumed defaults). An empty cell is an unanswered question: its default is used
+and reported as assumed. Yes/no cells read true/false or yes/no (any case); integers are plain digits.
+
+A cell that is not a valid answer makes its row's `error` ("row 7: ordering: invalid value 'sometimes' ...");
+the other rows are evaluated. A file that cannot be read as a whole (not UTF-8, a row with the wrong number of
+fields, unknown or duplicate columns, over the size cap) raises one `UserError` listing every problem.
+
+Why pyarrow's reader: it parses 100k rows in ~50 ms and builds each column's dictionary of distinct strings as it
+reads, so each distinct cell text is checked once, not once per row.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from advisor.engine.answers import Answers
+from advisor.engine.batch import Columns
+from advisor.portfolio.steps_cell import StepCells, count_steps_cell
+from advisor.errors import Problem, UserError
+from advisor.rulebook.formats import Question
+from advisor.rulebook.loading import Rulebook, value_problem
+from advisor.engine.vector import default_value, domain_index
+
+CSV_UPLOAD_LIMIT = 16 * 1024 * 1024  # Why: 100k workflows with every question answered take about 9 MiB
+WORKFLOW, STEPS, NOTE_PREFIX = "workflow", "steps", "#"
+MAX_NAME = 10_000  # as in answers files
+_YES_NO = {"true": True, "yes": True, "false": False, "no": False}
+_INTEGER = re.compile(r"[+-]?[0-9]{1,30}")
+
+
+def read_csv(raw: bytes, filename: str, rulebook: Rulebook, max_bytes: int | None = None,
+             max_rows: int | None = None) -> Columns:
+    """Read a portfolio CSV; raise `UserError` when the file as a whole is unreadable, else mark bad rows."""
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise UserError.at(filename, f"file too large ({len(raw):,} bytes; limit {max_bytes:,})")
+    raw, text = _decode(raw, filename)
+    try:
+        header = next(csv.reader(io.StringIO(text)))
+    except csv.Error as e:
+        raise UserError.at(filename, f"the header row is not valid CSV ({e})", 1) from None
+    names = _check_header(header, filename, rulebook)
+    table = _parse(raw, names, filename)
+    if max_rows is not None and table.num_rows > max_rows:
+        raise UserError.at(filename, f"too many rows ({table.num_rows:,}; limit {max_rows:,})")
+    return _columns_from_table(table, names, rulebook)
+
+
+def _decode(raw: bytes, filename: str) -> tuple[bytes, str]:
+    """The file's bytes (without a byte-order mark, ending with a newline) and text; or why it is not text."""
+    if b"\0" in raw:
+        raise UserError.at(filename, "not a CSV text file (it contains NUL bytes)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UserError.at(filename, f"not UTF-8 text (byte {e.start}); save the CSV as UTF-8") from None
+    if raw.startswith(b"\xef\xbb\xbf"):  # spreadsheet programs write a byte-order mark
+        raw, text = raw[3:], text[1:]
+    if not text.strip():
+        raise UserError.at(filename, "empty file: expected a header row naming the question columns")
+    if not raw.endswith((b"\n", b"\r")):
+        raw += b"\n"  # Why: pyarrow cannot skip a header row that has no line end
+    return raw, text
+
+
+def _parse(raw: bytes, names: list[str], filename: str) -> Any:
+    """The rows as a pyarrow table of text columns (question columns dictionary-encoded)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    types = {name: pa.string() if name in (WORKFLOW, STEPS) or name.startswith(NOTE_PREFIX)
+             else pa.dictionary(pa.int32(), pa.string()) for name in names}
+    bad_rows: list[Any] = []
+
+    def on_bad_row(row: Any) -> str:
+        bad_rows.append(row)
+        return "skip"
+
+    def parse(threads: bool, block_size: int = 1 << 20):
+        bad_rows.clear()
+        return pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(use_threads=threads, column_names=names, skip_rows=1,
+                                           block_size=block_size),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_bad_row),
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False))
+
+    try:
+        try:
+            table = parse(True)
+        except pa.ArrowInvalid as e:
+            if "block" not in str(e) and "straddl" not in str(e):
+                raise
+            table = parse(True, len(raw) + 1)  # a row longer than a block (1 MiB): read the file as one block
+        if bad_rows and any(r.number is None for r in bad_rows):
+            table = parse(False, len(raw) + 1)  # single-threaded, the reader knows each bad row's number
+    except pa.ArrowInvalid as e:
+        raise UserError.at(filename, f"cannot be read as CSV: {str(e).removeprefix('CSV parse error: ')}") from None
+    if bad_rows:
+        raise UserError([Problem(filename, r.number, None, "", f"expected {r.expected_columns} fields, got "
+                                 f"{r.actual_columns} (quote a value that contains a comma)") for r in bad_rows[:20]])
+    return table
+
+
+def _check_header(header: list[str], filename: str, rulebook: Rulebook) -> list[str]:
+    names = [h.strip() for h in header]
+    problems = []
+    seen: set[str] = set()
+    for i, name in enumerate(names, 1):
+        if name in seen and name:
+            problems.append(f"column {i}: duplicate column '{name}'")
+        seen.add(name)
+        if not name or name in (WORKFLOW, STEPS) or name.startswith(NOTE_PREFIX) or name in rulebook.questions:
+            continue
+        close = difflib.get_close_matches(name, list(rulebook.questions) + [WORKFLOW, STEPS], n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        problems.append(f"column {i}: unknown column '{name}'{hint} (columns are question ids, '{WORKFLOW}', "
+                        f"'{STEPS}', or notes starting with '{NOTE_PREFIX}')")
+    names = [name or f"{NOTE_PREFIX}column {i}" for i, name in enumerate(names, 1)]  # blank headers: notes
+    if not problems and len(set(names)) < len(names):
+        problems.append("an unnamed column's stand-in name (#column N) is also a column's name; name the columns")
+    if problems:
+        raise UserError([Problem(filename, 1, None, "", p) for p in problems])
+    return names
+
+
+def _columns_from_table(table: Any, names: list[str], rulebook: Rulebook) -> Columns:
+    n = table.num_rows
+    errors: dict[int, list[str]] = {}  # row -> problems; Why a dict: bad rows are few, rows may be millions
+    values, given = {}, {}
+    for qid, q in rulebook.questions.items():
+        if qid in names:
+            values[qid], given[qid] = _read_question(table.column(qid), q, errors)
+        else:
+            values[qid], given[qid] = np.full(n, default_value(q), column_type(q)), np.zeros(n, bool)
+    workflows: list[str | None] = [w or None for w in table.column(WORKFLOW).to_pylist()] if WORKFLOW in names \
+        else [None] * n
+    for i, w in enumerate(workflows):
+        if w is not None and len(w) > MAX_NAME:
+            errors.setdefault(i, []).append(f"{WORKFLOW}: name too long ({len(w):,} characters; limit {MAX_NAME:,})")
+    step_count, reaction_count = np.zeros(n, np.int32), np.zeros(n, np.int32)
+    steps: Sequence[tuple] = ((),) * n
+    if STEPS in names:
+        cells = table.column(STEPS).to_pylist()
+        for i, cell in enumerate(cells):
+            if cell:
+                try:
+                    step_count[i], reaction_count[i] = count_steps_cell(cell)
+                except ValueError as e:
+                    errors.setdefault(i, []).append(f"{STEPS}: {e}")
+                    cells[i] = ""
+        steps = StepCells(cells)
+    extra = {name: tuple(table.column(name).to_pylist()) for name in names if name.startswith(NOTE_PREFIX)}
+    row_errors = {i: "; ".join(problems) for i, problems in sorted(errors.items())}
+    return Columns(n, values, given, tuple(workflows), steps, step_count, reaction_count, row_errors, extra)
+
+
+def column_type(q: Question) -> type:
+    """The narrowest integer type that holds a question's codes, or its values and a test value clamped to them."""
+    if q.kind != "integer":
+        return np.int8
+    for t in (np.int16, np.int32, np.int64):
+        info = np.iinfo(t)
+        if info.min < q.minimum and q.maximum < info.max:
+            return t
+    raise UserError(f"question '{q.id}': bounds {q.minimum}..{q.maximum} are too wide for batch evaluation")
+
+
+def read_cell(q: Question, text: str) -> tuple[int | None, str | None]:
+    """One CSV cell: (its code, None), (None, None) when empty, or (None, why it is not a valid answer)."""
+    text = text.strip()
+    if not text:
+        return None, None
+    value: Any = text
+    if q.kind == "yes_no":
+        value = _YES_NO.get(text.lower(), text)
+    elif q.kind == "integer" and _INTEGER.fullmatch(text):
+        value = int(text)
+    problem = value_problem(q, value)
+    if problem:
+        return None, problem
+    return (value if q.kind == "integer" else domain_index(q, value)), None
+
+
+def _read_question(column: Any, q: Question, errors: dict[int, list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and the given mask of one question column; each distinct cell text is read once."""
+    dtype, default = column_type(q), default_value(q)
+    codes, masks = [], []
+    for chunk in column.chunks:
+        texts = chunk.dictionary.to_pylist()
+        lut = np.full(len(texts), default, dtype)
+        answered = np.zeros(len(texts), bool)
+        problems: dict[int, str] = {}
+        for j, text in enumerate(texts):
+            code, problem = read_cell(q, text)
+            if problem:
+                problems[j] = problem
+            elif code is not None:
+                lut[j], answered[j] = code, True
+        idx = chunk.indices.to_numpy(zero_copy_only=False)
+        if problems:
+            offset = sum(len(c) for c in codes)
+            for j, problem in problems.items():
+                for i in np.flatnonzero(idx == j):
+                    errors.setdefault(offset + int(i), []).append(problem)
+        codes.append(lut[idx])
+        masks.append(answered[idx])
+    if not codes:
+        return np.zeros(0, dtype), np.zeros(0, bool)
+    return np.concatenate(codes), np.concatenate(masks)
+
+
+def columns_from_answers(items: Sequence[tuple[str, Answers | UserError]], rulebook: Rulebook) -> Columns:
+    """One row per answers file (already parsed with `advisor.engine.answers.parse_answers`); a file that failed to
+    parse becomes a row whose error is its first problem."""
+    n = len(items)
+    values, given = {}, {}
+    traits = [item.traits if isinstance(item, Answers) else {} for _, item in items]
+    for qid, q in rulebook.questions.items():
+        default = default_value(q)
+        # Why lists turned into arrays once, and a dict of codes: assigning numpy cells one by one and scanning
+        # the options per cell made this loop cost ~15 µs per row, 100x the evaluation itself (bench/peer.py).
+        # The type is part of the key, as in `domain_index`: True must not match an option 1.
+        if q.kind == "integer":
+            codes = [t.get(qid, default) for t in traits]
+        else:
+            index = {(type(v), v): i for i, v in enumerate(q.option_values())}
+            codes = [index[(type(t[qid]), t[qid])] if qid in t else default for t in traits]
+        values[qid] = np.array(codes, column_type(q)) if n else np.full(0, default, column_type(q))
+        given[qid] = np.array([qid in t for t in traits], bool) if n else np.zeros(0, bool)
+    workflows = tuple(item.workflow if isinstance(item, Answers) else None for _, item in items)
+    steps = tuple(item.steps if isinstance(item, Answers) else () for _, item in items)
+    step_count = np.array([len(s) for s in steps], np.int32)
+    reaction_count = np.array([sum(st.reaction for st in s) for s in steps], np.int32)
+    errors = {i: _first_problem(item) for i, (_, item) in enumerate(items) if not isinstance(item, Answers)}
+    return Columns(n, values, given, workflows, steps, step_count, reaction_count, errors,
+                   {"#file": tuple(name for name, _ in items)})
+
+
+def _first_problem(error: UserError) -> str:
+    first = error.problems[0]
+    more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
+    return f"{first}{more}"

@@ -1,0 +1,1 @@
+"""The rulebook layer: the file formats, safe YAML reading, human error messages, loading and compiling."""

@@ -1,0 +1,252 @@
+"""A rulebook: the four rule files of a directory, validated and cross-checked, with a version and a hash.
+
+`load_rulebook(dir)` reads the files; `build_rulebook(texts)` validates file contents held in memory (the app's
+editor uses it before anything is written). Every problem in every file is reported at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from advisor.rulebook import conditions
+from advisor.rulebook.compiler import Program, compile_rules
+from advisor.errors import Problem, UserError
+from advisor.rulebook.formats import (Condition, Decision, Question, QuestionsFile, Rule, RulesFile, Scenario, ScenariosFile,
+                            Section, StylesFile)
+from advisor.rulebook.messages import describe, parse
+from advisor.rulebook.yamlsafe import Document
+from advisor.resources import DEFAULT_RULES
+
+FILES: dict[str, type] = {
+    "questions.yaml": QuestionsFile,
+    "rules.yaml": RulesFile,
+    "styles.yaml": StylesFile,
+    "scenarios.yaml": ScenariosFile,
+}
+DEFAULT_DIR = DEFAULT_RULES
+ENV_VAR = "ADVISOR_RULES"
+
+
+def default_rules_dir() -> Path:
+    """The rulebook in use when none is named: `$ADVISOR_RULES`, else the repository's `rules/`."""
+    return Path(os.environ.get(ENV_VAR) or DEFAULT_DIR)
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    sections: tuple[Section, ...]
+    questions: dict[str, Question]
+    rules: tuple[Rule, ...]
+    decision: Decision
+    styles: StylesFile
+    scenarios: tuple[Scenario, ...]
+    version: str
+    hash: str
+    origin: str
+    texts: dict[str, bytes] = field(repr=False, compare=False)
+    documents: dict[str, Document] = field(repr=False, compare=False)
+    program: Program = field(repr=False, compare=False)
+    visibility: dict[str, Any] = field(repr=False, compare=False)  # question id -> compiled show_if
+    defaults: dict[str, Any] = field(repr=False, compare=False)  # question id -> default; copy, never mutate
+
+    @property
+    def short_hash(self) -> str:
+        return self.hash[:12]
+
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def rule_line(self, rule_id: str) -> int | None:
+        """The line of a rule's `id:` in rules.yaml (for findings that point at a rule)."""
+        for i, r in enumerate(self.rules):
+            if r.id == rule_id:
+                return self.documents["rules.yaml"].where(("rules", i))[0]
+        return None
+
+
+def content_hash(texts: dict[str, bytes]) -> str:
+    """sha256 over the files' names and bytes, in name order: equal hashes mean identical rulebooks."""
+    digest = hashlib.sha256()
+    for name in sorted(texts):
+        digest.update(name.encode() + b"\0" + str(len(texts[name])).encode() + b"\0" + texts[name])
+    return digest.hexdigest()
+
+
+def read_texts(directory: Path | str) -> dict[str, bytes]:
+    """The raw bytes of a rulebook directory's files; a missing file is a `UserError` naming it."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise UserError.at(str(directory), "not a rulebook directory (it does not exist or is not a directory)")
+    texts, problems = {}, []
+    for name in FILES:
+        path = directory / name
+        try:
+            texts[name] = path.read_bytes()
+        except FileNotFoundError:
+            problems.append(Problem(str(path), None, None, "", "missing rule file"))
+        except OSError as e:
+            problems.append(Problem(str(path), None, None, "", f"cannot read: {e.strerror}"))
+    if problems:
+        raise UserError(problems)
+    return texts
+
+
+def load_rulebook(directory: Path | str | None = None) -> Rulebook:
+    """Read, validate and cross-check the rulebook in `directory` (default: `default_rules_dir()`)."""
+    directory = Path(directory) if directory is not None else default_rules_dir()
+    return build_rulebook(read_texts(directory), str(directory))
+
+
+def build_rulebook(texts: dict[str, bytes], origin: str = "rules") -> Rulebook:
+    """Validate rule files given as bytes; raise one `UserError` with every problem of every file."""
+    parsed: dict[str, Any] = {}
+    docs: dict[str, Document] = {}
+    problems: list[Problem] = []
+    for name, model in FILES.items():
+        label = f"{origin.rstrip('/')}/{name}"
+        if name not in texts:
+            problems.append(Problem(label, None, None, "", "missing rule file"))
+            continue
+        try:
+            parsed[name], docs[name] = parse(texts[name], label, model)
+        except UserError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise UserError(problems)
+    qf: QuestionsFile = parsed["questions.yaml"]
+    rf: RulesFile = parsed["rules.yaml"]
+    sf: ScenariosFile = parsed["scenarios.yaml"]
+    checker = _CrossChecker(qf, docs)
+    checker.check_questions()
+    checker.check_rules(rf, docs["rules.yaml"])
+    checker.check_scenarios(sf, rf, docs["scenarios.yaml"])
+    if checker.problems:
+        raise UserError(sorted(checker.problems, key=lambda p: (p.file, p.line or 0, p.column or 0)))
+    questions = {q.id: q for q in qf.questions}
+    program = compile_rules(tuple(rf.rules), questions)
+    visibility = {q.id: conditions.compile_condition(q.show_if) for q in qf.questions if q.show_if is not None}
+    return Rulebook(tuple(qf.sections), questions, tuple(rf.rules), rf.decision, parsed["styles.yaml"],
+                    tuple(sf.scenarios), rf.version, content_hash(texts), origin, dict(texts), docs, program,
+                    visibility, {q.id: q.default for q in qf.questions})
+
+
+class _CrossChecker:
+    """The checks no single file can make: ids unique across the file, references that resolve."""
+
+    def __init__(self, qf: QuestionsFile, docs: dict[str, Document]):
+        self.qf = qf
+        self.docs = docs
+        self.questions: dict[str, Question] = {}
+        for q in qf.questions:
+            self.questions.setdefault(q.id, q)  # a duplicate is reported; later checks use the first definition
+        self.problems: list[Problem] = []
+
+    def duplicates(self, doc: Document, items: list[Any], attr: str, list_key: str, what: str) -> None:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            value = getattr(item, attr)
+            if value in seen:
+                first_line = doc.where((list_key, seen[value], attr))[0]
+                self.problems.append(doc.problem((list_key, i, attr),
+                                                 f"duplicate {what} '{value}' (first defined at line {first_line})"))
+            else:
+                seen[value] = i
+
+    def check_questions(self) -> None:
+        doc = self.docs["questions.yaml"]
+        self.duplicates(doc, self.qf.sections, "id", "sections", "section id")
+        self.duplicates(doc, self.qf.questions, "id", "questions", "question id")
+        sections = {s.id for s in self.qf.sections}
+        for i, q in enumerate(self.qf.questions):
+            if q.section not in sections:
+                self.problems.append(doc.problem(("questions", i, "section"),
+                                                 f"unknown section '{q.section}'; expected {'|'.join(sections)}"))
+            if q.show_if is not None:
+                if q.id in conditions.questions_read(q.show_if):
+                    self.problems.append(doc.problem(("questions", i, "show_if"),
+                                                     "a question cannot depend on itself"))
+                self.check_condition(q.show_if, doc, ("questions", i, "show_if"))
+
+    def check_rules(self, rf: RulesFile, doc: Document) -> None:
+        self.duplicates(doc, rf.rules, "id", "rules", "rule id")
+        for i, rule in enumerate(rf.rules):
+            self.check_condition(rule.when, doc, ("rules", i, "when"))
+
+    def check_scenarios(self, sf: ScenariosFile, rf: RulesFile, doc: Document) -> None:
+        self.duplicates(doc, sf.scenarios, "name", "scenarios", "scenario name")
+        rule_ids = {r.id for r in rf.rules}
+        for i, scenario in enumerate(sf.scenarios):
+            for qid, value in scenario.traits.items():
+                path = ("scenarios", i, "traits", qid)
+                message = answer_problem(self.questions, qid, value)
+                if message:
+                    self.problems.append(doc.problem(path, message, key=message.startswith("unknown question")))
+            for key in ("fires", "silent"):
+                for j, rid in enumerate(getattr(scenario.expect, key)):
+                    if rid not in rule_ids:
+                        self.problems.append(doc.problem(("scenarios", i, "expect", key, j), f"unknown rule '{rid}'"))
+
+    def check_condition(self, cond: Condition, doc: Document, path: tuple) -> None:
+        for test, test_path in _tests_with_paths(cond, path):
+            q = self.questions.get(test.question)
+            if q is None:
+                self.problems.append(doc.problem(test_path + ("question",), f"unknown question '{test.question}'; "
+                                                 f"expected one of {', '.join(sorted(self.questions))}"))
+                continue
+            allowed = conditions.OPERATORS_FOR_KIND[q.kind]
+            if test.op not in allowed:
+                self.problems.append(doc.problem(test_path + ("op",), f"operator '{test.op}' does not apply to "
+                                                 f"{q.kind} question '{q.id}'; use {'|'.join(allowed)}"))
+                continue
+            values = test.value if isinstance(test.value, list) else [test.value]
+            for j, v in enumerate(values):
+                vpath = test_path + ("value", j) if isinstance(test.value, list) else test_path + ("value",)
+                message = value_problem(q, v, compare_only=test.op in ("gt", "gte", "lt", "lte"))
+                if message:
+                    self.problems.append(doc.problem(vpath, message))
+
+
+def _tests_with_paths(cond: Condition, path: tuple):
+    from advisor.rulebook.formats import All, AnyOf, Not, Test
+
+    if isinstance(cond, Test):
+        yield cond, path
+    elif isinstance(cond, All):
+        for i, c in enumerate(cond.all):
+            yield from _tests_with_paths(c, path + ("all", i))
+    elif isinstance(cond, AnyOf):
+        for i, c in enumerate(cond.any):
+            yield from _tests_with_paths(c, path + ("any", i))
+    elif isinstance(cond, Not):
+        yield from _tests_with_paths(cond.not_, path + ("not",))
+
+
+def value_problem(q: Question, value: Any, compare_only: bool = False) -> str | None:
+    """Why `value` is not a valid answer to `q`, or None when it is."""
+    if q.kind == "choice":
+        if not isinstance(value, str) or value not in q.option_values():
+            hint = " (YAML reads unquoted yes/no/on/off as true/false: quote the value)" if isinstance(value, bool) else ""
+            return f"invalid value {describe(value)} for '{q.id}'; expected {'|'.join(q.option_values())}{hint}"
+    elif q.kind == "yes_no":
+        if not isinstance(value, bool):
+            return f"invalid value {describe(value)} for '{q.id}'; expected true|false"
+    else:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"invalid value {describe(value)} for '{q.id}'; expected an integer"
+        if not compare_only and not (q.minimum <= value <= q.maximum):
+            return f"value {value} for '{q.id}' is outside {q.minimum}..{q.maximum}"
+    return None
+
+
+def answer_problem(questions: dict[str, Question], qid: str, value: Any) -> str | None:
+    """Why `qid: value` is not a valid answer in this catalog, or None."""
+    if qid not in questions:
+        return f"unknown question '{qid}'; expected one of {', '.join(sorted(questions))}"
+    return value_problem(questions[qid], value)

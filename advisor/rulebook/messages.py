@@ -1,0 +1,111 @@
+"""Turn pydantic's validation errors into human ones: FILE:LINE:COL: dotted.path: plain sentence, all at once."""
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from advisor.errors import Problem, UserError
+from advisor.rulebook.yamlsafe import Document, Path
+
+M = TypeVar("M", bound=BaseModel)
+
+_TYPE_NAMES = {bool: "true/false", int: "integer", float: "number", str: "text", list: "list", dict: "mapping",
+               type(None): "nothing (null)"}
+
+
+_WANTED = {"string_type": "text", "int_type": "an integer", "bool_type": "true or false", "list_type": "a list",
+           "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+           "float_type": "a number"}
+
+
+def describe(value: Any) -> str:
+    """A value as the user wrote it (YAML spelling), with its type when that helps."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list)):
+        return f"a {_TYPE_NAMES[type(value)]}"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _data_path(data: Any, loc: tuple) -> Path:
+    """Keep the parts of pydantic's `loc` that are real keys or indexes (drop union member tags)."""
+    path: list[str | int] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, dict) and isinstance(part, str) and not path_is_tag(part):
+            path.append(part)  # a missing or unknown key: still name it
+            current = None
+    return tuple(path)
+
+
+def path_is_tag(part: str) -> bool:
+    return part in ("test", "all", "any", "not", "bool", "int", "str") or part.startswith(("list[", "function-"))
+
+
+def _message(err: dict[str, Any], path: Path) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        return f"unknown key '{path[-1]}'" if path else "unknown key"
+    if kind == "missing":
+        return f"missing required key '{path[-1]}'" if path else "missing required key"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        expected = expected.replace("'", "").replace(" or ", ", ").replace(", ", "|")
+        return f"invalid value {describe(value)}; expected {expected}"
+    if kind in ("string_type", "int_type", "bool_type", "list_type", "dict_type", "model_type", "float_type",
+                "model_attributes_type"):
+        return f"expected {_WANTED[kind]}, got {describe(value)}"
+    if kind == "string_pattern_mismatch":
+        return f"invalid value {describe(value)}; must match {err['ctx']['pattern']}"
+    if kind == "string_too_short":
+        return "must not be empty" if err["ctx"].get("min_length") == 1 else err["msg"].lower()
+    if kind == "string_too_long":
+        return f"too long ({len(value):,} characters; the limit is {err['ctx']['max_length']:,})"
+    if kind in ("too_short", "too_long"):
+        return err["msg"][0].lower() + err["msg"][1:]
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    msg = err["msg"]
+    return msg[0].lower() + msg[1:] if msg else kind
+
+
+def validate(doc: Document, model: type[M]) -> M:
+    """Validate a parsed document against `model`; raise one `UserError` listing every problem."""
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as e:
+        by_path: dict[Path, list[dict[str, Any]]] = {}
+        for err in e.errors(include_url=False):
+            by_path.setdefault(_data_path(doc.data, err["loc"]), []).append(err)
+        problems = []
+        for path, errs in by_path.items():
+            if len(errs) > 1 and all(err["type"].endswith("_type") for err in errs):
+                # a union (text, integer or true/false) reports once per member: say it once
+                kinds = list(dict.fromkeys(_WANTED.get(err["type"], err["type"]) for err in errs))
+                wanted = ", ".join(kinds[:-1]) + f" or {kinds[-1]}"
+                message = f"expected {wanted}, got {describe(errs[0].get('input'))}"
+            else:
+                message = _message(errs[0], path)
+            problems.append(doc.problem(path, message, key=errs[0]["type"] == "extra_forbidden"))
+        raise UserError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path))) from None
+
+
+def parse(raw: bytes | str, filename: str, model: type[M], max_bytes: int | None = None) -> tuple[M, Document]:
+    """Read bytes as YAML/JSON and validate them into `model`, keeping positions for later cross-checks."""
+    from advisor.rulebook import yamlsafe
+
+    doc = yamlsafe.load(raw, filename, max_bytes or yamlsafe.MAX_BYTES)
+    if not isinstance(doc.data, dict):
+        raise UserError([doc.problem((), f"expected a mapping at the top of the file, got {describe(doc.data)}")])
+    return validate(doc, model), doc

@@ -1,0 +1,1 @@
+"""Saved assessments: the store (SQLAlchemy), its tables, and re-evaluation under a new rulebook."""

@@ -1,0 +1,72 @@
+"""The saved assessments' tables, and connecting to their database (SQLite tuned for safe concurrent writes).
+
+`assessments` (id, unique name), `versions` (one row per save: answers and evaluation as JSON, style, confidence,
+the rulebook's version and hash, a timestamp, a note), and `rulebooks` (each rulebook an assessment was saved
+under, by content hash). Created when missing; all writes go through `advisor.saved.store.Store`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+MAX_NAME = 200
+WRITE = "advisor_write"  # execution option marking a transaction that writes
+
+metadata = sa.MetaData()
+assessments = sa.Table(
+    "assessments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(MAX_NAME), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+versions = sa.Table(
+    "versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("answers", sa.Text, nullable=False),
+    sa.Column("evaluation", sa.Text, nullable=False),
+    sa.Column("style", sa.String(20), nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("rulebook_version", sa.String(40), nullable=False),
+    sa.Column("rulebook_hash", sa.String(64), nullable=False),
+    sa.UniqueConstraint("assessment_id", "number", name="one_number_per_version"),
+)
+rulebooks = sa.Table(
+    "rulebooks", metadata,
+    sa.Column("hash", sa.String(64), primary_key=True),
+    sa.Column("version", sa.String(40), nullable=False),
+    sa.Column("texts", sa.Text, nullable=False),  # JSON {file name: text}
+)
+
+
+def connect(url: str) -> sa.Engine:
+    """An engine for `url`; for SQLite: foreign keys on, WAL, and write transactions that take the lock first."""
+    if url.startswith("sqlite"):
+        database = sa.engine.make_url(url).database
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 15})
+
+        @sa.event.listens_for(engine, "connect")
+        def _connect(connection: Any, _record: Any) -> None:
+            connection.isolation_level = None  # we issue BEGIN ourselves (below)
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")  # Why: readers never wait for a writer
+            cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(connection: Any) -> None:
+            # Why IMMEDIATE for writes: a transaction that reads and then writes would otherwise fail at once
+            # with "database is locked" when another writer committed in between; IMMEDIATE takes the write
+            # lock first, and waits (up to the timeout) for it.
+            write = connection.get_execution_options().get(WRITE, False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)

@@ -1,0 +1,117 @@
+"""The recommendation as data (the JSON contract) and as terminal text. Both read one `Evaluation`.
+
+The Markdown report is `advisor.views.report.model` (`advisor recommend --format md` uses it)."""
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+from advisor.engine.evaluate import Evaluation, confidence_words
+from advisor.engine.explain import contributions, tipping_points
+from advisor.rulebook.loading import Rulebook
+
+
+def as_dict(ev: Evaluation, rulebook: Rulebook) -> dict[str, Any]:
+    """The JSON contract of `advisor recommend --format json` (see README)."""
+    rules = {r.id: r for r in rulebook.rules}
+    out: dict[str, Any] = {
+        "workflow": ev.workflow,
+        "style": ev.style,
+        "confidence": ev.confidence,
+        "confidence_meaning": confidence_words(ev.confidence),
+        "scores": dict(ev.scores),
+        "lead": ev.lead,
+        "runner_up": ev.runner_up,
+        "fired": [
+            {"rule": r.rule_id, "because": rules[r.rule_id].rationale, "source": rules[r.rule_id].source,
+             "effect": _effect(r), "values": dict(r.values)}
+            for r in ev.fired
+        ],
+        "trace": [{"rule": r.rule_id, "fired": r.fired, "effect": _effect(r), "values": dict(r.values)}
+                  for r in ev.trace],
+        "answers": dict(ev.answers),
+        "assumed": list(ev.assumed),
+        "not_applicable": list(ev.not_applicable),
+        "contributions": [
+            {"question": c.question, "value": c.value, "orchestration": c.orchestration,
+             "choreography": c.choreography, "hybrid": c.hybrid, "rules": list(c.rules), "assumed": c.assumed}
+            for c in contributions(ev, rulebook)
+        ],
+        "tipping_points": [
+            {"question": t.question, "from": t.current, "to": t.value, "style": t.style, "confidence": t.confidence}
+            for t in tipping_points(rulebook, ev)
+        ],
+        "rulebook": {"version": ev.rulebook_version, "hash": ev.rulebook_hash},
+    }
+    if ev.steps:
+        out["steps"] = [{"index": a.index + 1, "service": a.service, "action": a.action, "mode": a.mode,
+                         "reason": a.reason} for a in ev.allocation]
+    return out
+
+
+def _effect(r: Any) -> dict[str, int]:
+    return {k: v for k, v in (("orchestration", r.orchestration), ("choreography", r.choreography),
+                              ("hybrid", r.hybrid)) if v}
+
+
+def as_json(ev: Evaluation, rulebook: Rulebook) -> str:
+    return json.dumps(as_dict(ev, rulebook), indent=2, ensure_ascii=False) + "\n"
+
+
+def as_text(ev: Evaluation, rulebook: Rulebook, width: int = 88, top: int = 5) -> str:
+    """A terminal summary: style, confidence, top reasons, allocation, assumptions, tipping points."""
+    style = rulebook.styles.model_dump()[ev.style]
+    rules = {r.id: r for r in rulebook.rules}
+    wrap = lambda text, indent="    ": textwrap.fill(text, width, initial_indent=indent,  # noqa: E731
+                                                     subsequent_indent=indent)
+    lines = []
+    title = f"Recommendation for {ev.workflow}" if ev.workflow else "Recommendation"
+    lines += [title, "=" * min(len(title), width), ""]
+    lines.append(f"Style:      {style['name'].upper()}")
+    lines.append(f"Confidence: {ev.confidence:.2f} ({confidence_words(ev.confidence)})")
+    lines.append("Scores:     " + ", ".join(f"{k} {v}" for k, v in ev.scores.items()))
+    lines += ["", wrap(style["summary"], "  "), ""]
+    fired = sorted(ev.fired, key=lambda r: -(r.orchestration + r.choreography + r.hybrid))
+    lines.append(f"Top reasons ({min(top, len(fired))} of {len(fired)} rules that fired):")
+    for r in fired[:top]:
+        effect = ", ".join(f"+{v} {k}" if v > 0 else f"{v} {k}" for k, v in _effect(r).items())
+        seen = ", ".join(f"{q}={_show(v)}" for q, v in r.values)
+        lines.append(f"  - {r.rule_id} [{effect}] because {seen}")
+        lines.append(wrap(rules[r.rule_id].rationale))
+        lines.append(wrap(f"Source: {rules[r.rule_id].source}"))
+    if ev.allocation:
+        lines += ["", "Per step:"]
+        for a in ev.allocation:
+            lines.append(f"  {a.index + 1}. {a.service}: {a.action} -> {a.mode}")
+    lines.append("")
+    if ev.assumed:
+        lines.append("Assumed (not answered; defaults used): " + ", ".join(
+            f"{q}={_show(ev.answers[q])}" for q in ev.assumed))
+    else:
+        lines.append("Assumed: nothing; every question was answered.")
+    tips = tipping_points(rulebook, ev)
+    if tips:
+        lines += ["", "What would change it:"]
+        for t in tips:
+            lines.append(f"  - {t.question}: {_show(t.current)} -> {_show(t.value)} gives {t.style}")
+    lines += ["", f"Rulebook {ev.rulebook_version} ({ev.rulebook_hash[:12]})"]
+    return "\n".join(lines) + "\n"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def md_escape(text: str) -> str:
+    """User text shown literally in Markdown: escape markup characters and HTML, fold newlines."""
+    text = " ".join(text.splitlines())
+    out = []
+    for ch in text:
+        if ch in "\\`*_{}[]()#+-.!|<>&~":
+            out.append({"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(ch, "\\" + ch))
+        else:
+            out.append(ch)
+    return "".join(out)

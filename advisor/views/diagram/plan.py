@@ -1,0 +1,214 @@
+"""What a diagram shows, before anyone draws it: nodes, edges and clusters for one style of one workflow.
+
+One plan, two renderers: `advisor.views.diagram.dot` turns it into Graphviz, `advisor.views.diagram.mermaid` into Mermaid, so both say
+the same thing. The plan holds the user's text cleaned but unescaped; each renderer escapes for its format.
+
+- orchestration: an orchestrator commands each service in order (`1. Authorize card`), each replies, and a
+  step with a compensation gets a compensation path from the orchestrator.
+- choreography: a start, then each service publishes an event (`1. OrderCreated`) that the next step's
+  service reacts to; reactions hang off the latest core event; a compensation is triggered from the service
+  that reacts next.
+- hybrid: the orchestrated core in one cluster, the event-driven reactions in another, and between them the
+  events the orchestrator publishes that cross the boundary.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from advisor.engine.evaluate import Evaluation
+from advisor.views.diagram.events import event_name, workflow_event
+from advisor.views.labels import clean
+from advisor.rulebook.formats import STYLES, Step
+from advisor.views.diagram.theme import Theme
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str  # synthetic: n0, n1, ... (never user text: a colon in a name would become a Graphviz port)
+    kind: str  # orchestrator | service | reaction | event | start | placeholder
+    label: str
+    note: str = ""  # a second, smaller line (e.g. "orchestrator", "after step 4")
+
+
+@dataclass(frozen=True)
+class Edge:
+    tail: str
+    head: str
+    kind: str  # command | reply | event | compensation
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: str  # core | reactions
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Drawing:
+    style: str
+    title: str
+    subtitle: str
+    footer: str
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    clusters: tuple[Cluster, ...] = ()
+    generic: bool = False
+    ranks: tuple[tuple[str, ...], ...] = ()  # nodes drawn side by side, in this order (layout only)
+    lanes: tuple[tuple[str, ...], ...] = ()  # nodes kept on one straight line, in this order (layout only)
+
+    @property
+    def edge_kinds(self) -> tuple[str, ...]:
+        """The kinds of edge used, in legend order."""
+        used = {e.kind for e in self.edges}
+        return tuple(k for k in ("command", "reply", "event", "compensation") if k in used)
+
+    @property
+    def node_kinds(self) -> tuple[str, ...]:
+        used = {n.kind for n in self.nodes}
+        return tuple(k for k in ("orchestrator", "service", "reaction", "event") if k in used)
+
+
+@dataclass
+class _Builder:
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    services: dict[str, str] = field(default_factory=dict)  # cleaned service name -> node id
+    ranks: list[tuple[str, ...]] = field(default_factory=list)
+    lanes: list[tuple[str, ...]] = field(default_factory=list)
+
+    def add(self, kind: str, label: str, note: str = "") -> str:
+        node = Node(f"n{len(self.nodes)}", kind, label, note)
+        self.nodes.append(node)
+        return node.id
+
+    def service(self, name: str, kind: str) -> str:
+        """One node per distinct service name: a service with two steps gets two edges, not two boxes."""
+        key = clean(name)
+        if key not in self.services:
+            self.services[key] = self.add(kind, key)
+        return self.services[key]
+
+    def link(self, tail: str, head: str, kind: str, label: str = "") -> None:
+        self.edges.append(Edge(tail, head, kind, label))
+
+
+def plan(ev: Evaluation, theme: Theme, style: str | None = None) -> Drawing:
+    """The drawing of `ev`'s steps in `style` (default: the recommended one); a generic flow without steps."""
+    style = style or ev.style
+    if style not in STYLES:
+        raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
+    generic = not ev.steps
+    steps = tuple(theme.generic.steps) if generic else ev.steps
+    workflow = clean(ev.workflow).strip() if ev.workflow and clean(ev.workflow).strip() else None
+    if generic:
+        workflow = theme.generic.workflow
+    b = _Builder()
+    clusters = {"orchestration": _orchestration, "choreography": _choreography, "hybrid": _hybrid}[style](
+        b, steps, workflow)
+    return Drawing(style, _title(workflow, style), _subtitle(ev, style, generic), _footer(ev),
+                   tuple(b.nodes), tuple(b.edges), clusters, generic, tuple(b.ranks),
+                   tuple(b.lanes))
+
+
+def _title(workflow: str | None, style: str) -> str:
+    return f"{workflow}: {style}" if workflow else f"Coordination by {style}"
+
+
+def _subtitle(ev: Evaluation, style: str, generic: bool) -> str:
+    if style == ev.style:
+        said = f"Recommended style (confidence {ev.confidence:.2f})"
+    else:
+        said = f"Alternative drawing; the recommended style is {ev.style} (confidence {ev.confidence:.2f})"
+    return said + (". A generic example: the answers name no steps" if generic else "")
+
+
+def _footer(ev: Evaluation) -> str:
+    return f"Coordination Advisor, rulebook {ev.rulebook_version} ({ev.rulebook_hash[:12]})"
+
+
+def _number(i: int, text: str) -> str:
+    return f"{i + 1}. {clean(text)}"
+
+
+def _orchestration(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -> tuple[Cluster, ...]:
+    orchestrator = b.add("orchestrator", workflow or "Workflow", "orchestrator")
+    services: list[str] = []
+    for i, step in enumerate(steps):
+        service = _command(b, orchestrator, i, step, "service")
+        if service not in services:
+            services.append(service)
+    b.ranks.append(tuple(services))
+    return ()
+
+
+def _command(b: _Builder, orchestrator: str, i: int, step: Step, kind: str) -> str:
+    service = b.service(step.service, kind)
+    b.link(orchestrator, service, "command", _number(i, step.action))
+    b.link(service, orchestrator, "reply", event_name(step, i))
+    if step.compensation and clean(step.compensation).strip():
+        b.link(orchestrator, service, "compensation", f"undo {i + 1}: {clean(step.compensation)}")
+    return service
+
+
+def _choreography(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -> tuple[Cluster, ...]:
+    start = b.add("start", "", "start")
+    latest_core_event = start  # what the next step reacts to: the start, then the latest core step's event
+    pending_compensations: list[tuple[str, int, Step]] = []  # triggered by the next core step's service
+    service_lane: list[str] = []  # the core flow reads left to right: services above, their events below
+    event_lane: list[str] = []
+    for i, step in enumerate(steps):
+        service = b.service(step.service, "reaction")  # in choreography every service reacts to events
+        b.link(latest_core_event, service, "event", clean(step.action))
+        event = b.add("event", _number(i, event_name(step, i)))
+        b.link(service, event, "event")
+        b.ranks.append((service, event))
+        if not step.reaction:
+            for tail_service, j, earlier in pending_compensations:
+                b.link(service, tail_service, "compensation", f"undo {j + 1}: {clean(earlier.compensation or '')}")
+            pending_compensations = []
+            if step.compensation and clean(step.compensation).strip():
+                pending_compensations.append((service, i, step))
+            latest_core_event = event
+            if service not in service_lane:
+                service_lane.append(service)
+                event_lane.append(event)
+    b.lanes += [tuple(service_lane), tuple(event_lane)]
+    return ()
+
+
+def _hybrid(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -> tuple[Cluster, ...]:
+    orchestrator = b.add("orchestrator", workflow or "Workflow", "orchestrator")
+    core: list[str] = [orchestrator]
+    reactions: list[str] = []
+    crossing: dict[str, str] = {}  # event name -> event node
+    latest_core: tuple[int, Step] | None = None
+    for i, step in enumerate(steps):
+        if not step.reaction:
+            service = _command(b, orchestrator, i, step, "service")
+            if service not in core:
+                core.append(service)
+            latest_core = (i, step)
+            continue
+        if latest_core is None:
+            name, note = workflow_event(workflow, "Started"), "published at the start"
+        else:
+            name, note = event_name(latest_core[1], latest_core[0]), f"published after step {latest_core[0] + 1}"
+        if name not in crossing:
+            crossing[name] = b.add("event", name, note)
+            b.link(orchestrator, crossing[name], "event")
+        service = b.service(step.service, "reaction")
+        if service not in core and service not in reactions:
+            reactions.append(service)
+        b.link(crossing[name], service, "event", _number(i, step.action))
+    if not reactions:
+        # No reactions yet: still show the boundary, with the completion event other contexts can subscribe to.
+        name = workflow_event(workflow, "Completed")
+        event = b.add("event", name, "published on completion")
+        b.link(orchestrator, event, "event")
+        placeholder = b.add("placeholder", "Other contexts", "subscribe as needed")
+        b.link(event, placeholder, "event")
+        reactions.append(placeholder)
+    b.ranks.append(tuple(core[1:]))
+    b.ranks.append(tuple(reactions))
+    return (Cluster("core", tuple(core)), Cluster("reactions", tuple(reactions)))

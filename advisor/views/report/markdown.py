@@ -1,0 +1,112 @@
+"""The report as Markdown: deterministic (no dates, no ids), readable as plain text, rendered well by GitHub,
+GitLab and wikis (the diagram is a Mermaid block they draw).
+
+Every text that comes from a user or a rule file passes through `md_inline`, so it shows literally: `*`, `_`,
+`[`, `|`, `<` and friends are escaped, HTML is written as entities, and line breaks are folded.
+"""
+from __future__ import annotations
+
+import re
+
+from advisor.views.labels import clean
+from advisor.views.report.model import Report
+
+_SPECIAL = set("\\`*_[]<>&|~#")
+_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_LIST_START = re.compile(r"^(\d+)([.)])")
+
+
+def md_inline(text: str) -> str:
+    """Text shown literally inside a Markdown paragraph, list item, heading or table cell (not at a line start)."""
+    return "".join(_ENTITIES.get(ch, "\\" + ch) if ch in _SPECIAL else ch for ch in clean(text).strip())
+
+
+def md_line(text: str) -> str:
+    """Like `md_inline`, for text that starts a line: a leading `-`, `+`, `=` or `1.` would make a list or a
+    heading underline, so it is escaped too."""
+    out = md_inline(text)
+    if out[:1] in ("-", "+", "="):
+        return "\\" + out
+    return _LIST_START.sub(r"\1\\\2", out, count=1)
+
+
+def fence(text: str, info: str = "") -> list[str]:
+    """A fenced code block that no backticks in `text` can close early."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    marker = "`" * max(3, longest + 1)
+    return [marker + info, *text.rstrip("\n").split("\n"), marker]
+
+
+def points(effect: tuple[tuple[str, float], ...]) -> str:
+    """`((orchestration, 3), (hybrid, 2))` -> `+3 orchestration, +2 hybrid`."""
+    return ", ".join(f"{p:+.3g} {s}" for s, p in effect)  # shares of points: 3 significant digits
+
+
+def to_markdown(report: Report) -> str:
+    """The full report as Markdown."""
+    r = report
+    out = [f"# {md_inline(r.title)}", ""]
+    out += [f"**Recommendation: {md_inline(r.style_name)}**, confidence {r.confidence:.2f} "
+            f"({md_inline(r.confidence_words)}).", "", md_line(r.summary), ""]
+    out += ["| Style | Score | |", "|---|---:|---|"]
+    for o in r.options:
+        mark = "recommended" if o.chosen else ("runner-up" if o.style == r.runner_up else "")
+        out.append(f"| {md_inline(o.name)} | {o.score} | {mark} |")
+    out += ["", f"The lead over the runner-up is {r.lead} point{'s' if r.lead != 1 else ''}; "
+                f"{r.assumed_count} of {len(r.answers)} answers were assumed (defaults).", ""]
+
+    out += ["## The workflow", ""]
+    if r.steps:
+        out += ["| # | Service | Action | Coordination | Event | Compensation |", "|---:|---|---|---|---|---|"]
+        for s in r.steps:
+            out.append(f"| {s.number} | {md_inline(s.service)} | {md_inline(s.action)} | {s.mode} | "
+                       f"{md_inline(s.event)} | {md_inline(s.compensation) if s.compensation else ''} |")
+        out += ["", "Why each step is coordinated this way:", ""]
+        seen: set[str] = set()
+        for s in r.steps:
+            key = f"{s.mode}: {s.reason}"
+            if key not in seen:
+                seen.add(key)
+                out.append(f"- *{s.mode}*: {md_inline(s.reason)}")
+    else:
+        out.append("The answers name no steps; the diagram shows a generic flow in this style.")
+    out += ["", "## Diagram", "", *fence(r.mermaid, "mermaid"), ""]
+
+    out += ["## Why: the reasons", "",
+            f"{len(r.reasons)} rule{'s' if len(r.reasons) != 1 else ''} of the rulebook fired, strongest first.", ""]
+    for i, reason in enumerate(r.reasons, 1):
+        seen_text = "; ".join(f"`{q}` = {md_inline(a)}" for q, a in reason.seen)
+        out.append(f"{i}. `{reason.rule}` ({points(reason.effect)}), because {seen_text}.  ")
+        out.append(f"   {md_line(reason.rationale)}  ")
+        out.append(f"   *Source:* {md_inline(reason.source)}")
+    out.append("")
+
+    chosen = r.chosen
+    out += [f"## Trade-offs of {md_inline(chosen.name)}", "", "What it gives:", ""]
+    out += [f"- {md_inline(b)}" for b in chosen.benefits]
+    out += ["", "What it costs:", ""] + [f"- {md_inline(d)}" for d in chosen.drawbacks]
+    out += ["", "What to put in place (mitigations):", ""] + [f"- {md_inline(m)}" for m in chosen.mitigations]
+    out.append("")
+
+    out += ["## What would change the recommendation", ""]
+    if r.tipping_points:
+        out += ["Each line is one answer changed on its own, everything else kept (computed by the engine).", "",
+                "| Question | Now | If instead | Recommendation |", "|---|---|---|---|"]
+        out += [f"| {md_inline(t.text)} | {md_inline(t.current)} | {md_inline(t.alternative)} | "
+                f"{md_inline(t.style_name)} |" for t in r.tipping_points]
+    else:
+        out.append("No single changed answer changes the recommendation.")
+    out.append("")
+
+    out += ["## Answers", "", "| Section | Question | Answer | |", "|---|---|---|---|"]
+    out += [f"| {md_inline(a.section)} | {md_inline(a.text)} | {md_inline(a.answer)} | "
+            f"{'assumed (default)' if a.assumed else ''} |" for a in r.answers]
+    if r.not_applicable:
+        out += ["", "Not applicable to these answers: " + "; ".join(md_inline(t) for t in r.not_applicable) + "."]
+    out.append("")
+
+    out += ["## Reproduce", "",
+            f"Rulebook version {md_inline(r.rulebook_version)}, sha256 `{r.rulebook_hash}`. "
+            "Save the answers below as `answers.yaml` and run `advisor report answers.yaml --format md` "
+            "with that rulebook to get this report again.", "", *fence(r.answers_yaml, "yaml"), ""]
+    return "\n".join(out)

@@ -1,0 +1,23 @@
+"""The web app's entry point: a router. Each page is a file in advisor/web/pages/ (see README)."""
+import streamlit as st
+
+st.set_page_config(page_title="Coordination Advisor", page_icon=":material/hub:", layout="wide")
+
+PAGES = {
+    "Assess one workflow": [
+        st.Page("pages/questionnaire.py", title="Questionnaire", icon=":material/checklist:", default=True),
+        st.Page("pages/recommendation.py", title="Recommendation", icon=":material/recommend:"),
+        st.Page("pages/diagram.py", title="Diagram", icon=":material/account_tree:"),
+        st.Page("pages/export.py", title="Export & import", icon=":material/download:"),
+    ],
+    "Beyond one workflow": [
+        st.Page("pages/portfolio.py", title="Portfolio", icon=":material/table_chart:"),
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page("pages/saved.py", title="Saved assessments", icon=":material/history:"),
+    ],
+    "Rulebook": [
+        st.Page("pages/rules.py", title="Rules", icon=":material/rule:"),
+    ],
+}
+
+st.navigation(PAGES).run()

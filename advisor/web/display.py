@@ -1,0 +1,29 @@
+"""Text for display in the web app: user and rulebook strings shown literally in Streamlit's Markdown, user
+errors as plain lines, and safe download file names. Pure (no streamlit import); `advisor.web.ui` re-exports these."""
+from __future__ import annotations
+
+import re
+
+from advisor.errors import UserError
+
+
+def md_literal(text: str) -> str:
+    """Markdown that Streamlit shows as exactly `text`: every ASCII punctuation character backslash-escaped
+    (which also stops Streamlit's :emoji:, :material/icon:, :color[...] and $math$ extensions; checked in a
+    browser), newlines folded to spaces. For labels, titles and captions that carry user or rulebook text."""
+    return " ".join(str(text).splitlines()).translate(_ESCAPES)
+
+
+_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
+
+
+def error_text(error: UserError) -> str:
+    """A user error as lines of plain text: `FILE:LINE:COL: path: message`, or only the message when it has no
+    place (str() of such a problem would start with a stray ': ')."""
+    return "\n".join(str(p) if (p.file or p.path) else p.message for p in error.problems)
+
+
+def file_stem(workflow: str | None) -> str:
+    """A safe file name stem for downloads: the workflow's name in lower-case ASCII words, or "workflow"."""
+    words = re.findall(r"[a-z0-9]+", (workflow or "").lower())
+    return "-".join(words)[:60].strip("-") or "workflow"

@@ -1,0 +1,38 @@
+"""Diagram: the proposed interaction of the user's own services, in the recommended style or any other, or the
+three side by side. Drawn in the browser (`st.graphviz_chart`), so it needs no Graphviz binary on the server."""
+import streamlit as st
+
+from advisor.web import ui
+from advisor.rulebook.formats import STYLES
+
+rulebook = ui.current_rulebook()
+ev = ui.current_evaluation()
+lit = ui.md_literal
+names = {s: getattr(rulebook.styles, s).name for s in STYLES}
+
+st.title(f"Diagram of {lit(ev.workflow)}" if ev.workflow else "Diagram")
+ui.show_notices()
+choice, compare_col = st.columns([3, 1], vertical_alignment="bottom")
+# Why a horizontal radio: its options wrap on a phone; segmented controls and pills run off the screen.
+shown = choice.radio(
+    "Draw the services as", ["recommended", *STYLES], key="diagram-style", horizontal=True,
+    persist_state="session", disabled=bool(st.session_state.get("diagram-compare")),
+    format_func=lambda s: f"Recommended: {names[ev.style]}" if s == "recommended" else names[s])
+compare = compare_col.toggle("Compare all three", key="diagram-compare", persist_state="session",
+                             help="The same services drawn in each style, side by side.")
+if not ev.steps:
+    st.info("No steps named yet, so this is a generic drawing of the style. Name your workflow's services and "
+            "steps on the questionnaire to see your own.", icon=":material/info:")
+    st.page_link("pages/questionnaire.py", label="Name the steps", icon=":material/checklist:")
+
+
+with st.container(border=True, key="diagram"):
+    if compare:
+        st.caption("Each drawing can be opened full screen with the expand button at its top right.")
+        for col, style in zip(st.columns(3), STYLES):
+            with col.container(key=f"diagram-{style}"):
+                st.markdown(f"**{lit(names[style])}**" + (" (recommended)" if style == ev.style else ""))
+                ui.show_diagram(ev, rulebook, style)
+    else:
+        ui.show_diagram(ev, rulebook, ev.style if shown == "recommended" else shown)
+st.caption("Download the diagram as SVG, PNG or DOT on the Export page.")

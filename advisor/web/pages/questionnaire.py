@@ -1,0 +1,121 @@
+"""Questionnaire: the workflow's name and steps, then every question of the catalog, section by section.
+
+Why live widgets and not one `st.form` per section: a `show_if` question must appear as soon as the answer it
+depends on is given, and the recommendation follows every answer without a "recompute" button. A rerun
+evaluates the rulebook in microseconds (see bench/web.py for the measured rerun time).
+Widget keys are the question ids; the answers live in `advisor.web.ui` (per session, mirrored in the URL).
+
+Why each widget gets both its key's session-state value and that same value as its default (`index=`/`value=`):
+when quick edits interrupt a run, the browser can re-create widgets from their default; a bare radio's default
+is its first option, which silently answered every question (seen in the end-to-end tests). The two never differ.
+"""
+import pandas as pd
+import streamlit as st
+
+from advisor.web import form
+from advisor.web import ui
+from advisor.engine.answers import Answers
+from advisor.engine.evaluate import confidence_words
+from advisor.rulebook.formats import Question
+
+rulebook = ui.current_rulebook()
+stored = ui.current_answers()
+editor = ui.seed_questionnaire(stored)
+lit = ui.md_literal
+
+st.title("Questionnaire")
+st.caption("Answer what you know and choose *Not sure* for the rest: a question left unsure keeps its default "
+           "and is marked as assumed, which lowers the confidence. The recommendation updates as you answer.")
+top = st.container()
+
+# ---------------------------------------------------------------- the workflow and its steps
+with st.container(border=True, key="workflow-section"):
+    st.subheader("Your workflow")
+    workflow = st.text_input("Workflow name", key=ui.WORKFLOW_WIDGET,
+                             value=st.session_state[ui.WORKFLOW_WIDGET],
+                             placeholder="e.g. Order checkout")
+    st.caption("The steps of one instance, in order: which service does what. Mark a step as a *reaction* when "
+               "the core flow need not wait for it (a notification, analytics). Add rows at the bottom of the "
+               "table; select rows and press Delete to remove them; use the controls below to reorder.")
+    edited = st.data_editor(
+        pd.DataFrame(list(editor.rows), columns=list(form.STEP_COLUMNS)),
+        key=editor.key, num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={
+            "service": st.column_config.TextColumn("Service", required=True, max_chars=200,
+                                                   help="The service that performs the step, e.g. Payment"),
+            "action": st.column_config.TextColumn("Action", required=True, max_chars=200,
+                                                  help="What it does, e.g. Authorize card"),
+            "reaction": st.column_config.CheckboxColumn("Reaction", default=False,
+                                                        help="The core flow need not wait for this step"),
+            "compensation": st.column_config.TextColumn("Compensation", max_chars=200,
+                                                        help="How the step is undone when a later step fails"),
+            "event": st.column_config.TextColumn("Event (optional)", max_chars=200,
+                                                 help="The event the step publishes, e.g. CardAuthorized"),
+        })
+    steps, row_notes = form.rows_to_steps(edited.to_dict("records"))
+    for note in row_notes:
+        st.warning(note, icon=":material/edit_note:")
+    if len(steps) > 1:
+        pick, up, down = st.columns([4, 1, 1], vertical_alignment="bottom")
+        index = pick.selectbox("Reorder a step", range(len(steps)), key="move-step",
+                               format_func=lambda i: f"{i + 1}. {steps[i].service}: {steps[i].action}")
+        up.button("Move up", key="move-up", icon=":material/arrow_upward:", width="stretch",
+                  disabled=index == 0, on_click=ui.move_step, args=(index, -1))
+        down.button("Move down", key="move-down", icon=":material/arrow_downward:", width="stretch",
+                    disabled=index == len(steps) - 1, on_click=ui.move_step, args=(index, 1))
+    preview = st.container(key="diagram-preview")  # filled at the end, once this run's answers are known
+
+
+# ---------------------------------------------------------------- the questions
+def draw(q: Question):
+    """One question's widget, keyed by its id; its value is an option, "not sure", or None (unsure integer)."""
+    label = lit(q.text)
+    if q.kind == "integer":
+        return st.number_input(label, min_value=q.minimum, max_value=q.maximum, step=1, key=q.id,
+                               value=st.session_state.get(q.id), width=320,
+                               help=lit(q.help), placeholder=f"Not sure (assume {q.default})")
+    values = form.choices(q)
+    captions = [lit(o.help) for o in q.options] + [""] if any(o.help for o in q.options) else None
+    index = values.index(st.session_state[q.id]) if st.session_state.get(q.id) in values else len(values) - 1
+    return st.radio(label, values, index=index, key=q.id, help=lit(q.help), captions=captions,
+                    horizontal=q.kind == "yes_no", format_func=lambda v: lit(form.choice_label(q, v)))
+
+
+# Every widget's value as of this interaction (the keys are seeded), so show_if sees the answer just given.
+answers = form.answers_from_widgets(rulebook, Answers(stored.traits, steps, workflow if workflow.strip() else None),
+                                    st.session_state)
+shown = form.shown_questions(rulebook, answers)
+for section in rulebook.sections:
+    questions = [q for q in shown if q.section == section.id]
+    if not questions:
+        continue
+    with st.container(border=True, key=f"section-{section.id}"):
+        st.subheader(lit(section.title))
+        if section.description:
+            st.caption(lit(section.description))
+        for q in questions:
+            draw(q)
+
+if answers != stored:
+    ui.store_answers(answers)
+
+# ---------------------------------------------------------------- progress and the live recommendation
+ev = ui.current_evaluation()
+done = form.progress(ev)
+with top:
+    ui.show_notices()
+    st.progress(done.fraction, text=str(done))
+
+with preview:
+    if ev.steps:
+        with st.expander(f"Preview: your services, {lit(getattr(rulebook.styles, ev.style).name.lower())}",
+                         expanded=True):
+            ui.show_diagram(ev, rulebook, height=520)
+
+with st.sidebar:
+    with st.container(border=True, key="live-recommendation"):
+        st.caption("Recommendation so far")
+        st.markdown(f"**{lit(getattr(rulebook.styles, ev.style).name)}**, confidence {ev.confidence:.2f}")
+        st.caption(lit(confidence_words(ev.confidence)))
+        st.page_link("pages/recommendation.py", label="Why, and what it costs", icon=":material/recommend:")
+        st.page_link("pages/diagram.py", label="Your services' diagram", icon=":material/account_tree:")
