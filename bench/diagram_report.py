@@ -19,6 +19,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.timing import Measurement, auto_number, once_each, per_call  # noqa: E402
+from advisor.engine.answers import Answers
 
 SECTION = "diagrams and reports (issue 4)"
 SIZES = (10, 50, 200)
@@ -42,7 +43,7 @@ def synthetic(rulebook, n: int):
     steps = [Step(service=f"Service {i % 12}", action=f"Handle request {i}",
                   compensation=f"Undo request {i}" if i % 3 == 0 else None, reaction=i % 4 == 3)
              for i in range(n)]
-    return evaluate(rulebook, {"compensation": True, "ordering": "strict", "fan_out": 3}, steps, f"{n}-step flow")
+    return evaluate(rulebook, Answers({"compensation": True, "ordering": "strict", "fan_out": 3}, steps, f"{n}-step flow"))
 
 
 def measurements() -> list[Measurement]:
@@ -67,7 +68,7 @@ def measurements() -> list[Measurement]:
                                    extra={"statements": len(digraph.body)}))
 
     answers = read_answers(str(EXAMPLE), rulebook)
-    ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+    ev = evaluate(rulebook, answers)
     exports = {
         "md": lambda: to_markdown(build_report(ev, rulebook)),
         "adr": lambda: to_adr(build_report(ev, rulebook)),

@@ -29,7 +29,7 @@ def evaluation_figures(repeat: int = 7) -> list[Measurement]:
     answers = read_answers(str(EXAMPLE), rulebook)
 
     def with_trace():
-        ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+        ev = evaluate(rulebook, answers)
         return tuple(ev.trace)
 
     rules = len(rulebook.rules)

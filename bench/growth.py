@@ -12,6 +12,7 @@ import gc
 
 from bench.samples import answer_sets, generated_rulebook
 from bench.timing import Measurement, once_each, per_call
+from advisor.engine.answers import Answers
 
 SECTION = "growth: rules"
 SIZES = (30, 300, 3000)
@@ -34,7 +35,7 @@ def measurements() -> list[Measurement]:
 
         def full():
             for traits in sets:
-                tuple(evaluate(rulebook, traits).trace)
+                tuple(evaluate(rulebook, Answers(traits)).trace)
 
         def full_no_gc():
             # Why: a full trace allocates two objects per rule; at 3,000 rules Python's cyclic collector, walking

@@ -40,7 +40,7 @@ def _agreement(rulebook, decision, sets) -> int:
 
     agree = 0
     for traits in sets:
-        ev = evaluate(rulebook, traits)
+        ev = evaluate(rulebook, Answers(traits))
         got = decision.evaluate({"traits": traits})["result"]
         same = (ev.style == got["style"] and [r.rule_id for r in ev.fired] == got["fired"]
                 and all(ev.scores[s] == int(got["scores"][s]) for s in ev.scores)
@@ -57,7 +57,7 @@ def single_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[s
     from advisor.engine.evaluate import evaluate
 
     sets = answer_sets(rulebook, SINGLE_SETS)
-    resolved = [evaluate(rulebook, t).answers for t in sets]
+    resolved = [evaluate(rulebook, Answers(t)).answers for t in sets]
     content = jdm.export_json(rulebook)
     decision = zen.ZenEngine().create_decision(content)
     expression = zen.compile_expression(jdm.scores_expression(rulebook))
@@ -65,7 +65,7 @@ def single_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[s
     contexts = [{"traits": t} for t in sets]
 
     def full_trace(traits):
-        return tuple(evaluate(rulebook, traits).trace)
+        return tuple(evaluate(rulebook, Answers(traits)).trace)
 
     cases = [
         ("ours: evaluate() + full trace", _loop(full_trace, sets), "every RuleResult materialised"),

@@ -51,7 +51,7 @@ def stored_answers(at: AppTest) -> Answers:
 
 
 def shown(markdown_text: str) -> str:
-    """Markdown produced by `ui.md_literal` read back as the text a user sees (backslash escapes removed)."""
+    """Markdown produced by `display.md_literal` read back as the text a user sees (backslash escapes removed)."""
     return re.sub(r"\\(.)", r"\1", markdown_text)
 
 

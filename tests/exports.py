@@ -8,6 +8,8 @@ from advisor.engine.answers import read_answers
 from advisor.engine.evaluate import Evaluation, evaluate
 from advisor.rulebook.formats import Step
 from advisor.rulebook.loading import Rulebook
+from advisor.engine.answers import Answers
+from advisor.engine.assessment import Assessment, assess
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -41,14 +43,19 @@ HOSTILE = [
 
 def evaluate_example(rulebook: Rulebook, name: str) -> Evaluation:
     answers = read_answers(str(ROOT / "examples" / f"{name}.yaml"), rulebook)
-    return evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+    return evaluate(rulebook, answers)
+
+
+def assess_example(rulebook: Rulebook, name: str) -> Assessment:
+    """An example of examples/ assessed: what every view reads."""
+    return assess(rulebook, read_answers(str(ROOT / "examples" / f"{name}.yaml"), rulebook))
 
 
 def hostile_evaluation(rulebook: Rulebook) -> Evaluation:
     """Every hostile string as a service, action, compensation, event and the workflow name."""
     steps = [Step(service=h, action=h, compensation=h, event=h if i % 4 == 3 else None, reaction=i % 3 == 2)
              for i, h in enumerate(HOSTILE)]
-    return evaluate(rulebook, {"compensation": True, "fan_out": 3}, steps, HOSTILE[0])
+    return evaluate(rulebook, Answers({"compensation": True, "fan_out": 3}, steps, HOSTILE[0]))
 
 
 _TAG = re.compile(r"<[^>]*>", re.S)

@@ -8,6 +8,7 @@ from advisor.engine.answers import Answers, to_query_params
 from advisor.engine.evaluate import evaluate
 from advisor.saved.store import Store
 from app_helpers import ROOT, dataframe_in, example, graphviz_specs, keyed_block, shown, texts
+from advisor.engine.assessment import assess
 
 APP = ROOT / "advisor" / "web" / "app.py"
 
@@ -76,7 +77,7 @@ def test_reset_returns_the_copy_to_the_current_answers():
 def test_two_saved_assessments_are_compared(rulebook, scratch_database):
     store = Store(scratch_database)
     for name, answers in (("Media", example("media-pipeline")), ("Checkout", example("order-checkout"))):
-        store.save(name, answers, evaluate(rulebook, answers.traits, answers.steps, answers.workflow), rulebook)
+        store.save(name, assess(rulebook, answers), rulebook)
     store.close()
     at = open_compare()
     at.segmented_control(key="compare-mode").set_value("saved").run()

@@ -10,7 +10,7 @@ from app_helpers import example, graphviz_specs, keyed_block, open_app, texts
 
 
 def dot_of(answers, rulebook, style=None):
-    ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+    ev = evaluate(rulebook, answers)
     return build_diagram(ev, rulebook, style).source
 
 
@@ -76,7 +76,7 @@ def test_hostile_service_names_reach_the_diagram_escaped_and_the_page_does_not_b
 
 
 def test_a_diagram_too_large_for_a_page_is_refused_with_a_message(monkeypatch):
-    import advisor.views.diagram.dot as diagram
+    import advisor.web.diagrams as diagram  # where the page checks the size
 
     def refuse(digraph, theme=None):
         raise UserError("diagram too large: 900 nodes and edges (the limit is 800)")

@@ -40,7 +40,7 @@ def test_answers_with_hostile_names_survive_the_download_and_re_import(rulebook)
 
 def test_the_diagram_downloads_are_the_dot_source_and_its_renderings(rulebook):
     answers = example("order-checkout")
-    ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+    ev = evaluate(rulebook, answers)
     at = open_app("export", answers)
 
     dot, _ = download(at, "download-dot")
@@ -54,7 +54,7 @@ def test_the_diagram_downloads_are_the_dot_source_and_its_renderings(rulebook):
 
 def test_the_diagram_style_can_be_chosen_for_export(rulebook):
     answers = example("order-checkout")
-    ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+    ev = evaluate(rulebook, answers)
     at = open_app("export", answers)
 
     at.radio(key="export-style").set_value("choreography").run()

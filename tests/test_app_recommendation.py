@@ -12,7 +12,7 @@ from app_helpers import chart_data, example, keyed_block, open_app, shown, texts
 
 
 def evaluation_of(answers, rulebook):
-    return evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+    return evaluate(rulebook, answers)
 
 
 def test_the_style_is_shown_inside_the_container_keyed_recommendation(rulebook):

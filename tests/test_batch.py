@@ -29,10 +29,10 @@ def test_each_row_is_evaluated_as_the_engine_would_evaluate_its_answers(rulebook
     columns = read("workflow,ordering,compensation,fan_out\nCheckout,strict,true,2\nSign-up,none,false,3\n", rulebook)
     result = evaluate_columns(rulebook, columns)
     assert columns.workflows == ("Checkout", "Sign-up")
-    assert result.row(0) == summarize(evaluate(rulebook, {"ordering": "strict", "compensation": True,
-                                                          "fan_out": 2}), rulebook)
-    assert result.row(1) == summarize(evaluate(rulebook, {"ordering": "none", "compensation": False,
-                                                          "fan_out": 3}), rulebook)
+    assert result.row(0) == summarize(evaluate(rulebook, Answers({"ordering": "strict", "compensation": True,
+                                                          "fan_out": 2})), rulebook)
+    assert result.row(1) == summarize(evaluate(rulebook, Answers({"ordering": "none", "compensation": False,
+                                                          "fan_out": 3})), rulebook)
 
 
 def test_an_empty_cell_or_a_missing_column_means_unanswered_so_the_default_is_assumed(rulebook):
@@ -71,8 +71,8 @@ def test_the_good_rows_of_a_file_with_bad_rows_are_still_evaluated(rulebook):
     result = evaluate_columns(rulebook, columns)
     assert sorted(columns.errors) == [1, 2, 3, 4, 5]
     assert result.ok.tolist() == [True, False, False, False, False, False, True]
-    assert result.row(6) == summarize(evaluate(rulebook, {"ordering": "none", "compensation": False, "teams": 4,
-                                                          "fan_out": 3}), rulebook)
+    assert result.row(6) == summarize(evaluate(rulebook, Answers({"ordering": "none", "compensation": False, "teams": 4,
+                                                          "fan_out": 3})), rulebook)
 
 
 def test_an_unknown_column_is_an_error_naming_it_and_the_closest_question(rulebook):
@@ -145,7 +145,7 @@ def test_answers_files_become_one_row_each_and_a_broken_one_an_error_row(ruleboo
     columns = columns_from_answers(items, rulebook)
     result = evaluate_columns(rulebook, columns)
     for i, (_, answers) in enumerate(items[:-1]):
-        assert result.row(i) == summarize(evaluate(rulebook, answers.traits, answers.steps), rulebook)
+        assert result.row(i) == summarize(evaluate(rulebook, Answers(answers.traits, answers.steps)), rulebook)
     assert columns.errors[len(EXAMPLES)].startswith(f"{broken}:2:13: traits.ordering: invalid value 'sometimes'")
 
 

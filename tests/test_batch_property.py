@@ -52,7 +52,7 @@ def assert_batch_equals_engine(rulebook, rows: list[dict], steps: list[tuple] | 
     result = evaluate_columns(rulebook, columns_from_answers(items, rulebook))
     assert result.ok.all()
     for i, (traits, row_steps) in enumerate(zip(rows, steps)):
-        assert result.row(i) == summarize(evaluate(rulebook, traits, row_steps), rulebook), traits
+        assert result.row(i) == summarize(evaluate(rulebook, Answers(traits, row_steps)), rulebook), traits
 
 
 def csv_cell(q, value, rng: random.Random) -> str:
@@ -87,7 +87,7 @@ def test_the_batch_read_from_csv_text_equals_the_engine(rows, seed):
     result = evaluate_columns(DEFAULT, columns)
     assert columns.errors == {}
     for i, row in enumerate(rows):
-        expected = summarize(evaluate(DEFAULT, row, columns.steps[i]), DEFAULT)
+        expected = summarize(evaluate(DEFAULT, Answers(row, columns.steps[i])), DEFAULT)
         assert result.row(i) == expected, row
 
 

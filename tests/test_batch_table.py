@@ -15,6 +15,7 @@ from advisor.portfolio.table import (confidence_histogram, filter_table, result_
 from advisor.engine.evaluate import evaluate
 
 from tests.conftest import EXAMPLES, ROOT
+from advisor.engine.answers import Answers
 
 PORTFOLIO = ROOT / "tests" / "data" / "portfolio"
 FIFTY = ROOT / "examples" / "portfolio.csv"
@@ -42,7 +43,7 @@ def test_a_table_row_says_what_the_engine_says_for_that_workflow(rulebook, fifty
     columns = read_csv(FIFTY.read_bytes(), FIFTY.name, rulebook)
     i = int(((columns.step_count > 0) & (columns.reaction_count > 0)).argmax())  # a row with steps and reactions
     row = fifty.iloc[i]
-    ev = evaluate(rulebook, _traits_of(rulebook, columns, i), columns.steps[i])
+    ev = evaluate(rulebook, Answers(_traits_of(rulebook, columns, i), columns.steps[i]))
     assert ev.assumed and ev.steps
     assert (row["workflow"], row["style"], row["confidence"]) == (columns.workflows[i], ev.style, ev.confidence)
     assert (row["orchestration"], row["choreography"], row["hybrid"]) == tuple(ev.scores.values())
@@ -163,7 +164,7 @@ def test_advisor_batch_takes_several_answers_files_one_row_each(rulebook):
     from advisor.engine.answers import read_answers
 
     first = read_answers(str(EXAMPLES[0]), rulebook)
-    assert rows[0]["style"] == summarize(evaluate(rulebook, first.traits), rulebook)["style"]
+    assert rows[0]["style"] == summarize(evaluate(rulebook, Answers(first.traits)), rulebook)["style"]
 
 
 @pytest.mark.parametrize("args, message", [

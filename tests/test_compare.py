@@ -116,7 +116,7 @@ def test_both_diagrams_are_drawn_each_in_its_recommended_style(rulebook, media):
 @given(a=answer_sets(DEFAULT), b=answer_sets(DEFAULT))
 def test_for_any_two_answer_sets_the_shares_add_up_and_both_sides_are_the_engines(a, b):
     result = compare(DEFAULT, Answers(a, (), None), Answers(b, (), None))
-    assert result.a == evaluate(DEFAULT, a) and result.b == evaluate(DEFAULT, b)
+    assert result.a == evaluate(DEFAULT, Answers(a)) and result.b == evaluate(DEFAULT, Answers(b))
     changed = {q for q in DEFAULT.questions if a.get(q, None) != b.get(q, None) or (q in a) != (q in b)}
     assert {d.question for d in result.differences} == changed
     if result.exact:

@@ -14,6 +14,7 @@ from advisor.views.diagram.events import derive_event, event_name
 from advisor.rulebook.formats import STYLES, Step
 from advisor.views.diagram.theme import load_theme
 from exports import EXAMPLE_NAMES, ROOT, evaluate_example
+from advisor.engine.answers import Answers
 
 
 def labels(digraph) -> list[str]:
@@ -97,7 +98,7 @@ def test_hybrid_without_reactions_still_shows_the_boundary_and_the_completion_ev
 
 @pytest.mark.parametrize("style", STYLES)
 def test_without_steps_each_style_has_a_generic_drawing_that_says_so(rulebook, theme, style):
-    ev = evaluate(rulebook, {})
+    ev = evaluate(rulebook, Answers({}))
     drawing = plan(ev, theme, style)
     assert drawing.generic and "generic example" in drawing.subtitle
     assert {"Service A", "Service B"} <= {n.label for n in drawing.nodes}
@@ -170,7 +171,7 @@ def test_without_graphviz_rendering_says_how_to_install_it_and_dot_export_still_
 
 def test_a_diagram_over_the_size_cap_is_refused_as_too_large(rulebook):
     steps = [Step(service=f"S{i}", action=f"Do thing {i}") for i in range(500)]
-    ev = evaluate(rulebook, {}, steps, "Big")
+    ev = evaluate(rulebook, Answers({}, steps, "Big"))
     digraph = build_diagram(ev, rulebook, "choreography")
     small = load_theme().model_copy(update={"limits": load_theme().limits.model_copy(update={"max_statements": 100})})
     with pytest.raises(UserError, match="diagram too large"):
@@ -181,7 +182,7 @@ def test_a_diagram_over_the_size_cap_is_refused_as_too_large(rulebook):
 
 def test_dot_running_past_its_timeout_is_reported_as_too_large(rulebook):
     steps = [Step(service=f"S{i % 40}", action=f"Do thing {i}", compensation="undo") for i in range(300)]
-    digraph = build_diagram(evaluate(rulebook, {}, steps, "Slow"), rulebook, "orchestration")
+    digraph = build_diagram(evaluate(rulebook, Answers({}, steps, "Slow")), rulebook, "orchestration")
     with pytest.raises(UserError, match="diagram too large.*within 0.01 seconds"):
         render(digraph, "svg", timeout=0.01)
 

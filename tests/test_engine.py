@@ -11,6 +11,7 @@ from advisor.rulebook.formats import Step
 from advisor.engine.scenarios import run_scenarios
 
 from tests.conftest import EXAMPLES
+from advisor.engine.answers import Answers
 
 CHECKOUT = {"ordering": "strict", "compensation": True, "central_monitoring": "high", "fan_out": 2, "teams": 3,
             "scalability_priority": "high"}
@@ -35,7 +36,7 @@ def test_every_rule_scenario_passes_with_full_rule_coverage(rulebook):
 
 
 def test_scores_are_the_sums_of_the_fired_rules_effects(rulebook):
-    ev = evaluate(rulebook, CHECKOUT)
+    ev = evaluate(rulebook, Answers(CHECKOUT))
     assert ev.scores == {
         "orchestration": sum(r.orchestration for r in ev.fired),
         "choreography": sum(r.choreography for r in ev.fired),
@@ -45,13 +46,13 @@ def test_scores_are_the_sums_of_the_fired_rules_effects(rulebook):
 
 
 def test_an_ordered_compensated_core_with_reactions_is_a_hybrid(rulebook):
-    ev = evaluate(rulebook, CHECKOUT)
+    ev = evaluate(rulebook, Answers(CHECKOUT))
     assert ev.style == "hybrid"
     assert "hybrid.core_with_reactions" in {r.rule_id for r in ev.fired}
 
 
 def test_the_trace_holds_every_rule_with_the_values_it_looked_at(rulebook):
-    ev = evaluate(rulebook, CHECKOUT)
+    ev = evaluate(rulebook, Answers(CHECKOUT))
     assert [r.rule_id for r in ev.trace] == [r.id for r in rulebook.rules]
     by_id = {r.rule_id: r for r in ev.trace}
     assert by_id["ordering.strict"].values == (("ordering", "strict"),)
@@ -62,13 +63,13 @@ def test_the_trace_holds_every_rule_with_the_values_it_looked_at(rulebook):
 
 
 def test_unanswered_questions_take_their_defaults_and_are_reported_as_assumed(rulebook):
-    ev = evaluate(rulebook, {"ordering": "strict"})
+    ev = evaluate(rulebook, Answers({"ordering": "strict"}))
     assert "ordering" not in ev.assumed
     assert "fan_out" in ev.assumed and ev.answers["fan_out"] == rulebook.questions["fan_out"].default
 
 
 def test_confidence_follows_the_documented_formula(rulebook):
-    ev = evaluate(rulebook, CHECKOUT)
+    ev = evaluate(rulebook, Answers(CHECKOUT))
     half = rulebook.decision.confidence_half_lead
     visible = len(rulebook.questions) - len(ev.not_applicable)
     expected = ev.lead / (ev.lead + half) * (1 - len(ev.assumed) / visible)
@@ -77,31 +78,31 @@ def test_confidence_follows_the_documented_formula(rulebook):
 
 
 def test_answering_more_questions_the_same_way_never_lowers_confidence(rulebook):
-    few = evaluate(rulebook, CHECKOUT)
+    few = evaluate(rulebook, Answers(CHECKOUT))
     defaults_said_out_loud = {**{q: rulebook.questions[q].default for q in few.assumed}, **CHECKOUT}
-    many = evaluate(rulebook, defaults_said_out_loud)
+    many = evaluate(rulebook, Answers(defaults_said_out_loud))
     assert many.scores == few.scores and many.assumed == ()
     assert many.confidence > few.confidence
 
 
 def test_nothing_answered_gives_zero_confidence(rulebook):
-    assert evaluate(rulebook, {}).confidence == 0.0
+    assert evaluate(rulebook, Answers({})).confidence == 0.0
 
 
 def test_a_tie_goes_to_the_first_style_of_the_tie_break_with_zero_confidence(rulebook):
     from dataclasses import replace
 
     traits = {"ordering": "some", "fan_out": 0, "teams": 1, "branching": "few"}  # orchestration 1 = hybrid 1
-    ev = evaluate(rulebook, traits)
+    ev = evaluate(rulebook, Answers(traits))
     assert ev.scores["orchestration"] == ev.scores["hybrid"] > ev.scores["choreography"]
     assert (ev.style, ev.runner_up, ev.confidence) == ("hybrid", "orchestration", 0.0)
     order = ["orchestration", "choreography", "hybrid"]
     flipped = replace(rulebook, decision=rulebook.decision.model_copy(update={"tie_break": order}))
-    assert evaluate(flipped, traits).style == "orchestration"
+    assert evaluate(flipped, Answers(traits)).style == "orchestration"
 
 
 def test_a_conditional_question_is_not_applicable_when_its_condition_fails(rulebook):
-    ev = evaluate(rulebook, {"compensation": False, "compensation_can_fail": True})
+    ev = evaluate(rulebook, Answers({"compensation": False, "compensation_can_fail": True}))
     assert "compensation_can_fail" in ev.not_applicable
     assert ev.answers["compensation_can_fail"] is False  # its default, not the stray answer
     assert "compensation_can_fail" not in ev.assumed and "compensation_can_fail" not in ev.given
@@ -111,7 +112,7 @@ def test_a_conditional_question_is_not_applicable_when_its_condition_fails(ruleb
 def test_a_hybrid_orchestrates_the_core_steps_and_lets_reactions_follow_events(rulebook):
     steps = [Step(service="Payment", action="Authorize card"),
              Step(service="Notification", action="Email receipt", reaction=True)]
-    ev = evaluate(rulebook, CHECKOUT, steps)
+    ev = evaluate(rulebook, Answers(CHECKOUT, steps))
     assert [(a.service, a.mode) for a in ev.allocation] == [("Payment", "orchestrated"),
                                                             ("Notification", "event-driven")]
 
@@ -119,7 +120,7 @@ def test_a_hybrid_orchestrates_the_core_steps_and_lets_reactions_follow_events(r
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_an_orchestration_or_choreography_puts_every_step_on_the_same_side(rulebook, path):
     answers = read_answers(str(path), rulebook)
-    ev = evaluate(rulebook, answers.traits, answers.steps)
+    ev = evaluate(rulebook, Answers(answers.traits, answers.steps))
     modes = {a.mode for a in ev.allocation}
     if ev.style == "orchestration":
         assert modes == {"orchestrated"}
@@ -133,7 +134,7 @@ def test_the_same_answers_always_give_the_same_evaluation(rulebook):
     rng = random.Random(7)
     for _ in range(200):
         traits = random_traits(rulebook, rng)
-        assert evaluate(rulebook, traits) == evaluate(rulebook, dict(reversed(list(traits.items()))))
+        assert evaluate(rulebook, Answers(traits)) == evaluate(rulebook, Answers(dict(reversed(list(traits.items())))))
 
 
 def test_the_compiled_tables_agree_with_the_plain_conditions_on_random_answers(rulebook):
@@ -141,7 +142,7 @@ def test_the_compiled_tables_agree_with_the_plain_conditions_on_random_answers(r
     program = rulebook.program
     for _ in range(3000):
         traits = random_traits(rulebook, rng, answer_share=rng.random())
-        ev = evaluate(rulebook, traits)
+        ev = evaluate(rulebook, Answers(traits))
         for i, result in enumerate(ev.trace):
             assert result.fired == program.predicates[i](ev.answers), (result.rule_id, ev.answers)
 
@@ -150,7 +151,7 @@ def test_the_compiled_tables_agree_with_the_plain_conditions_on_random_answers(r
 def test_only_the_answers_that_made_a_rule_fire_share_its_points(rulebook):
     from advisor.engine.explain import contributions
 
-    ev = evaluate(rulebook, CHECKOUT)  # hybrid.core_across_teams fires on ordering=strict and teams=3
+    ev = evaluate(rulebook, Answers(CHECKOUT))  # hybrid.core_across_teams fires on ordering=strict and teams=3
     pushed = {c.question: c for c in contributions(ev, rulebook)}
     assert "long_running" not in pushed and "cross_context" not in pushed  # read by that rule, but "no"
     assert "hybrid.core_across_teams" in pushed["teams"].rules

@@ -16,7 +16,7 @@ import pytest
 from advisor.views.diagram.dot import build_diagram, to_dot, to_mermaid
 from advisor.rulebook.formats import STYLES
 from advisor.views.report.model import build_report, to_adr, to_html, to_markdown
-from exports import EXAMPLE_NAMES, evaluate_example
+from exports import EXAMPLE_NAMES, assess_example, evaluate_example
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -49,23 +49,23 @@ def test_the_mermaid_of_each_example_in_each_style_matches_its_golden_file(ruleb
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_the_markdown_report_of_each_example_matches_its_golden_file(rulebook, name):
-    check(GOLDEN / name / "report.md", to_markdown(build_report(evaluate_example(rulebook, name), rulebook)))
+    check(GOLDEN / name / "report.md", to_markdown(build_report(assess_example(rulebook, name), rulebook)))
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_the_html_report_of_each_example_matches_its_golden_file(rulebook, name):
-    html = to_html(build_report(evaluate_example(rulebook, name), rulebook), diagram_svg=SVG_MARKER)
+    html = to_html(build_report(assess_example(rulebook, name), rulebook), diagram_svg=SVG_MARKER)
     check(GOLDEN / name / "report.html", html)
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_the_adr_of_each_example_matches_its_golden_file(rulebook, name):
-    check(GOLDEN / name / "adr.md", to_adr(build_report(evaluate_example(rulebook, name), rulebook)))
+    check(GOLDEN / name / "adr.md", to_adr(build_report(assess_example(rulebook, name), rulebook)))
 
 
 def test_the_html_golden_marker_stands_where_the_rendered_svg_goes(rulebook):
     """The marker replaces exactly the diagram: with Graphviz, the same page holds a real <svg> there."""
-    report = build_report(evaluate_example(rulebook, "order-checkout"), rulebook)
+    report = build_report(assess_example(rulebook, "order-checkout"), rulebook)
     real = to_html(report)
     marked = to_html(report, diagram_svg=SVG_MARKER)
     normalised = re.sub(r'<figure class="diagram"><svg.*?</svg>\s*</figure>',

@@ -17,6 +17,7 @@ from advisor.views.diagram.dot import build_diagram, render, to_dot, to_mermaid
 from advisor.views.labels import clean
 from advisor.rulebook.formats import STYLES
 from advisor.views.report.model import build_report, to_adr, to_html, to_markdown
+from advisor.engine.assessment import assess
 from exports import HOSTILE, active_content, hostile_evaluation
 
 
@@ -27,7 +28,7 @@ def hostile(rulebook):
 
 @pytest.fixture(scope="module")
 def report(hostile, rulebook):
-    return build_report(hostile, rulebook)
+    return build_report(assess(rulebook, hostile.input), rulebook)
 
 
 def text_of(markup: str) -> str:

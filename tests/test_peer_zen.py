@@ -16,6 +16,7 @@ from advisor.authoring import jdm
 from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
 from advisor.rulebook.loading import build_rulebook
+from advisor.engine.answers import Answers
 
 zen = pytest.importorskip("zen", reason="zen-engine is in the bench extra: pip install -e .[bench]")
 
@@ -38,7 +39,7 @@ def random_traits(rulebook, rng: random.Random) -> dict:
 
 
 def ours(rulebook, traits: dict) -> dict:
-    ev = evaluate(rulebook, traits)
+    ev = evaluate(rulebook, Answers(traits))
     return {"scores": ev.scores, "style": ev.style, "runnerUp": ev.runner_up, "lead": ev.lead,
             "confidence": ev.confidence, "fired": [r.rule_id for r in ev.fired], "assumed": list(ev.assumed),
             "notApplicable": list(ev.not_applicable)}
@@ -113,7 +114,7 @@ def test_zens_compiled_expression_gives_our_scores_on_three_thousand_answer_sets
     expression = zen.compile_expression(jdm.scores_expression(rulebook))
     rng = random.Random(5)
     for _ in range(3000):
-        ev = evaluate(rulebook, random_traits(rulebook, rng))
+        ev = evaluate(rulebook, Answers(random_traits(rulebook, rng)))
         assert [int(x) for x in expression.evaluate(ev.answers)] == [ev.scores[s] for s in STYLES], ev.answers
 
 

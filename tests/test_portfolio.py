@@ -49,7 +49,7 @@ def test_a_row_read_back_as_answers_evaluates_like_the_row(rulebook):
     portfolio = read_portfolio([("portfolio.csv", PORTFOLIO_CSV.read_bytes())], rulebook)
     for row in (0, 17, 49):
         answers = answers_of(portfolio.columns, rulebook, row)
-        ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+        ev = evaluate(rulebook, answers)
         assert answers.workflow == portfolio.table["workflow"].iloc[row]
         table = portfolio.table
         assert (ev.style, ev.confidence) == (table["style"].iloc[row], table["confidence"].iloc[row])

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from advisor.views import contract as recommendation
 from advisor.engine.answers import Answers, dump_json, dump_yaml, from_query_params, parse_answers, to_query_params
+from advisor.engine.assessment import assess
 from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES, Step
@@ -73,10 +74,11 @@ def yaml_bytes(data) -> bytes:
 @SETTINGS
 @given(traits=TRAITS, steps=STEPS, workflow=st.none() | NAMES)
 def test_any_valid_answers_evaluate_deterministically_and_consistently(traits, steps, workflow):
-    first = evaluate(RULEBOOK, traits, steps, workflow)
-    second = evaluate(RULEBOOK, dict(traits), list(steps), workflow)
+    first = evaluate(RULEBOOK, Answers(traits, steps, workflow))
+    second = evaluate(RULEBOOK, Answers(dict(traits), list(steps), workflow))
     assert first == second
-    assert recommendation.as_json(first, RULEBOOK) == recommendation.as_json(second, RULEBOOK)
+    assert recommendation.as_json(assess(RULEBOOK, first.input), RULEBOOK) == \
+        recommendation.as_json(assess(RULEBOOK, second.input), RULEBOOK)
     assert first.style in STYLES and first.runner_up in STYLES and first.style != first.runner_up
     assert 0.0 <= first.confidence <= 1.0
     assert first.scores[first.style] - first.scores[first.runner_up] == first.lead >= 0
@@ -114,7 +116,7 @@ def test_any_valid_answers_survive_a_share_link_unchanged(traits, steps, workflo
 def test_a_tampered_share_link_never_raises(params):
     answers, problems = from_query_params(params, RULEBOOK)
     assert all(p.file == "link" and p.message for p in problems)
-    evaluate(RULEBOOK, answers.traits, answers.steps, answers.workflow)
+    evaluate(RULEBOOK, answers)
 
 
 # ---------------------------------------------------------------- hostile input to the answers loader

@@ -16,7 +16,7 @@ HOSTILE = ['<img src=x onerror=alert(1)>', 'say "hi" \'there\'', 'C:\\path\\', '
 def test_not_sure_leaves_a_question_unanswered_so_the_engine_assumes_its_default(rulebook):
     answers = form.answers_from_widgets(rulebook, Answers({"ordering": "strict"}), {"ordering": form.NOT_SURE})
 
-    ev = evaluate(rulebook, answers.traits)
+    ev = evaluate(rulebook, Answers(answers.traits))
 
     assert "ordering" not in answers.traits
     assert "ordering" in ev.assumed
@@ -83,7 +83,7 @@ def test_a_conditional_question_is_shown_only_when_its_condition_holds(rulebook)
 
 
 def test_progress_counts_given_answers_among_the_questions_that_apply(rulebook):
-    ev = evaluate(rulebook, {"ordering": "strict", "compensation": False, "compensation_can_fail": True})
+    ev = evaluate(rulebook, Answers({"ordering": "strict", "compensation": False, "compensation_can_fail": True}))
 
     done = form.progress(ev)
 

@@ -7,22 +7,23 @@ import pytest
 
 from advisor.cli.main import main
 from advisor.views.report.model import build_report, to_adr, to_html, to_markdown
-from exports import ROOT, evaluate_example
+from exports import ROOT, assess_example, evaluate_example
 
 
 @pytest.fixture(scope="module")
 def travel(rulebook):
-    return build_report(evaluate_example(rulebook, "travel-booking"), rulebook)
+    return build_report(assess_example(rulebook, "travel-booking"), rulebook)
 
 
 @pytest.fixture(scope="module")
 def media(rulebook):
-    return build_report(evaluate_example(rulebook, "media-pipeline"), rulebook)
+    return build_report(assess_example(rulebook, "media-pipeline"), rulebook)
 
 
 def test_the_report_marks_exactly_the_assumed_answers(rulebook):
-    ev = evaluate_example(rulebook, "order-checkout")
-    report = build_report(ev, rulebook)
+    assessment = assess_example(rulebook, "order-checkout")
+    ev = assessment.evaluation
+    report = build_report(assessment, rulebook)
     assert {a.question for a in report.answers if a.assumed} == set(ev.assumed)
     md = to_markdown(report)
     assert md.count("assumed (default)") == len(ev.assumed)
@@ -45,7 +46,7 @@ def test_the_report_carries_the_rulebook_version_and_hash_and_the_answers_to_rep
     from advisor.engine.evaluate import evaluate
 
     again = parse_answers(block, "from-report.yaml", rulebook)
-    ev = evaluate(rulebook, again.traits, again.steps, again.workflow)
+    ev = evaluate(rulebook, again)
     assert (ev.style, ev.confidence, ev.scores) == (travel.style, travel.confidence,
                                                    {o.style: o.score for o in travel.options})
 
@@ -71,8 +72,8 @@ def test_the_report_allocates_each_step(travel):
 
 
 def test_the_markdown_report_is_deterministic(rulebook):
-    a = to_markdown(build_report(evaluate_example(rulebook, "user-signup"), rulebook))
-    b = to_markdown(build_report(evaluate_example(rulebook, "user-signup"), rulebook))
+    a = to_markdown(build_report(assess_example(rulebook, "user-signup"), rulebook))
+    b = to_markdown(build_report(assess_example(rulebook, "user-signup"), rulebook))
     assert a == b
     assert not re.search(r"\d{4}-\d{2}-\d{2}", a)  # no date
 
@@ -161,7 +162,7 @@ def test_advisor_report_writes_each_text_format(capsys, fmt, start):
 def test_advisor_recommend_md_is_the_full_markdown_report(capsys, rulebook):
     assert main(["recommend", CHECKOUT, "--format", "md"]) == 0
     out = capsys.readouterr().out
-    assert out == to_markdown(build_report(evaluate_example(rulebook, "order-checkout"), rulebook))
+    assert out == to_markdown(build_report(assess_example(rulebook, "order-checkout"), rulebook))
 
 
 def test_advisor_report_writes_a_pdf_file(tmp_path):

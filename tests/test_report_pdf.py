@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from advisor.views.report.model import build_report, to_pdf
-from exports import evaluate_example
+from exports import assess_example, evaluate_example
 
 pytestmark = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdftoppm")),
                                 reason="poppler-utils (pdftotext, pdftoppm) not installed")
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which(
 @pytest.fixture(scope="module")
 def checkout_pdf(rulebook, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "order-checkout.pdf"
-    path.write_bytes(to_pdf(build_report(evaluate_example(rulebook, "order-checkout"), rulebook)))
+    path.write_bytes(to_pdf(build_report(assess_example(rulebook, "order-checkout"), rulebook)))
     return path
 
 

@@ -15,6 +15,7 @@ from advisor.engine.answers import read_answers
 from advisor.engine.evaluate import evaluate
 from advisor.rulebook.loading import load_rulebook
 from advisor.authoring.diff import (answer_cases, definition_changes, recommendation_changes, scenario_cases)
+from advisor.engine.answers import Answers
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -70,7 +71,7 @@ def test_answers_files_whose_recommendation_changes_are_found(rules_copy, new_co
     results = {r.name: r for r in recommendation_changes(old, new, answer_cases(EXAMPLES))}
     for path in audited_examples():
         answers = read_answers(path, old)
-        before = evaluate(old, answers.traits, answers.steps).style
+        before = evaluate(old, Answers(answers.traits, answers.steps)).style
         result = results[str(path)]
         assert (result.old.style, result.new.style) == (before, "choreography")
         assert result.change == ("style" if before != "choreography" else "confidence")

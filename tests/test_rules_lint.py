@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from advisor.authoring.lint import lint, placeholder_problem
 from advisor.rulebook.loading import build_rulebook, load_rulebook, read_texts
+from advisor.engine.answers import Answers
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANTED = ROOT / "tests" / "data" / "rules-lint-planted"
@@ -118,7 +119,7 @@ def test_the_reduced_integer_answers_decide_like_every_answer_would(condition):
     texts["rules.yaml"] = (b"version: 1.0.0\nrules:\n  - id: probe\n    when: " + texts_when.encode() +
                            b"\n    effect: {orchestration: 1}\n    rationale: x y z w\n    source: a b\n")
     rb = build_rulebook(texts, "probe")
-    fired = {evaluate(rb, {"teams": t, "ordering": o, "compensation": c, "compensation_can_fail": f}).fired != ()
+    fired = {evaluate(rb, Answers({"teams": t, "ordering": o, "compensation": c, "compensation_can_fail": f})).fired != ()
              for t, o, c, f in itertools.product(range(1, 101), ["none", "some", "strict", "partial"],
                                                  [True, False], [True, False])}
     expected = {"never-fires"} if fired == {False} else {"always-fires"} if fired == {True} else set()

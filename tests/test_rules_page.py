@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from advisor.authoring.history import history
+from advisor.engine.answers import Answers
+from advisor.engine.assessment import assess
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "advisor" / "web" / "pages" / "rules.py"
@@ -171,7 +173,7 @@ def test_the_impact_preview_can_include_saved_assessments(rules_dir, tmp_path, m
     rulebook = load_rulebook(rules_dir)
     answers = read_answers(str(ROOT / "examples" / "order-checkout.yaml"), rulebook)
     store = Store(url)
-    store.save("Checkout <b>v2</b>", answers, evaluate(rulebook, answers.traits, answers.steps), rulebook)
+    store.save("Checkout <b>v2</b>", assess(rulebook, answers), rulebook)
     store.close()
 
     at = open_page()

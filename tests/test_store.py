@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from advisor.engine.answers import Answers, parse_answers, read_answers
 from advisor.engine.evaluate import evaluate
+from advisor.engine.assessment import assess
 from advisor.errors import UserError
 from advisor.rulebook.formats import Step
 from advisor.saved.store import Store, default_url
@@ -44,17 +45,17 @@ def store(db_url):  # noqa: F811
 @pytest.fixture(scope="module")
 def checkout(rulebook):
     answers = read_answers(str(CHECKOUT), rulebook)
-    return answers, evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+    return answers, evaluate(rulebook, answers)
 
 
 def save(store, rulebook, name, answers, note=""):
-    return store.save(name, answers, evaluate(rulebook, answers.traits, answers.steps, answers.workflow), rulebook,
+    return store.save(name, assess(rulebook, answers), rulebook,
                       note)
 
 
 def test_a_saved_assessment_opens_with_its_answers_steps_and_evaluation(store, rulebook, checkout):
     answers, ev = checkout
-    saved = store.save("Checkout", answers, ev, rulebook)
+    saved = store.save("Checkout", assess(rulebook, answers), rulebook)
     opened = store.open(saved.id)
     assert opened.name == "Checkout" and opened.answers == answers
     assert opened.evaluation["style"] == ev.style == opened.version.style
@@ -188,7 +189,7 @@ def test_concurrent_saves_of_one_assessment_keep_every_version(store, rulebook, 
     def work():
         for _ in range(5):
             try:
-                store.save("Checkout", answers, ev, rulebook)
+                store.save("Checkout", assess(rulebook, answers), rulebook)
             except Exception as e:  # noqa: BLE001 (collected and asserted below)
                 errors.append(repr(e))
 
@@ -263,19 +264,20 @@ from advisor.engine.answers import read_answers
 from advisor.engine.evaluate import evaluate
 from advisor.rulebook.loading import load_rulebook
 from advisor.saved.store import Store
+from advisor.engine.assessment import assess
 
 rulebook = load_rulebook()
 answers = read_answers(sys.argv[2], rulebook)
-ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+ev = evaluate(rulebook, answers)
 store = Store(sys.argv[1])
-store.save("Checkout", answers, ev, rulebook, note="kept")
+store.save("Checkout", assess(rulebook, answers), rulebook, note="kept")
 
 def crash(conn, cursor, statement, parameters, context, executemany):
     if statement.lstrip().upper().startswith("SELECT RULEBOOKS"):
         os._exit(9)  # killed after the new version's INSERT, before the COMMIT
 
 sa.event.listen(store.engine, "before_cursor_execute", crash)
-store.save("Checkout", answers, ev, rulebook, note="lost")
+store.save("Checkout", assess(rulebook, answers), rulebook, note="lost")
 """
 
 

@@ -12,6 +12,7 @@ from advisor.engine.evaluate import evaluate
 from advisor.saved.store import Store
 
 from tests.conftest import ROOT
+from advisor.engine.assessment import assess
 
 
 @pytest.fixture
@@ -20,9 +21,9 @@ def database(tmp_path, rulebook):
     store = Store(url)
     for name, notes in (("order-checkout", ("first", "second")), ("media-pipeline", ("first",))):
         answers = read_answers(str(ROOT / "examples" / f"{name}.yaml"), rulebook)
-        ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+        ev = evaluate(rulebook, answers)
         for note in notes:
-            store.save(answers.workflow, answers, ev, rulebook, note=note)
+            store.save(answers.workflow, assess(rulebook, answers), rulebook, note=note)
     store.close()
     return url
 

@@ -11,6 +11,7 @@ from advisor.saved.store import Store
 
 from tests.conftest import ROOT
 from tests.store_helpers import db_url  # noqa: F401 (fixture)
+from advisor.engine.assessment import assess
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def store(db_url):  # noqa: F811
 
 
 def save(store, rulebook, name, answers):
-    store.save(name, answers, evaluate(rulebook, answers.traits, answers.steps, answers.workflow), rulebook)
+    store.save(name, assess(rulebook, answers), rulebook)
 
 
 def edited(rulebook, file, old: str, new: str):

@@ -125,7 +125,7 @@ def outcome(rulebook: Rulebook, case: Case) -> Outcome:
         more = f" (and {len(e.problems) - 1} more)" if len(e.problems) > 1 else ""
         where = f"line {first.line}: " if first.line else ""
         return Outcome(None, None, None, f"{where}{first.message}{more}")
-    ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+    ev = evaluate(rulebook, answers)
     return Outcome(ev.style, ev.confidence, dict(ev.scores))
 
 

@@ -17,19 +17,18 @@ from advisor.resources import DEFAULT_RULES
 
 def cmd_recommend(args: argparse.Namespace) -> int:
     from advisor.engine.answers import read_answers
-    from advisor.engine.evaluate import evaluate
-    from advisor.views import contract as recommendation
+    from advisor.engine.assessment import assess
+    from advisor.views import contract
 
     rulebook = load_rules(args.rules)
-    answers = read_answers(args.file, rulebook)
-    ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
-    if args.format == "md":  # the full Markdown report (advisor.views.report.model), the same as `advisor report --format md`
+    assessment = assess(rulebook, read_answers(args.file, rulebook))
+    if args.format == "md":  # the full Markdown report, the same as `advisor report --format md`
         from advisor.views.report.model import build_report, to_markdown
 
-        write_output(to_markdown(build_report(ev, rulebook)), args.output)
+        write_output(to_markdown(build_report(assessment, rulebook)), args.output)
         return 0
-    render = {"json": recommendation.as_json, "text": recommendation.as_text}
-    write_output(render[args.format](ev, rulebook), args.output)
+    render = {"json": contract.as_json, "text": contract.as_text}
+    write_output(render[args.format](assessment, rulebook), args.output)
     return 0
 
 

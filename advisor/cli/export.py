@@ -4,37 +4,38 @@
     advisor report FILE [--rules DIR] --format md|html|pdf|adr [--date YYYY-MM-DD] [-o PATH]
 
 Text formats go to stdout without `-o`; binary ones (png, pdf) need `-o` (exit 2 with a clear message).
+
+Why the function-local imports: start-up time (graphviz, the report renderers); see advisor/cli/core.py.
 """
+
 from __future__ import annotations
 
 import argparse
 
+from advisor.cli.common import load_rules, write_output
+from advisor.engine.answers import read_answers
+from advisor.engine.assessment import Assessment, assess
+from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
+from advisor.rulebook.loading import Rulebook
 
 DIAGRAM_FORMATS = ("dot", "svg", "png", "pdf", "mermaid")
 REPORT_FORMATS = ("md", "html", "pdf", "adr")
 BINARY = ("png", "pdf")
 
 
-def _evaluate(args: argparse.Namespace):
-    from advisor.engine.answers import read_answers
-    from advisor.cli.common import load_rules
-    from advisor.engine.evaluate import evaluate
-
+def _assess(args: argparse.Namespace) -> tuple[Assessment, Rulebook]:
     rulebook = load_rules(args.rules)
-    answers = read_answers(args.file, rulebook)
-    return evaluate(rulebook, answers.traits, answers.steps, answers.workflow), rulebook
+    return assess(rulebook, read_answers(args.file, rulebook)), rulebook
 
 
 def cmd_diagram(args: argparse.Namespace) -> int:
-    from advisor.cli.common import write_output
-    from advisor.errors import UserError
-
     if args.format in BINARY and args.output is None:  # fail before any work
         raise UserError(f"{args.format} is a binary format: give an output file with -o PATH")
     from advisor.views.diagram import dot as diagram
 
-    ev, rulebook = _evaluate(args)
+    assessment, rulebook = _assess(args)
+    ev = assessment.evaluation
     if args.format == "mermaid":
         write_output(diagram.to_mermaid(ev, rulebook, args.style), args.output)
         return 0
@@ -49,17 +50,14 @@ def cmd_diagram(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from advisor.cli.common import write_output
-    from advisor.errors import UserError
-
     if args.format in BINARY and args.output is None:
         raise UserError(f"{args.format} is a binary format: give an output file with -o PATH")
     if args.date is not None and args.format != "adr":
         raise UserError("--date applies to --format adr only (the other reports carry no date)")
     from advisor.views.report import model as report
 
-    ev, rulebook = _evaluate(args)
-    r = report.build_report(ev, rulebook)
+    assessment, rulebook = _assess(args)
+    r = report.build_report(assessment, rulebook)
     if args.format == "md":
         write_output(report.to_markdown(r), args.output)
     elif args.format == "html":

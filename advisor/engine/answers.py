@@ -23,9 +23,16 @@ UPLOAD_LIMIT = 256 * 1024  # Why: a generous answers file with 500 long-named st
 
 @dataclass(frozen=True)
 class Answers:
+    """One answer set, as given: answers by question id (unanswered questions absent), the steps in order, and the
+    workflow's name. Passed whole from the file or the form to the engine, and written back from it."""
+
     traits: dict[str, Any] = field(default_factory=dict)
     steps: tuple[Step, ...] = ()
     workflow: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.steps, tuple):  # Why: callers may hold a list; the answers stay hashable and frozen
+            object.__setattr__(self, "steps", tuple(self.steps))
 
 
 def parse_answers(raw: bytes | str, filename: str, rulebook: Rulebook, max_bytes: int | None = None) -> Answers:

@@ -76,16 +76,16 @@ class Comparison:
 
 def compare(rulebook: Rulebook, a: Answers, b: Answers) -> Comparison:
     """Compare answer set `a` with `b` under one rulebook."""
-    ev_a = evaluate(rulebook, a.traits, a.steps, a.workflow)
-    ev_b = evaluate(rulebook, b.traits, b.steps, b.workflow)
+    ev_a = evaluate(rulebook, a)
+    ev_b = evaluate(rulebook, b)
     changed = [qid for qid in rulebook.questions
                if a.traits.get(qid, _ABSENT) != b.traits.get(qid, _ABSENT)
                or type(a.traits.get(qid)) is not type(b.traits.get(qid))]
     shares, exact = _shares(rulebook, a.traits, b.traits, changed)
     differences = []
     for i, qid in enumerate(changed):
-        alone = evaluate(rulebook, _apply(a.traits, b.traits, [qid]))
-        undone = evaluate(rulebook, _apply(b.traits, a.traits, [qid]))
+        alone = evaluate(rulebook, Answers(_apply(a.traits, b.traits, [qid])))
+        undone = evaluate(rulebook, Answers(_apply(b.traits, a.traits, [qid])))
         differences.append(Difference(
             qid, rulebook.questions[qid].text, ev_a.answers[qid], ev_b.answers[qid], _state(ev_a, qid),
             _state(ev_b, qid), {s: round(shares[i][k], 3) for k, s in enumerate(STYLES)},
@@ -114,7 +114,7 @@ def _apply(base: dict[str, Any], target: dict[str, Any], questions: list[str]) -
 
 
 def _scores(rulebook: Rulebook, traits: dict[str, Any]) -> tuple[int, ...]:
-    ev = evaluate(rulebook, traits)
+    ev = evaluate(rulebook, Answers(traits))
     return tuple(ev.scores[s] for s in STYLES)
 
 

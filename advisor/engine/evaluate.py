@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from advisor.engine.answers import Answers
 from advisor.rulebook.compiler import RuleResult
 from advisor.rulebook.formats import Step
 from advisor.rulebook.loading import Rulebook
@@ -43,9 +44,8 @@ class Evaluation:
     assumed: tuple[str, ...]
     not_applicable: tuple[str, ...]
     trace: tuple[RuleResult, ...]  # every rule of the rulebook, fired or not, in rulebook order
-    steps: tuple[Step, ...]
+    input: Answers  # the answers exactly as given: what a report, a save or a share link writes back
     allocation: tuple[StepAllocation, ...]
-    workflow: str | None
     rulebook_version: str
     rulebook_hash: str
     visible_count: int
@@ -54,10 +54,18 @@ class Evaluation:
     def fired(self) -> tuple[RuleResult, ...]:
         return tuple(r for r in self.trace if r.fired)
 
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.input.steps
 
-def evaluate(rulebook: Rulebook, traits: dict[str, Any], steps: tuple[Step, ...] | list[Step] = (),
-             workflow: str | None = None) -> Evaluation:
+    @property
+    def workflow(self) -> str | None:
+        return self.input.workflow
+
+
+def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
     """Evaluate validated answers (see `advisor.engine.answers`) against a rulebook."""
+    traits = given.traits
     answers = rulebook.defaults.copy()
     answers.update(traits)
     not_applicable: tuple[str, ...] = ()
@@ -69,7 +77,8 @@ def evaluate(rulebook: Rulebook, traits: dict[str, Any], steps: tuple[Step, ...]
             for qid in hidden:
                 answers[qid] = questions[qid].default
     assumed = tuple(qid for qid in answers if qid not in traits and qid not in not_applicable)
-    given = {qid: v for qid, v in traits.items() if qid not in not_applicable} if not_applicable else dict(traits)
+    applicable_given = ({qid: v for qid, v in traits.items() if qid not in not_applicable} if not_applicable
+                        else dict(traits))
 
     program = rulebook.program
     trace: list[Any] = [None] * len(program.rule_ids)
@@ -108,9 +117,9 @@ def evaluate(rulebook: Rulebook, traits: dict[str, Any], steps: tuple[Step, ...]
     certainty = 1 - len(assumed) / visible if visible else 0.0
     half = rulebook.decision.confidence_half_lead
     confidence = round(lead / (lead + half) * certainty, 3) if lead > 0 else 0.0
-    steps = tuple(steps)
-    return Evaluation(style, confidence, scores, lead, runner_up, answers, given, assumed, not_applicable,
-                      tuple(trace), steps, allocate(style, steps) if steps else (), workflow,
+    steps = given.steps
+    return Evaluation(style, confidence, scores, lead, runner_up, answers, applicable_given, assumed,
+                      not_applicable, tuple(trace), given, allocate(style, steps) if steps else (),
                       rulebook.version, rulebook.hash, visible)
 
 

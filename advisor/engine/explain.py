@@ -10,6 +10,7 @@ from typing import Any
 from advisor.engine.evaluate import Evaluation, evaluate
 from advisor.rulebook.loading import Rulebook
 from advisor.rulebook.conditions import supporting_questions, tests
+from advisor.engine.answers import Answers
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def tipping_points(rulebook: Rulebook, ev: Evaluation) -> list[TippingPoint]:
             if value == current and type(value) is type(current):
                 continue
             changed = {**base, qid: value}
-            alt = evaluate(rulebook, changed)
+            alt = evaluate(rulebook, Answers(changed))
             if alt.style != ev.style:
                 flips.append(TippingPoint(qid, current, value, alt.style, alt.confidence, alt.scores))
         if rulebook.questions[qid].kind == "integer" and flips:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from advisor.engine.evaluate import Evaluation, evaluate
 from advisor.rulebook.formats import Scenario
 from advisor.rulebook.loading import Rulebook
+from advisor.engine.answers import Answers
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class TestRun:
 
 
 def run_scenario(rulebook: Rulebook, scenario: Scenario) -> ScenarioResult:
-    ev = evaluate(rulebook, dict(scenario.traits))
+    ev = evaluate(rulebook, Answers(dict(scenario.traits)))
     fired = {r.rule_id for r in ev.fired}
     failures = []
     if ev.style != scenario.expect.style:

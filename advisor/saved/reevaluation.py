@@ -52,7 +52,7 @@ def reevaluate_all(store: Store, rulebook: Rulebook) -> list[Reevaluation]:
     for summary in store.list_all():
         saved = store.open(summary.id)
         answers, notes = revalidate(saved.answers, rulebook)
-        ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+        ev = evaluate(rulebook, answers)
         then = {f["rule"] for f in saved.evaluation.get("fired", [])}
         now = {r.rule_id for r in ev.fired}
         digest = saved.version.rulebook_hash

@@ -28,11 +28,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from advisor.engine.answers import Answers, dump_yaml, to_dict
-from advisor.engine.evaluate import Evaluation
+from advisor.engine.assessment import Assessment
 from advisor.errors import UserError
 from advisor.rulebook.formats import AnswersFile
 from advisor.rulebook.loading import Rulebook
 from advisor.saved.tables import MAX_NAME, WRITE, assessments, connect, metadata, rulebooks, versions
+from advisor.views.contract import as_dict
 
 ENV_VAR = "ADVISOR_DB_URL"
 MAX_NOTE = 2000
@@ -104,14 +105,13 @@ class Store:
         return self.engine.execution_options(**{WRITE: True}).begin()
 
     # ------------------------------------------------------------ writes (each one transaction)
-    def save(self, name: str, answers: Answers, evaluation: Evaluation, rulebook: Rulebook, note: str = "") -> Saved:
+    def save(self, name: str, assessment: Assessment, rulebook: Rulebook, note: str = "") -> Saved:
         """Save a new version of the assessment called `name` (created on its first save)."""
-        from advisor.views.contract import as_dict
-
         name, note = check_name(name), check_note(note)
+        evaluation = assessment.evaluation
         record = {
-            "note": note, "answers": json.dumps(to_dict(answers), ensure_ascii=False),
-            "evaluation": json.dumps(as_dict(evaluation, rulebook), ensure_ascii=False),
+            "note": note, "answers": json.dumps(to_dict(assessment.answers), ensure_ascii=False),
+            "evaluation": json.dumps(as_dict(assessment, rulebook), ensure_ascii=False),
             "style": evaluation.style, "confidence": evaluation.confidence,
             "rulebook_version": rulebook.version, "rulebook_hash": rulebook.hash,
         }

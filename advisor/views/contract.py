@@ -1,4 +1,4 @@
-"""The recommendation as data (the JSON contract) and as terminal text. Both read one `Evaluation`.
+"""The recommendation as data (the JSON contract) and as terminal text. Both read one `Assessment`.
 
 The Markdown report is `advisor.views.report.model` (`advisor recommend --format md` uses it)."""
 from __future__ import annotations
@@ -7,13 +7,14 @@ import json
 import textwrap
 from typing import Any
 
-from advisor.engine.evaluate import Evaluation, confidence_words
-from advisor.engine.explain import contributions, tipping_points
+from advisor.engine.assessment import Assessment
+from advisor.engine.evaluate import confidence_words
 from advisor.rulebook.loading import Rulebook
 
 
-def as_dict(ev: Evaluation, rulebook: Rulebook) -> dict[str, Any]:
+def as_dict(assessment: Assessment, rulebook: Rulebook) -> dict[str, Any]:
     """The JSON contract of `advisor recommend --format json` (see README)."""
+    ev = assessment.evaluation
     rules = {r.id: r for r in rulebook.rules}
     out: dict[str, Any] = {
         "workflow": ev.workflow,
@@ -36,11 +37,11 @@ def as_dict(ev: Evaluation, rulebook: Rulebook) -> dict[str, Any]:
         "contributions": [
             {"question": c.question, "value": c.value, "orchestration": c.orchestration,
              "choreography": c.choreography, "hybrid": c.hybrid, "rules": list(c.rules), "assumed": c.assumed}
-            for c in contributions(ev, rulebook)
+            for c in assessment.contributions
         ],
         "tipping_points": [
             {"question": t.question, "from": t.current, "to": t.value, "style": t.style, "confidence": t.confidence}
-            for t in tipping_points(rulebook, ev)
+            for t in assessment.tipping_points
         ],
         "rulebook": {"version": ev.rulebook_version, "hash": ev.rulebook_hash},
     }
@@ -55,12 +56,13 @@ def _effect(r: Any) -> dict[str, int]:
                               ("hybrid", r.hybrid)) if v}
 
 
-def as_json(ev: Evaluation, rulebook: Rulebook) -> str:
-    return json.dumps(as_dict(ev, rulebook), indent=2, ensure_ascii=False) + "\n"
+def as_json(assessment: Assessment, rulebook: Rulebook) -> str:
+    return json.dumps(as_dict(assessment, rulebook), indent=2, ensure_ascii=False) + "\n"
 
 
-def as_text(ev: Evaluation, rulebook: Rulebook, width: int = 88, top: int = 5) -> str:
+def as_text(assessment: Assessment, rulebook: Rulebook, width: int = 88, top: int = 5) -> str:
     """A terminal summary: style, confidence, top reasons, allocation, assumptions, tipping points."""
+    ev = assessment.evaluation
     style = rulebook.styles.model_dump()[ev.style]
     rules = {r.id: r for r in rulebook.rules}
     wrap = lambda text, indent="    ": textwrap.fill(text, width, initial_indent=indent,  # noqa: E731
@@ -90,7 +92,7 @@ def as_text(ev: Evaluation, rulebook: Rulebook, width: int = 88, top: int = 5) -
             f"{q}={_show(ev.answers[q])}" for q in ev.assumed))
     else:
         lines.append("Assumed: nothing; every question was answered.")
-    tips = tipping_points(rulebook, ev)
+    tips = assessment.tipping_points
     if tips:
         lines += ["", "What would change it:"]
         for t in tips:

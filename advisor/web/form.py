@@ -96,7 +96,7 @@ def progress(ev: Evaluation) -> Progress:
 
 def shown_questions(rulebook: Rulebook, answers: Answers) -> list[Question]:
     """The questions that apply to these answers, in catalog order (`show_if` decided by the engine)."""
-    hidden = set(evaluate(rulebook, answers.traits).not_applicable)
+    hidden = set(evaluate(rulebook, Answers(answers.traits)).not_applicable)
     return [q for q in rulebook.questions.values() if q.id not in hidden]
 
 

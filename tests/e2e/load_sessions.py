@@ -101,7 +101,7 @@ def plans(rulebook: Rulebook, count: int = SESSIONS, seed: int = 20) -> list[Pla
                       for qid, q in rulebook.questions.items() if rng.random() < 0.8}
         answers = Answers({q: traits[q] for q in rulebook.questions if q in traits}, base.steps,
                           f"Load session {i + 1}")
-        ev = evaluate(rulebook, answers.traits)
+        ev = evaluate(rulebook, Answers(answers.traits))
         radios = [q for q in rulebook.questions.values() if q.kind != "integer" and q.id not in ev.not_applicable]
         q = rng.choice(radios)
         value = rng.choice([v for v in q.option_values() if v != answers.traits.get(q.id)])
@@ -110,12 +110,12 @@ def plans(rulebook: Rulebook, count: int = SESSIONS, seed: int = 20) -> list[Pla
 
 
 def expected_sidebar(rulebook: Rulebook, answers: Answers) -> list[str]:
-    ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+    ev = evaluate(rulebook, answers)
     return [f"{getattr(rulebook.styles, ev.style).name}, confidence {ev.confidence:.2f}"]
 
 
 def expected_page(rulebook: Rulebook, answers: Answers) -> list[str]:
-    ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+    ev = evaluate(rulebook, answers)
     return [getattr(rulebook.styles, ev.style).name, f"Confidence {ev.confidence:.2f}:"]
 
 

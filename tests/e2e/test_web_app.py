@@ -23,7 +23,7 @@ STYLE_NAMES = {s: getattr(RULEBOOK.styles, s).name for s in ("orchestration", "c
 
 
 def expected(answers: Answers):
-    return evaluate(RULEBOOK, answers.traits, answers.steps, answers.workflow)
+    return evaluate(RULEBOOK, answers)
 
 
 def link(base: str, answers: Answers) -> str:

@@ -76,7 +76,7 @@ def diagrams() -> dict[str, "graphviz.Digraph"]:
     out = {}
     for path in sorted(EXAMPLES.glob("*.yaml")):
         answers = read_answers(str(path), rulebook)
-        ev = evaluate(rulebook, answers.traits, answers.steps, answers.workflow)
+        ev = evaluate(rulebook, answers)
         for style in STYLES:
             out[f"{path.stem}-{style}.svg"] = build_diagram(ev, rulebook, style)
     return out

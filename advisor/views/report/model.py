@@ -1,6 +1,6 @@
 """The report: one model built from an `Evaluation`, rendered to Markdown, HTML, PDF and an ADR.
 
-    build_report(ev, rulebook) -> Report      pure: everything a reader needs, already worded
+    build_report(assessment, rulebook) -> Report      pure: everything a reader needs, already worded
     to_markdown(report) -> str                advisor.views.report.markdown (deterministic; Mermaid diagram)
     to_html(report) -> str                    advisor.views.report.html (one self-contained file; inline SVG and CSS)
     to_pdf(report) -> bytes                   advisor.views.report.pdf (WeasyPrint renders the HTML)
@@ -21,7 +21,7 @@ from advisor.engine.answers import Answers, dump_yaml
 from advisor.views.diagram.dot import build_diagram
 from advisor.engine.evaluate import Evaluation, confidence_words
 from advisor.views.diagram.events import event_name
-from advisor.engine.explain import contributions, tipping_points
+from advisor.engine.assessment import Assessment
 from advisor.views.labels import clean
 from advisor.views.diagram.mermaid import to_mermaid
 from advisor.rulebook.formats import STYLES
@@ -136,8 +136,9 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def build_report(ev: Evaluation, rulebook: Rulebook) -> Report:
-    """The report of one evaluation. Pure: no I/O, no clock; the same evaluation gives an equal report."""
+def build_report(assessment: Assessment, rulebook: Rulebook) -> Report:
+    """The report of one assessment. Pure: no I/O, no clock; the same assessment gives an equal report."""
+    ev = assessment.evaluation
     styles = rulebook.styles.model_dump()
     questions = rulebook.questions
     sections = {s.id: s.title for s in rulebook.sections}
@@ -161,14 +162,14 @@ def build_report(ev: Evaluation, rulebook: Rulebook) -> Report:
                            tuple((s, p) for s, p in zip(STYLES, (r.orchestration, r.choreography, r.hybrid)) if p),
                            tuple((q, label(q, v)) for q, v in r.values)) for r in fired)
     drivers = []
-    for c in contributions(ev, rulebook)[:TOP_DRIVERS]:
+    for c in assessment.contributions[:TOP_DRIVERS]:
         push = tuple((s, p) for s, p in zip(STYLES, (c.orchestration, c.choreography, c.hybrid)) if p)
         toward = max(push, key=lambda sp: sp[1])[0] if push else ev.style
         drivers.append(Driver(c.question, questions[c.question].text, label(c.question, c.value), c.assumed,
                               push, toward))
     tips = tuple(TippingPoint(t.question, questions[t.question].text, label(t.question, t.current),
                               label(t.question, t.value), t.style, styles[t.style]["name"])
-                 for t in tipping_points(rulebook, ev))
+                 for t in assessment.tipping_points)
     name = styles[ev.style]["name"]
     return Report(
         workflow=workflow,
@@ -178,7 +179,7 @@ def build_report(ev: Evaluation, rulebook: Rulebook) -> Report:
         options=options, steps=steps, answers=answers,
         not_applicable=tuple(questions[q].text for q in ev.not_applicable), reasons=reasons,
         drivers=tuple(drivers), tipping_points=tips, rulebook_version=ev.rulebook_version,
-        rulebook_hash=ev.rulebook_hash, answers_yaml=dump_yaml(Answers(dict(ev.given), ev.steps, ev.workflow)),
+        rulebook_hash=ev.rulebook_hash, answers_yaml=dump_yaml(ev.input),
         mermaid=to_mermaid(ev, rulebook), diagram=build_diagram(ev, rulebook))
 
 

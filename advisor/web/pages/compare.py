@@ -5,20 +5,23 @@ import pandas as pd
 import streamlit as st
 
 from advisor.web import form
-from advisor.web import ui
+from advisor.web import display
+from advisor.web import notices
+from advisor.web import rulebook_state
+from advisor.web import session
 from advisor.engine.answers import Answers
 from advisor.engine.compare import compare, diagrams
 from advisor.views.diagram.dot import check_size
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
 
-rulebook = ui.current_rulebook()
-lit = ui.md_literal
+rulebook = rulebook_state.current_rulebook()
+lit = display.md_literal
 names = {s: getattr(rulebook.styles, s).name for s in STYLES}
 COPY = "compare-copy-"  # widget key prefix of the edited copy's answers, + question id
 
 st.title("Compare")
-ui.show_notices()
+notices.show_notices()
 mode = st.segmented_control("Compare", ["copy", "saved"], default="copy", required=True, key="compare-mode",
                             persist_state="session",
                             format_func={"copy": "Current answers vs an edited copy",
@@ -62,7 +65,7 @@ if mode == "saved":
         store = open_store(default_url())
     except UserError as e:
         st.error("The saved assessments cannot be opened:", icon=":material/error:")
-        st.code(ui.error_text(e), language=None, wrap_lines=True)
+        st.code(display.error_text(e), language=None, wrap_lines=True)
         st.stop()
     summaries = store.list_all()
     if not summaries:
@@ -82,7 +85,7 @@ if mode == "saved":
         for note in dropped:
             st.info(f"{lit(label)}: {lit(note)}", icon=":material/sync_problem:")
 else:
-    answers_a = ui.current_answers()
+    answers_a = session.current_answers()
     label_a, label_b = "Current answers", "Edited copy"
     seed_copy(answers_a)
     with st.expander("Edit the copy", expanded=True):
@@ -176,6 +179,6 @@ for col, label, digraph, key in zip((col_a, col_b), (label_a, label_b), diagrams
         try:
             check_size(digraph)
         except UserError as e:
-            st.error(ui.error_text(e), icon=":material/error:")
+            st.error(display.error_text(e), icon=":material/error:")
         else:
             st.graphviz_chart(digraph, width="stretch")

@@ -2,16 +2,20 @@
 three side by side. Drawn in the browser (`st.graphviz_chart`), so it needs no Graphviz binary on the server."""
 import streamlit as st
 
-from advisor.web import ui
+from advisor.web import diagrams
+from advisor.web import display
+from advisor.web import notices
+from advisor.web import rulebook_state
+from advisor.web import session
 from advisor.rulebook.formats import STYLES
 
-rulebook = ui.current_rulebook()
-ev = ui.current_evaluation()
-lit = ui.md_literal
+rulebook = rulebook_state.current_rulebook()
+ev = session.current_assessment().evaluation
+lit = display.md_literal
 names = {s: getattr(rulebook.styles, s).name for s in STYLES}
 
 st.title(f"Diagram of {lit(ev.workflow)}" if ev.workflow else "Diagram")
-ui.show_notices()
+notices.show_notices()
 choice, compare_col = st.columns([3, 1], vertical_alignment="bottom")
 # Why a horizontal radio: its options wrap on a phone; segmented controls and pills run off the screen.
 shown = choice.radio(
@@ -32,7 +36,7 @@ with st.container(border=True, key="diagram"):
         for col, style in zip(st.columns(3), STYLES):
             with col.container(key=f"diagram-{style}"):
                 st.markdown(f"**{lit(names[style])}**" + (" (recommended)" if style == ev.style else ""))
-                ui.show_diagram(ev, rulebook, style)
+                diagrams.show_diagram(ev, rulebook, style)
     else:
-        ui.show_diagram(ev, rulebook, ev.style if shown == "recommended" else shown)
+        diagrams.show_diagram(ev, rulebook, ev.style if shown == "recommended" else shown)
 st.caption("Download the diagram as SVG, PNG or DOT on the Export page.")

@@ -4,7 +4,11 @@ import importlib.util
 
 import streamlit as st
 
-from advisor.web import ui
+from advisor.web import diagrams
+from advisor.web import display
+from advisor.web import notices
+from advisor.web import rulebook_state
+from advisor.web import session
 from advisor.engine.answers import UPLOAD_LIMIT, dump_json, dump_yaml, parse_answers
 from advisor.views.diagram.dot import build_diagram, to_dot
 from advisor.errors import UserError
@@ -12,15 +16,16 @@ from advisor.rulebook.formats import STYLES
 from advisor.views.report.model import build_report, to_adr, to_html, to_markdown, to_pdf
 from advisor.views.report.pdf import INSTALL_HINT as PDF_INSTALL_HINT
 
-rulebook = ui.current_rulebook()
-answers = ui.current_answers()
-ev = ui.current_evaluation()
-lit = ui.md_literal
-stem = ui.file_stem(ev.workflow)
+rulebook = rulebook_state.current_rulebook()
+answers = session.current_answers()
+assessment = session.current_assessment()
+ev = assessment.evaluation
+lit = display.md_literal
+stem = display.file_stem(ev.workflow)
 names = {s: getattr(rulebook.styles, s).name for s in STYLES}
 
 st.title("Export & import")
-ui.show_notices()
+notices.show_notices()
 
 # ---------------------------------------------------------------- answers
 with st.container(border=True, key="export-answers"):
@@ -38,7 +43,7 @@ with st.container(border=True, key="share"):
     st.subheader("Share link", anchor=False)
     st.caption("The answers live in the page's address: opening this link (or the address bar's) restores "
                "them exactly, in any browser. Anyone with the link sees the answers, workflow and step names.")
-    st.code(ui.share_link(answers, page_path="export"), language=None, wrap_lines=True, height=150)
+    st.code(session.share_link(answers, page_path="export"), language=None, wrap_lines=True, height=150)
 
 # ---------------------------------------------------------------- diagram
 with st.container(border=True, key="export-diagram"):
@@ -52,10 +57,10 @@ with st.container(border=True, key="export-diagram"):
     dot_col.download_button("DOT (Graphviz source)", dot, f"{stem}.dot", "text/vnd.graphviz",
                             key="download-dot", icon=":material/code:", width="stretch")
     try:
-        svg = ui.rendered_diagram(dot, "svg", digraph)
-        png = ui.rendered_diagram(dot, "png", digraph)
+        svg = diagrams.rendered_diagram(dot, "svg", digraph)
+        png = diagrams.rendered_diagram(dot, "png", digraph)
     except UserError as e:
-        st.warning(ui.error_text(e), icon=":material/warning:")
+        st.warning(display.error_text(e), icon=":material/warning:")
     else:
         svg_col.download_button("SVG", svg, f"{stem}.svg", "image/svg+xml", key="download-svg",
                                 icon=":material/image:", width="stretch")
@@ -67,9 +72,9 @@ with st.container(border=True, key="export-report"):
     st.subheader("Report", anchor=False)
     st.caption("The recommendation, reasons with sources, trade-offs, per-step allocation and diagram, ready for "
                "a design document; the ADR follows MADR 4.0.")
-    report = build_report(ev, rulebook)
+    report = build_report(assessment, rulebook)
     try:
-        report_svg = ui.rendered_diagram(to_dot(report.diagram), "svg", report.diagram).decode("utf-8")
+        report_svg = diagrams.rendered_diagram(to_dot(report.diagram), "svg", report.diagram).decode("utf-8")
     except UserError:
         report_svg = None  # the HTML report then says how to install Graphviz in place of the diagram
     md_col, html_col, pdf_col, adr_col = st.columns(4)
@@ -103,6 +108,6 @@ with st.container(border=True, key="import"):
             st.markdown(f"{lit(uploaded.name)}: {len(incoming.traits)} answers and {len(incoming.steps)} steps"
                         + (f" for {lit(label)}" if incoming.workflow else "") + ".")
             if st.button("Replace my answers with these", key="import-apply", type="primary",
-                         icon=":material/upload:", on_click=ui.set_answers, args=(incoming,)):
+                         icon=":material/upload:", on_click=session.set_answers, args=(incoming,)):
                 st.success("Imported. The questionnaire, recommendation and diagram now show these answers.",
                            icon=":material/check_circle:")

@@ -5,7 +5,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from advisor.web import ui
+from advisor.web import display
+from advisor.web import rulebook_state
+from advisor.web import session
 from advisor.portfolio.reading import CSV_UPLOAD_LIMIT, NOTE_PREFIX
 from advisor.portfolio.table import confidence_histogram, filter_table, sort_table, style_counts, summary, table_csv
 from advisor.errors import UserError
@@ -19,8 +21,8 @@ PROBLEM = "portfolio:problem"
 DISPLAY_ROWS = 10_000  # Why: the browser gets the shown rows; the CSV download has them all
 SORTABLE = ("workflow", "style", "confidence", "lead", "assumed_count", "orchestration", "choreography", "hybrid")
 
-rulebook = ui.current_rulebook()
-lit = ui.md_literal
+rulebook = rulebook_state.current_rulebook()
+lit = display.md_literal
 names = {s: getattr(rulebook.styles, s).name for s in STYLES}
 
 
@@ -29,7 +31,7 @@ def load(label: str, files: list[tuple[str, bytes]]) -> None:
     try:
         portfolio = read_portfolio(files, rulebook)
     except UserError as e:
-        st.session_state[PROBLEM] = (label, ui.error_text(e))
+        st.session_state[PROBLEM] = (label, display.error_text(e))
         return
     st.session_state[LOADED] = (label, rulebook.hash, portfolio)
     st.session_state.pop(PROBLEM, None)
@@ -173,7 +175,7 @@ if rows:
     if answers is not None and actions[1].button(
             "Open in the questionnaire", key="portfolio-open", icon=":material/edit:", width="stretch",
             help="Replace the current answers with this row's, to look at it in detail or save it."):
-        ui.set_answers(answers)
+        session.set_answers(answers)
         st.switch_page("pages/questionnaire.py")
     actions[2].caption(f"Selected: {lit(name) if isinstance(name, str) else f'row {row + 1}'}")
 else:

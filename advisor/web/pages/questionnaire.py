@@ -13,15 +13,20 @@ import pandas as pd
 import streamlit as st
 
 from advisor.web import form
-from advisor.web import ui
+from advisor.web import diagrams
+from advisor.web import display
+from advisor.web import notices
+from advisor.web import rulebook_state
+from advisor.web import session
+from advisor.web import widgets
 from advisor.engine.answers import Answers
 from advisor.engine.evaluate import confidence_words
 from advisor.rulebook.formats import Question
 
-rulebook = ui.current_rulebook()
-stored = ui.current_answers()
-editor = ui.seed_questionnaire(stored)
-lit = ui.md_literal
+rulebook = rulebook_state.current_rulebook()
+stored = session.current_answers()
+editor = widgets.seed_questionnaire(stored, rulebook)
+lit = display.md_literal
 
 st.title("Questionnaire")
 st.caption("Answer what you know and choose *Not sure* for the rest: a question left unsure keeps its default "
@@ -31,8 +36,8 @@ top = st.container()
 # ---------------------------------------------------------------- the workflow and its steps
 with st.container(border=True, key="workflow-section"):
     st.subheader("Your workflow")
-    workflow = st.text_input("Workflow name", key=ui.WORKFLOW_WIDGET,
-                             value=st.session_state[ui.WORKFLOW_WIDGET],
+    workflow = st.text_input("Workflow name", key=widgets.WORKFLOW_WIDGET,
+                             value=st.session_state[widgets.WORKFLOW_WIDGET],
                              placeholder="e.g. Order checkout")
     st.caption("The steps of one instance, in order: which service does what. Mark a step as a *reaction* when "
                "the core flow need not wait for it (a notification, analytics). Add rows at the bottom of the "
@@ -60,9 +65,9 @@ with st.container(border=True, key="workflow-section"):
         index = pick.selectbox("Reorder a step", range(len(steps)), key="move-step",
                                format_func=lambda i: f"{i + 1}. {steps[i].service}: {steps[i].action}")
         up.button("Move up", key="move-up", icon=":material/arrow_upward:", width="stretch",
-                  disabled=index == 0, on_click=ui.move_step, args=(index, -1))
+                  disabled=index == 0, on_click=session.move_step, args=(index, -1))
         down.button("Move down", key="move-down", icon=":material/arrow_downward:", width="stretch",
-                    disabled=index == len(steps) - 1, on_click=ui.move_step, args=(index, 1))
+                    disabled=index == len(steps) - 1, on_click=session.move_step, args=(index, 1))
     preview = st.container(key="diagram-preview")  # filled at the end, once this run's answers are known
 
 
@@ -97,20 +102,20 @@ for section in rulebook.sections:
             draw(q)
 
 if answers != stored:
-    ui.store_answers(answers)
+    session.store_answers(answers)
 
 # ---------------------------------------------------------------- progress and the live recommendation
-ev = ui.current_evaluation()
+ev = session.current_assessment().evaluation
 done = form.progress(ev)
 with top:
-    ui.show_notices()
+    notices.show_notices()
     st.progress(done.fraction, text=str(done))
 
 with preview:
     if ev.steps:
         with st.expander(f"Preview: your services, {lit(getattr(rulebook.styles, ev.style).name.lower())}",
                          expanded=True):
-            ui.show_diagram(ev, rulebook, height=520)
+            diagrams.show_diagram(ev, rulebook, height=520)
 
 with st.sidebar:
     with st.container(border=True, key="live-recommendation"):

@@ -5,20 +5,23 @@ import pandas as pd
 import streamlit as st
 
 from advisor.web import form
-from advisor.web import ui
+from advisor.web import display
+from advisor.web import notices
+from advisor.web import rulebook_state
+from advisor.web import session
 from advisor.engine.evaluate import confidence_words
-from advisor.engine.explain import contributions, tipping_points
 from advisor.rulebook.formats import STYLES
 
-rulebook = ui.current_rulebook()
-ev = ui.current_evaluation()
-lit = ui.md_literal
+rulebook = rulebook_state.current_rulebook()
+assessment = session.current_assessment()
+ev = assessment.evaluation
+lit = display.md_literal
 style = getattr(rulebook.styles, ev.style)
 names = {s: getattr(rulebook.styles, s).name for s in STYLES}
 questions = rulebook.questions
 
 st.title(f"Recommendation for {lit(ev.workflow)}" if ev.workflow else "Recommendation")
-ui.show_notices()
+notices.show_notices()
 
 with st.container(border=True, key="recommendation"):
     st.caption("Recommended coordination style")
@@ -41,7 +44,7 @@ with st.container(border=True, key="recommendation"):
 
 # ---------------------------------------------------------------- what pushed the decision
 st.subheader("What pushed the decision", anchor=False)
-pushes = contributions(ev, rulebook)
+pushes = assessment.contributions
 if pushes:
     st.caption("Each answer's share of the points of the rules it triggered: bars to the right push toward a "
                "style, bars to the left away from it. Hover a bar for the question.")
@@ -96,7 +99,7 @@ else:
 
 # ---------------------------------------------------------------- what if
 st.subheader("What would change it", anchor=False)
-flips = tipping_points(rulebook, ev)
+flips = assessment.tipping_points
 if flips:
     st.caption("For each question, the other answers that would change the recommendation, found by re-running "
                "the engine with that one answer changed.")

@@ -13,7 +13,9 @@ import streamlit as st
 from advisor.authoring import edit as ruleedit
 from advisor.authoring import history as rulestore
 from advisor.authoring import bundle as rulezip
-from advisor.web import ui
+from advisor.web import display
+from advisor.web import rulebook_state
+from advisor.web import session
 from advisor.errors import UserError
 from advisor.rulebook.loading import FILES, default_rules_dir
 from advisor.authoring.diff import Case
@@ -24,8 +26,8 @@ NOTICE = "rules:notice"  # the outcome of the last save / restore / install, sho
 EDITOR = "rules-editor"
 
 directory = default_rules_dir()
-active = ui.last_good_rulebook()  # None when the files on disk were never valid: fix them here
-lit = ui.md_literal
+active = rulebook_state.last_good_rulebook()  # None when the files on disk were never valid: fix them here
+lit = display.md_literal
 
 
 def load_into_editor(filename: str) -> None:
@@ -78,8 +80,8 @@ def show_problems(problems, filename: str) -> None:
 
 def show_impact(old, new, key: str) -> None:
     extra = []
-    if ui.ANSWERS_KEY in st.session_state:  # the answers given in this session, if any
-        answers = ui.current_answers()
+    if session.ANSWERS_KEY in st.session_state:  # the answers given in this session, if any
+        answers = session.current_answers()
         extra.append(Case(f"your answers ({answers.workflow or 'this session'})", "answers", dict(answers.traits)))
     if st.checkbox("Include saved assessments (the latest version of each)", key=f"{key}-saved"):
         try:
@@ -105,7 +107,7 @@ st.title("Rules")
 loaded = f"version {active.version}, sha256 {active.short_hash}" if active else "not loaded"
 st.caption(lit(f"Rulebook {directory} ({loaded}). Set ADVISOR_RULES to use your organisation's own rulebook. "
                "The format is described in rules/README.md."))
-disk_errors = ui.rulebook_errors()
+disk_errors = rulebook_state.rulebook_errors()
 if disk_errors is not None:
     st.warning("The rule files on disk are not valid, so the app keeps using the last good rulebook. The problems:"
                if active else "The rule files on disk are not valid, so the app cannot use them. Fix the problems "

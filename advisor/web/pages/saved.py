@@ -4,7 +4,10 @@ all against the current rulebook to see which recommendations changed."""
 import pandas as pd
 import streamlit as st
 
-from advisor.web import ui
+from advisor.web import display
+from advisor.web import notices
+from advisor.web import rulebook_state
+from advisor.web import session
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
 from advisor.web.form import revalidate
@@ -12,12 +15,12 @@ from advisor.web.form import revalidate
 NOTICE = "saved:notice"  # (kind, message) from the last action
 REEVALUATION = "saved:reevaluation"
 
-rulebook = ui.current_rulebook()
-lit = ui.md_literal
+rulebook = rulebook_state.current_rulebook()
+lit = display.md_literal
 names = {s: getattr(rulebook.styles, s).name for s in STYLES}
 
 st.title("Saved assessments")
-ui.show_notices()
+notices.show_notices()
 
 try:
     from advisor.saved.store import Store, default_url
@@ -45,7 +48,7 @@ try:
     store = open_store(url)
 except UserError as e:
     st.error("The saved assessments cannot be opened:", icon=":material/error:")
-    st.code(ui.error_text(e), language=None, wrap_lines=True)
+    st.code(display.error_text(e), language=None, wrap_lines=True)
     st.stop()
 st.caption(f"Stored in {lit(where(url))} (set ADVISOR_DB_URL to use another database, e.g. a team's PostgreSQL).")
 
@@ -59,8 +62,8 @@ def notify(kind: str, message: str) -> None:
 
 
 # ---------------------------------------------------------------- save the current assessment
-answers = ui.current_answers()
-ev = ui.current_evaluation()
+answers = session.current_answers()
+ev = session.current_assessment().evaluation
 if "saved-name" not in st.session_state:
     st.session_state["saved-name"] = answers.workflow or ""
 
@@ -68,9 +71,9 @@ if "saved-name" not in st.session_state:
 def on_save() -> None:
     name, note = st.session_state["saved-name"], st.session_state.get("saved-note", "")
     try:
-        saved = store.save(name, ui.current_answers(), ui.current_evaluation(), rulebook, note)
+        saved = store.save(name, session.current_assessment(), rulebook, note)
     except UserError as e:
-        notify("error", f"Not saved: {ui.error_text(e)}")
+        notify("error", f"Not saved: {display.error_text(e)}")
         return
     st.session_state["saved-note"] = ""
     st.session_state["saved-select"] = saved.id
@@ -120,7 +123,7 @@ if st.session_state.get("saved-version") not in numbers:
 def on_open() -> None:
     saved = store.open(chosen, st.session_state["saved-version"])
     fitted, dropped = revalidate(saved.answers, rulebook)
-    ui.set_answers(fitted)
+    session.set_answers(fitted)
     extra = f" {len(dropped)} answer(s) no longer fit the rulebook and were reset." if dropped else ""
     notify("success", f"Opened version {saved.version.number} of “{saved.name}”: the questionnaire, "
                       f"recommendation and diagram now show it.{extra}")
@@ -130,7 +133,7 @@ def on_rename() -> None:
     try:
         store.rename(chosen, st.session_state.get("saved-new-name", ""))
     except UserError as e:
-        notify("error", f"Not renamed: {ui.error_text(e)}")
+        notify("error", f"Not renamed: {display.error_text(e)}")
         return
     notify("success", f"Renamed to “{st.session_state['saved-new-name'].strip()}”.")
     st.session_state["saved-new-name"] = ""
@@ -141,7 +144,7 @@ def on_delete() -> None:
     try:
         store.delete(chosen)
     except UserError as e:
-        notify("error", f"Not deleted: {ui.error_text(e)}")
+        notify("error", f"Not deleted: {display.error_text(e)}")
         return
     st.session_state["saved-delete-confirm"] = False
     notify("success", f"Deleted “{name}” and its versions.")
@@ -167,7 +170,7 @@ with st.container(border=True, key="saved-detail"):
     open_col.button("Open in the questionnaire", key="saved-open", icon=":material/open_in_new:", width="stretch",
                     on_click=on_open, help="Replace the current answers with this version's.")
     export_col.download_button("Export answers (YAML)", store.export_yaml(chosen, version),
-                               f"{ui.file_stem(saved.name)}.v{version}.answers.yaml", "application/yaml",
+                               f"{display.file_stem(saved.name)}.v{version}.answers.yaml", "application/yaml",
                                key="saved-export", icon=":material/download:", width="stretch")
     rename_col, rename_button = st.columns([3, 1], vertical_alignment="bottom")
     rename_col.text_input("New name", key="saved-new-name", max_chars=200)

@@ -1,0 +1,98 @@
+"""The active rulebook of a browser session, hot-reloaded from the rule files of `$ADVISOR_RULES`.
+
+Each call stats the four files (cheap); when (mtime_ns, size) changed it reads them and compares the content hash; a
+new valid rulebook becomes active at that interaction, an invalid one leaves the last good one active and its
+problems in `rulebook_errors()`. The parsed rulebook is cached for all sessions by content hash
+(`st.cache_resource`; a Rulebook is frozen and never mutated); which one a session uses is per session.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from advisor.errors import UserError
+from advisor.rulebook.loading import FILES, Rulebook, build_rulebook, content_hash, default_rules_dir, read_texts
+
+RULEBOOK_KEY = "advisor:rulebook"
+
+
+@dataclass(frozen=True)
+class _RulebookState:
+    directory: str
+    signature: tuple
+    rulebook: Rulebook | None
+    errors: UserError | None
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _built(digest: str, origin: str, _texts: dict[str, bytes]) -> Rulebook | UserError:
+    """The rulebook for these file contents, or its problems. Why cached by digest: every session shares one
+    parsed copy, and a broken file is parsed once, not at every interaction."""
+    try:
+        return build_rulebook(_texts, origin)
+    except UserError as e:
+        return e
+
+
+def _signature(directory: Path) -> tuple:
+    """(name, mtime_ns, size) per rule file: a change detector that costs four stat calls."""
+    out = []
+    for name in FILES:
+        try:
+            s = os.stat(directory / name)
+            out.append((name, s.st_mtime_ns, s.st_size))
+        except OSError:
+            out.append((name, None, None))
+    return tuple(out)
+
+
+def _rulebook_state() -> _RulebookState:
+    directory = default_rules_dir()
+    signature = _signature(directory)
+    state: _RulebookState | None = st.session_state.get(RULEBOOK_KEY)
+    if state is not None and state.directory == str(directory) and state.signature == signature:
+        return state
+    last_good = state.rulebook if state is not None else None
+    try:
+        texts = read_texts(directory)
+    except UserError as e:
+        state = _RulebookState(str(directory), signature, last_good, e)
+    else:
+        digest = content_hash(texts)
+        if last_good is not None and last_good.hash == digest and last_good.origin == str(directory):
+            state = _RulebookState(str(directory), signature, last_good, None)
+        else:
+            built = _built(digest, str(directory), texts)
+            if isinstance(built, UserError):
+                state = _RulebookState(str(directory), signature, last_good, built)
+            else:
+                state = _RulebookState(str(directory), signature, built, None)
+    st.session_state[RULEBOOK_KEY] = state
+    return state
+
+
+def current_rulebook() -> Rulebook:
+    """The active rulebook. When the files have never been valid in this session there is none: the page shows
+    the problems and stops."""
+    state = _rulebook_state()
+    if state.rulebook is None:
+        st.error("The rulebook cannot be loaded, so the questionnaire is unavailable. Fix these problems in the "
+                 "rule files (the app picks up the corrected files at the next interaction):")
+        st.code(str(state.errors), language=None)
+        st.stop()
+    return state.rulebook
+
+
+def rulebook_errors() -> UserError | None:
+    """The problems of the rule files on disk when they are invalid (the last good rulebook stays active)."""
+    return _rulebook_state().errors
+
+
+def last_good_rulebook() -> Rulebook | None:
+    """The active rulebook, or None when the files have never been valid in this session. Unlike
+    `current_rulebook()` it never stops the page: the Rules page uses it, so a broken rulebook can be fixed there."""
+    return _rulebook_state().rulebook
