@@ -67,13 +67,14 @@ def measurements() -> list[Measurement]:
             out.append(Measurement(SECTION, f"diagram build + dot render SVG, {n} steps, {style}", med, lo, hi, "ms",
                                    extra={"statements": len(digraph.body)}))
 
-    answers = read_answers(str(EXAMPLE), rulebook)
-    ev = evaluate(rulebook, answers)
+    from advisor.engine.assessment import assess
+
+    assessment = assess(rulebook, read_answers(str(EXAMPLE), rulebook))
     exports = {
-        "md": lambda: to_markdown(build_report(ev, rulebook)),
-        "adr": lambda: to_adr(build_report(ev, rulebook)),
-        "html": lambda: to_html(build_report(ev, rulebook)),
-        "pdf": lambda: to_pdf(build_report(ev, rulebook)),
+        "md": lambda: to_markdown(build_report(assessment, rulebook)),
+        "adr": lambda: to_adr(build_report(assessment, rulebook)),
+        "html": lambda: to_html(build_report(assessment, rulebook)),
+        "pdf": lambda: to_pdf(build_report(assessment, rulebook)),
     }
     for fmt, fn in exports.items():
         fn()  # warm up: lazy imports (WeasyPrint) and font loading are not what we measure
