@@ -50,7 +50,11 @@ def measurements() -> list[Measurement]:
     from advisor.engine.answers import read_answers
     from advisor.views.diagram.dot import build_diagram, render
     from advisor.engine.evaluate import evaluate
-    from advisor.views.report.model import build_report, to_adr, to_html, to_markdown, to_pdf
+    from advisor.views.report.adr import to_adr
+    from advisor.views.report.html import to_html
+    from advisor.views.report.markdown import to_markdown
+    from advisor.views.report.model import build_report
+    from advisor.views.report.pdf import to_pdf
     from advisor.rulebook.loading import load_rulebook
 
     rulebook = load_rulebook()
@@ -58,12 +62,12 @@ def measurements() -> list[Measurement]:
     for n in SIZES:
         ev = synthetic(rulebook, n)
         for style in STYLES:
-            build = lambda: build_diagram(ev, rulebook, style)  # noqa: E731
+            build = lambda: build_diagram(ev, style)  # noqa: E731
             med, lo, hi = per_call(build, number=auto_number(build), repeat=5, unit="ms")
             out.append(Measurement(SECTION, f"diagram build, {n} steps, {style}", med, lo, hi, "ms"))
             digraph = build()
             repeat = 5 if n < 200 else 3
-            med, lo, hi = once_each(lambda: render(build_diagram(ev, rulebook, style), "svg"), repeat=repeat)
+            med, lo, hi = once_each(lambda: render(build_diagram(ev, style), "svg"), repeat=repeat)
             out.append(Measurement(SECTION, f"diagram build + dot render SVG, {n} steps, {style}", med, lo, hi, "ms",
                                    extra={"statements": len(digraph.body)}))
 

@@ -11,7 +11,7 @@ from app_helpers import example, graphviz_specs, keyed_block, open_app, texts
 
 def dot_of(answers, rulebook, style=None):
     ev = evaluate(rulebook, answers)
-    return build_diagram(ev, rulebook, style).source
+    return build_diagram(ev, style).source
 
 
 def test_the_recommended_diagram_of_the_users_services_is_in_the_container_keyed_diagram(rulebook):

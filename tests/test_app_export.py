@@ -47,7 +47,7 @@ def test_the_diagram_downloads_are_the_dot_source_and_its_renderings(rulebook):
     svg, _ = download(at, "download-svg")
     png, _ = download(at, "download-png")
 
-    assert dot.decode() == to_dot(build_diagram(ev, rulebook))
+    assert dot.decode() == to_dot(build_diagram(ev))
     assert svg.startswith(b"<?xml") and b"Payment" in svg
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
 
@@ -59,7 +59,7 @@ def test_the_diagram_style_can_be_chosen_for_export(rulebook):
 
     at.radio(key="export-style").set_value("choreography").run()
 
-    assert download(at, "download-dot")[0].decode() == to_dot(build_diagram(ev, rulebook, "choreography"))
+    assert download(at, "download-dot")[0].decode() == to_dot(build_diagram(ev, "choreography"))
 
 
 def test_without_the_dot_binary_dot_still_downloads_and_svg_png_say_how_to_install(monkeypatch, tmp_path, rulebook):

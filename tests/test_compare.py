@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor.engine.answers import Answers, read_answers
-from advisor.engine.compare import MAX_EXACT, compare, diagrams
-from advisor.views.diagram.dot import to_dot
+from advisor.engine.compare import MAX_EXACT, compare
+from advisor.views.diagram.dot import comparison_diagrams, to_dot
 from advisor.engine.evaluate import evaluate
 from advisor.rulebook.formats import STYLES, Step
 
@@ -107,7 +107,7 @@ def test_steps_and_workflow_names_that_differ_are_flagged(rulebook, checkout):
 
 def test_both_diagrams_are_drawn_each_in_its_recommended_style(rulebook, media):
     b = edited(media, ordering="strict")
-    first, second = diagrams(compare(rulebook, media, b), rulebook)
+    first, second = comparison_diagrams(compare(rulebook, media, b))
     assert "Transcoder" in to_dot(first) and "Transcoder" in to_dot(second)
     assert to_dot(first) != to_dot(second)
 

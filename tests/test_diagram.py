@@ -106,7 +106,7 @@ def test_without_steps_each_style_has_a_generic_drawing_that_says_so(rulebook, t
 
 @pytest.mark.parametrize("style", STYLES)
 def test_every_diagram_has_its_title_and_a_legend_of_exactly_the_kinds_it_uses(checkout, rulebook, style):
-    dot = to_dot(build_diagram(checkout, rulebook, style))
+    dot = to_dot(build_diagram(checkout, style))
     assert f"Order checkout: {style}" in dot
     used = plan(checkout, load_theme(), style).edge_kinds
     for kind, text in (("command", "command (numbered in order)"), ("reply", "</FONT>&#160;reply"),
@@ -115,17 +115,17 @@ def test_every_diagram_has_its_title_and_a_legend_of_exactly_the_kinds_it_uses(c
 
 
 def test_the_default_style_is_the_recommended_one(checkout, rulebook):
-    assert to_dot(build_diagram(checkout, rulebook)) == to_dot(build_diagram(checkout, rulebook, checkout.style))
+    assert to_dot(build_diagram(checkout)) == to_dot(build_diagram(checkout, checkout.style))
 
 
 def test_an_unknown_style_is_refused(checkout, rulebook):
     with pytest.raises(ValueError, match="unknown style"):
-        build_diagram(checkout, rulebook, "mesh")
+        build_diagram(checkout, "mesh")
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_node_ids_are_synthetic_whatever_the_names(rulebook, name):
-    dot = to_dot(build_diagram(evaluate_example(rulebook, name), rulebook))
+    dot = to_dot(build_diagram(evaluate_example(rulebook, name)))
     ids = set(re.findall(r"^\t(\S+) \[", dot, re.M)) - {"graph", "node", "edge"}
     assert ids and all(re.fullmatch(r"n\d+", i) for i in ids)
 
@@ -136,7 +136,7 @@ def test_commanded_services_stand_top_to_bottom_in_step_order(rulebook, theme, n
     """Graphviz orders nodes of a rank freely; the builder pins the order (see advisor.views.diagram.dot._same_rank)."""
     ev = evaluate_example(rulebook, name)
     drawing = plan(ev, theme, style)
-    plain = subprocess.run(["dot", "-Tplain"], input=to_dot(build_diagram(ev, rulebook, style)).encode(),
+    plain = subprocess.run(["dot", "-Tplain"], input=to_dot(build_diagram(ev, style)).encode(),
                            capture_output=True, check=True).stdout.decode()
     y = {p[1]: float(p[3]) for p in (line.split() for line in plain.splitlines()) if p[0] == "node"}
     for rank in drawing.ranks:
@@ -145,8 +145,8 @@ def test_commanded_services_stand_top_to_bottom_in_step_order(rulebook, theme, n
 
 @pytest.mark.parametrize("style", STYLES)
 def test_dot_and_svg_are_byte_identical_for_the_same_answers(rulebook, style):
-    a = build_diagram(evaluate_example(rulebook, "travel-booking"), rulebook, style)
-    b = build_diagram(evaluate_example(rulebook, "travel-booking"), rulebook, style)
+    a = build_diagram(evaluate_example(rulebook, "travel-booking"), style)
+    b = build_diagram(evaluate_example(rulebook, "travel-booking"), style)
     assert to_dot(a) == to_dot(b)
     svg = render(a, "svg")
     assert svg == render(b, "svg")
@@ -154,7 +154,7 @@ def test_dot_and_svg_are_byte_identical_for_the_same_answers(rulebook, style):
 
 
 def test_png_and_pdf_render(checkout, rulebook):
-    digraph = build_diagram(checkout, rulebook)
+    digraph = build_diagram(checkout)
     assert render(digraph, "png").startswith(b"\x89PNG")
     assert render(digraph, "pdf").startswith(b"%PDF")
 
@@ -162,17 +162,17 @@ def test_png_and_pdf_render(checkout, rulebook):
 def test_without_graphviz_rendering_says_how_to_install_it_and_dot_export_still_works(checkout, rulebook,
                                                                                     monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
-    digraph = build_diagram(checkout, rulebook)
+    digraph = build_diagram(checkout)
     with pytest.raises(UserError, match=r"sudo apt-get install graphviz"):
         render(digraph, "svg")
     assert to_dot(digraph).startswith("digraph advisor {")
-    assert "flowchart LR" in to_mermaid(checkout, rulebook)
+    assert "flowchart LR" in to_mermaid(checkout)
 
 
 def test_a_diagram_over_the_size_cap_is_refused_as_too_large(rulebook):
     steps = [Step(service=f"S{i}", action=f"Do thing {i}") for i in range(500)]
     ev = evaluate(rulebook, Answers({}, steps, "Big"))
-    digraph = build_diagram(ev, rulebook, "choreography")
+    digraph = build_diagram(ev, "choreography")
     small = load_theme().model_copy(update={"limits": load_theme().limits.model_copy(update={"max_statements": 100})})
     with pytest.raises(UserError, match="diagram too large"):
         check_size(digraph, small)
@@ -182,7 +182,7 @@ def test_a_diagram_over_the_size_cap_is_refused_as_too_large(rulebook):
 
 def test_dot_running_past_its_timeout_is_reported_as_too_large(rulebook):
     steps = [Step(service=f"S{i % 40}", action=f"Do thing {i}", compensation="undo") for i in range(300)]
-    digraph = build_diagram(evaluate(rulebook, Answers({}, steps, "Slow")), rulebook, "orchestration")
+    digraph = build_diagram(evaluate(rulebook, Answers({}, steps, "Slow")), "orchestration")
     with pytest.raises(UserError, match="diagram too large.*within 0.01 seconds"):
         render(digraph, "svg", timeout=0.01)
 

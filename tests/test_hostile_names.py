@@ -16,7 +16,10 @@ from markdown_it import MarkdownIt
 from advisor.views.diagram.dot import build_diagram, render, to_dot, to_mermaid
 from advisor.views.labels import clean
 from advisor.rulebook.formats import STYLES
-from advisor.views.report.model import build_report, to_adr, to_html, to_markdown
+from advisor.views.report.adr import to_adr
+from advisor.views.report.html import to_html
+from advisor.views.report.markdown import to_markdown
+from advisor.views.report.model import build_report
 from advisor.engine.assessment import assess
 from exports import HOSTILE, active_content, hostile_evaluation
 
@@ -38,7 +41,7 @@ def text_of(markup: str) -> str:
 
 @pytest.mark.parametrize("style", STYLES)
 def test_a_diagram_of_hostile_names_renders_to_svg_with_nothing_active(hostile, rulebook, style):
-    svg = render(build_diagram(hostile, rulebook, style), "svg").decode("utf-8")
+    svg = render(build_diagram(hostile, style), "svg").decode("utf-8")
     ET.fromstring(svg.encode())  # well-formed XML: nothing broke out of its text node
     assert active_content(svg) == []
     visible = text_of(svg)
@@ -50,13 +53,13 @@ def test_a_diagram_of_hostile_names_renders_to_svg_with_nothing_active(hostile, 
 @pytest.mark.parametrize("style", STYLES)
 @pytest.mark.parametrize("fmt", ["png", "pdf"])
 def test_a_diagram_of_hostile_names_renders_to_png_and_pdf(hostile, rulebook, style, fmt):
-    data = render(build_diagram(hostile, rulebook, style), fmt)
+    data = render(build_diagram(hostile, style), fmt)
     assert data.startswith(b"\x89PNG" if fmt == "png" else b"%PDF")
 
 
 @pytest.mark.parametrize("style", STYLES)
 def test_hostile_names_never_become_node_ids_or_ports_in_dot(hostile, rulebook, style):
-    dot = to_dot(build_diagram(hostile, rulebook, style))
+    dot = to_dot(build_diagram(hostile, style))
     ids = set(re.findall(r"^\t(\S+) \[", dot, re.M)) - {"graph", "node", "edge"}
     assert ids and all(re.fullmatch(r"n\d+", i) for i in ids), ids
     edges = re.findall(r"^\t(\S+) -> (\S+)", dot, re.M)
@@ -66,7 +69,7 @@ def test_hostile_names_never_become_node_ids_or_ports_in_dot(hostile, rulebook, 
 
 @pytest.mark.parametrize("style", STYLES)
 def test_hostile_names_cannot_leave_their_mermaid_labels(hostile, rulebook, style):
-    mermaid = to_mermaid(hostile, rulebook, style)
+    mermaid = to_mermaid(hostile, style)
     for line in mermaid.splitlines():
         if line.startswith("%%"):
             continue
@@ -103,7 +106,7 @@ def test_the_adr_of_hostile_names_renders_to_safe_html_showing_them_literally(re
 
 
 def test_the_pdf_report_of_hostile_names_is_produced(report):
-    from advisor.views.report.model import to_pdf
+    from advisor.views.report.pdf import to_pdf
 
     assert to_pdf(report).startswith(b"%PDF")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from advisor.web import form
-from advisor.engine.answers import Answers, parse_answers
+from advisor.engine.answers import Answers, parse_answers, revalidate
 from advisor.engine.evaluate import evaluate
 from advisor.rulebook.formats import Step
 from advisor.rulebook.loading import build_rulebook, read_texts
@@ -139,7 +139,7 @@ def test_answers_that_no_longer_fit_a_changed_rulebook_are_reset_and_named(rules
     changed = build_rulebook(texts, "changed")
     answers = parse_answers(b"traits: {ordering: strict, teams: 3}", "a.yaml", build_rulebook(read_texts(rules_copy)))
 
-    kept, notes = form.revalidate(answers, changed)
+    kept, notes = revalidate(answers, changed)
 
     assert kept.traits == {"teams": 3}
     assert len(notes) == 1 and notes[0].startswith("The answer ordering = 'strict' no longer fits the rulebook")

@@ -98,7 +98,7 @@ def hostile_digraph(rulebook):
     from advisor.views.diagram.dot import build_diagram
     from exports import hostile_evaluation
 
-    return build_diagram(hostile_evaluation(rulebook), rulebook)
+    return build_diagram(hostile_evaluation(rulebook))
 
 
 def test_a_diagram_over_the_themes_size_cap_is_refused_before_dot_runs(hostile_digraph, monkeypatch):

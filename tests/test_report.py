@@ -6,7 +6,10 @@ import re
 import pytest
 
 from advisor.cli.main import main
-from advisor.views.report.model import build_report, to_adr, to_html, to_markdown
+from advisor.views.report.adr import to_adr
+from advisor.views.report.html import to_html
+from advisor.views.report.markdown import to_markdown
+from advisor.views.report.model import build_report
 from exports import ROOT, assess_example, evaluate_example
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from advisor.views.report.model import build_report, to_pdf
+from advisor.views.report.model import build_report
+from advisor.views.report.pdf import to_pdf
 from exports import assess_example, evaluate_example
 
 pytestmark = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdftoppm")),

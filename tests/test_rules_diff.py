@@ -14,7 +14,8 @@ import pytest
 from advisor.engine.answers import read_answers
 from advisor.engine.evaluate import evaluate
 from advisor.rulebook.loading import load_rulebook
-from advisor.authoring.diff import (answer_cases, definition_changes, recommendation_changes, scenario_cases)
+from advisor.authoring.diff import answer_cases, recommendation_changes, scenario_cases
+from advisor.rulebook.changes import definition_changes
 from advisor.engine.answers import Answers
 
 ROOT = Path(__file__).resolve().parent.parent

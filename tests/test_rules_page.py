@@ -56,7 +56,7 @@ def test_the_page_shows_the_rules_as_a_table_with_conditions_in_words(rules_dir)
     rules = table(at, "id")
     row = rules[rules["id"] == "hybrid.core_with_reactions"].iloc[0]
     assert row["condition"] == "(ordering is strict or compensation is yes or central_monitoring is high) and fan_out ≥ 2"
-    assert row["effect"] == "hybrid +3"
+    assert row["effect"] == "+3 hybrid"
     assert row["source"].startswith("B. Ruecker")
     assert list(rules.columns) == ["id", "condition", "effect", "rationale", "source", "line"]
 

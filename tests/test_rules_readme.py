@@ -7,7 +7,7 @@ from pathlib import Path
 
 from advisor.authoring.lint import lint
 from advisor.rulebook.loading import load_rulebook
-from advisor.authoring.diff import definition_changes
+from advisor.rulebook.changes import definition_changes
 from advisor.engine.scenarios import run_scenarios
 
 README = Path(__file__).resolve().parent.parent / "rules" / "README.md"

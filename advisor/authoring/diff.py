@@ -1,8 +1,9 @@
 """What changes between two rulebooks: their definitions, and the recommendations they give.
 
-`definition_changes(old, new)` lists questions, rules and scenarios added, removed or changed (and which fields).
+`advisor.rulebook.changes.definition_changes(old, new)` lists the definitions added, removed or changed;
 `recommendation_changes(old, new, answers)` re-runs every scenario and every given answers file under both
-rulebooks, side by side. `advisor rules diff` and the Rules page's impact preview both read these.
+rulebooks, side by side; `as_text`, `as_markdown` and `as_json` render both. `advisor rules diff` and the Rules
+page's impact preview read these.
 
 Why a scenario is run on one set of traits under both rulebooks (the new rulebook's version of it when it has
 one): the question is what the rule change does to that case, not what an edit of the case itself does.
@@ -19,19 +20,11 @@ from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
 from advisor.rulebook.loading import Rulebook, answer_problem
 from advisor.resources import EXAMPLES
+from advisor.rulebook.changes import Change
+from advisor.views.labels import md_inline
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 EXAMPLES_DIR = EXAMPLES
-
-
-@dataclass(frozen=True)
-class Change:
-    """One definition added, removed or changed (`fields`: the keys whose values differ)."""
-
-    kind: str  # "question" | "rule" | "scenario" | "decision"
-    id: str
-    status: str  # "added" | "removed" | "changed"
-    fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,18 +74,6 @@ class Case:
     raw: bytes | None = None  # an answers file's bytes: parsed against each rulebook
 
 
-def definition_changes(old: Rulebook, new: Rulebook) -> list[Change]:
-    """Questions, rules and scenarios added, removed or changed, then the decision settings."""
-    changes = _compare("question", old.questions, new.questions)
-    changes += _compare("rule", {r.id: r for r in old.rules}, {r.id: r for r in new.rules})
-    changes += _compare("scenario", {s.name: s for s in old.scenarios}, {s.name: s for s in new.scenarios})
-    fields = tuple(k for k in ("tie_break", "confidence_half_lead")
-                   if getattr(old.decision, k) != getattr(new.decision, k))
-    if fields:
-        changes.append(Change("decision", "decision", "changed", fields))
-    return changes
-
-
 def answer_cases(directory: Path | str) -> list[Case]:
     """Every answers file (*.yaml, *.yml, *.json) directly in `directory`, by name."""
     directory = Path(directory)
@@ -137,16 +118,6 @@ def _checked(rulebook: Rulebook, case: Case) -> Answers:
     return Answers(dict(case.traits), (), case.name)
 
 
-def _compare(kind: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    out = [Change(kind, k, "removed") for k in old if k not in new]
-    out += [Change(kind, k, "added") for k in new if k not in old]
-    for k in old:
-        if k in new and old[k] != new[k]:
-            a, b = old[k].model_dump(mode="json"), new[k].model_dump(mode="json")
-            out.append(Change(kind, k, "changed", tuple(f for f in b if a.get(f) != b.get(f))))
-    return out
-
-
 # ---------------------------------------------------------------- rendering
 def as_text(old: Rulebook, new: Rulebook, changes: list[Change], results: list[CaseResult]) -> str:
     """The diff for a terminal: definitions, then a table of every case's recommendation under both rulebooks."""
@@ -170,15 +141,13 @@ def as_text(old: Rulebook, new: Rulebook, changes: list[Change], results: list[C
 
 def as_markdown(old: Rulebook, new: Rulebook, changes: list[Change], results: list[CaseResult]) -> str:
     """The same diff as Markdown tables (for a pull request description)."""
-    from advisor.views.contract import md_escape
-
-    out = [f"**old:** {md_escape(old.origin)} (version {old.version}, sha256 `{old.short_hash}`)  ",
-           f"**new:** {md_escape(new.origin)} (version {new.version}, sha256 `{new.short_hash}`)", "",
+    out = [f"**old:** {md_inline(old.origin)} (version {old.version}, sha256 `{old.short_hash}`)  ",
+           f"**new:** {md_inline(new.origin)} (version {new.version}, sha256 `{new.short_hash}`)", "",
            "| change | kind | id | fields |", "|---|---|---|---|"]
-    out += [f"| {c.status} | {c.kind} | {md_escape(c.id)} | {', '.join(c.fields)} |" for c in changes]
+    out += [f"| {c.status} | {c.kind} | {md_inline(c.id)} | {', '.join(c.fields)} |" for c in changes]
     out += ["", recommendation_summary(results), "", "| kind | case | old | new | change |",
             "|---|---|---|---|---|"]
-    out += [f"| {r.kind} | {md_escape(r.name)} | {md_escape(str(r.old))} | {md_escape(str(r.new))} | {r.change or '-'} |"
+    out += [f"| {r.kind} | {md_inline(r.name)} | {md_inline(str(r.old))} | {md_inline(str(r.new))} | {r.change or '-'} |"
             for r in results]
     return "\n".join(out) + "\n"
 

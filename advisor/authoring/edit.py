@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from advisor.rulebook.conditions import describe
+from advisor.rulebook.conditions import condition_words
 from advisor.errors import Problem, UserError
-from advisor.rulebook.formats import Effect
+from advisor.rulebook.formats import points_by_style
 from advisor.rulebook.loading import Rulebook, build_rulebook, read_texts
-from advisor.authoring.diff import (EXAMPLES_DIR, Case, CaseResult, Change, answer_cases, definition_changes,
-                               recommendation_changes, scenario_cases)
-
-STYLE_ORDER = ("orchestration", "choreography", "hybrid")
+from advisor.authoring.diff import (EXAMPLES_DIR, Case, CaseResult, answer_cases, recommendation_changes,
+                                     scenario_cases)
+from advisor.rulebook.changes import Change, definition_changes
+from advisor.views.labels import effect_text
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ def impact(old: Rulebook, new: Rulebook, extra: list[Case] = (), examples: Path 
 def saved_cases(url: str | None = None) -> list[Case]:
     """The latest version of every saved assessment (`advisor.saved.store`; default database: `$ADVISOR_DB_URL` or the
     user's SQLite file) as cases for the impact preview. Needs the `store` extra."""
+    # Why: the store is an optional extra (SQLAlchemy), and this module also serves `advisor rules lint` without it
     from advisor.saved.store import Store
 
     store = Store(url)
@@ -86,14 +87,9 @@ def saved_cases(url: str | None = None) -> list[Case]:
         store.close()
 
 
-def effect_words(effect: Effect) -> str:
-    """`orchestration +3, hybrid +2`: the points a rule adds when it fires."""
-    return ", ".join(f"{s} {getattr(effect, s):+d}" for s in STYLE_ORDER if getattr(effect, s))
-
-
 def rule_rows(rulebook: Rulebook) -> list[dict[str, object]]:
     """One row per rule, as the page's table shows it: id, condition in words, effect, rationale, source, line."""
-    return [{"id": r.id, "condition": describe(r.when, rulebook.questions), "effect": effect_words(r.effect),
+    return [{"id": r.id, "condition": condition_words(r.when), "effect": effect_text(points_by_style(r.effect)),
              "rationale": r.rationale, "source": r.source, "line": rulebook.rule_line(r.id)}
             for r in rulebook.rules]
 

@@ -52,7 +52,7 @@ class FileState:
 
 
 @dataclass(frozen=True)
-class Version:
+class RuleFileVersion:
     """A kept previous version of a rule file: `.history/<file>.<number>` (higher = more recent)."""
 
     file: str
@@ -67,7 +67,7 @@ class SaveResult:
     """What a save or restore did: the files written (new state), the versions kept, the new rulebook."""
 
     written: tuple[FileState, ...]
-    kept: tuple[Version, ...]
+    kept: tuple[RuleFileVersion, ...]
     rulebook: Rulebook
 
 
@@ -202,7 +202,7 @@ def restore(directory: Path | str, filename: str, version: int | None = None,
         raise UserError([note, *e.problems]) from None
 
 
-def history(directory: Path | str, filename: str | None = None) -> list[Version]:
+def history(directory: Path | str, filename: str | None = None) -> list[RuleFileVersion]:
     """The kept versions (of one file, or of all), oldest first per file, files in rulebook order."""
     folder = _history_dir(directory)
     if not folder.is_dir():
@@ -212,7 +212,7 @@ def history(directory: Path | str, filename: str | None = None) -> list[Version]
         m = _VERSION_NAME.match(path.name)
         if m and m["file"] in FILES and (filename is None or m["file"] == filename):
             st = path.stat()
-            found.append(Version(m["file"], int(m["n"]), path, st.st_size, st.st_mtime))
+            found.append(RuleFileVersion(m["file"], int(m["n"]), path, st.st_size, st.st_mtime))
     order = list(FILES)
     return sorted(found, key=lambda v: (order.index(v.file), v.number))
 
@@ -268,13 +268,13 @@ def _history_dir(directory: Path | str, create: bool = False) -> Path:
     return folder
 
 
-def _keep(directory: Path, filename: str, text: bytes) -> Version:
+def _keep(directory: Path, filename: str, text: bytes) -> RuleFileVersion:
     versions = history(directory, filename)
     number = versions[-1].number + 1 if versions else 1
     path = _history_dir(directory) / f"{filename}.{number}"
     write_atomic(path, text)
     st = path.stat()
-    return Version(filename, number, path, st.st_size, st.st_mtime)
+    return RuleFileVersion(filename, number, path, st.st_size, st.st_mtime)
 
 
 def _prune(directory: Path, filename: str) -> None:

@@ -11,7 +11,7 @@ what `advisor recommend` computes, step by step, each step a node a GoRules user
 - Scoring rules: one row per rule, one column per question it reads (a condition that is not a plain `all` of
   tests goes in a last column as a whole expression); hit policy "collect" returns every rule that fired.
 - Recommendation: the three scores, the style (ties go to `decision.tie_break`), the runner-up, the lead and the
-  confidence (the formula of advisor/engine.py), the rules that fired, the assumptions, the rulebook's version.
+  confidence (the formula of `advisor.engine.evaluate.confidence`), the rules that fired, the assumptions, the rulebook's version.
 
 Not exported: the per-step allocation (it depends on the steps of one workflow, not on the rules).
 `scores_expression()` gives the same scoring as a single zen expression (zen's fastest path, used by bench/).
@@ -23,11 +23,11 @@ import re
 from typing import Any
 
 from advisor.errors import Problem, UserError
-from advisor.rulebook.formats import All, AnyOf, Condition, Not, Test
+from advisor.rulebook.conditions import bracketed, fold
+from advisor.rulebook.formats import STYLES, Condition, Test
 from advisor.rulebook.loading import Rulebook
 
 CONTENT_TYPE = "application/vnd.gorules.decision"
-STYLES = ("orchestration", "choreography", "hybrid")
 # Why: zen's expression language reads these as keywords, so a question (or part of one) named so cannot be
 # written as a field; the export refuses such a rulebook with a clear message rather than produce a broken graph.
 _RESERVED = frozenset({"true", "false", "null", "and", "or", "not", "in"})
@@ -58,17 +58,16 @@ def field(qid: str) -> str:
 
 def expression(cond: Condition) -> str:
     """A condition as a zen boolean expression over the answers."""
-    if isinstance(cond, Test):
-        ref = field(cond.question)
-        if cond.op in ("in", "not_in"):
-            listed = f"{ref} in [{', '.join(literal(v) for v in cond.value)}]"
-            return listed if cond.op == "in" else f"not ({listed})"
-        return f"{ref} {_BINARY[cond.op]} {literal(cond.value)}"
-    if isinstance(cond, Not):
-        return f"not ({expression(cond.not_)})"
-    parts = cond.all if isinstance(cond, All) else cond.any
-    joiner = " and " if isinstance(cond, All) else " or "
-    return joiner.join(f"({expression(c)})" if isinstance(c, (All, AnyOf)) else expression(c) for c in parts)
+    return fold(cond, _test_expression, lambda node, texts: " and ".join(bracketed(node.all, texts)),
+                lambda node, texts: " or ".join(bracketed(node.any, texts)), lambda _, inner: f"not ({inner})")
+
+
+def _test_expression(t: Test) -> str:
+    ref = field(t.question)
+    if t.op in ("in", "not_in"):
+        listed = f"{ref} in [{', '.join(literal(v) for v in t.value)}]"
+        return listed if t.op == "in" else f"not ({listed})"
+    return f"{ref} {_BINARY[t.op]} {literal(t.value)}"
 
 
 def _unary(tests: list[Test]) -> str:
@@ -87,18 +86,18 @@ def _unary(tests: list[Test]) -> str:
 
 def _columns(cond: Condition) -> dict[str, list[Test]] | None:
     """The tests of a condition grouped by question when it is a plain `all` of tests, else None."""
-    if isinstance(cond, Test):
-        return {cond.question: [cond]}
-    if isinstance(cond, All):
-        out: dict[str, list[Test]] = {}
-        for child in cond.all:
-            part = _columns(child)
-            if part is None:
-                return None
-            for qid, tests in part.items():
-                out.setdefault(qid, []).extend(tests)
-        return out
-    return None
+    return fold(cond, lambda t: {t.question: [t]}, lambda _, parts: _merged(parts), lambda _, parts: None,
+                lambda _, inner: None)
+
+
+def _merged(parts: list[dict[str, list[Test]] | None]) -> dict[str, list[Test]] | None:
+    if any(part is None for part in parts):
+        return None
+    out: dict[str, list[Test]] = {}
+    for part in parts:
+        for qid, tests in part.items():  # type: ignore[union-attr]
+            out.setdefault(qid, []).extend(tests)
+    return out
 
 
 def check_exportable(rulebook: Rulebook) -> None:

@@ -24,9 +24,9 @@ from urllib.parse import urlparse
 
 from advisor.rulebook.compiler import domain
 from advisor.rulebook.conditions import questions_read, tests
-from advisor.rulebook.formats import Effect
+from advisor.rulebook.formats import STYLES, Effect, points_by_style
 from advisor.rulebook.loading import Rulebook
-from advisor.authoring.edit import effect_words
+from advisor.views.labels import effect_text
 from advisor.engine.scenarios import run_scenarios
 
 MAX_CASES = 200_000  # Why: beyond this many answer combinations a rule is left undecided rather than slow
@@ -167,7 +167,8 @@ class _Linter:
                 self.rule_finding(j, "when", "opposite-effects",
                                   f"fires on exactly the same answers as '{rules[i].id}' (line "
                                   f"{self.rules_doc.where(('rules', i, 'when'), key=True)[0]}) but pushes the opposite way "
-                                  f"({effect_words(rules[j].effect)} against {effect_words(rules[i].effect)})")
+                                  f"({effect_text(points_by_style(rules[j].effect))} against "
+                                  f"{effect_text(points_by_style(rules[i].effect))})")
 
     # ------------------------------------------------------------ questions and options
     def check_questions(self) -> None:
@@ -212,4 +213,4 @@ def _opposite(a: Effect, b: Effect) -> bool:
     lean_a, lean_b = a.orchestration - a.choreography, b.orchestration - b.choreography
     if lean_a * lean_b < 0:
         return True
-    return any(getattr(a, s) * getattr(b, s) < 0 for s in ("orchestration", "choreography", "hybrid"))
+    return any(getattr(a, s) * getattr(b, s) < 0 for s in STYLES)

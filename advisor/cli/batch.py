@@ -2,6 +2,8 @@
 
 Exit status: 0 when every row was evaluated; 1 when some rows had errors (the table is still written, those rows
 carry their `error`, and each is listed on stderr); 2 when the input as a whole is unusable.
+
+Why: start-up time: the portfolio modules (pandas, pyarrow) are imported inside the command; see advisor/cli/core.py.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from advisor.cli.common import load_rules, write_output
 from advisor.errors import UserError
 
 def read_files(paths: list[str]) -> list[tuple[str, bytes]]:
@@ -23,9 +26,8 @@ def read_files(paths: list[str]) -> list[tuple[str, bytes]]:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from advisor.portfolio.table import style_counts, table_csv
-    from advisor.cli.common import load_rules, write_output
     from advisor.portfolio.assess import read_portfolio
+    from advisor.portfolio.table import style_counts, table_csv
 
     rulebook = load_rules(args.rules)
     portfolio = read_portfolio(read_files(args.files), rulebook, capped=False)

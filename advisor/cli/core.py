@@ -1,7 +1,7 @@
 """`advisor recommend`, `advisor rules check | test` and `advisor schema`: the core commands.
 
-Why the function-local imports: start-up time. Every command module is imported to build the parser, so each
-imports at the top only what building the parser needs, and the rest inside the command that uses it.
+Why: start-up time, for the function-local imports. Every command module is imported to build the parser, so
+each imports at the top only what building the parser needs, and the rest inside the command that uses it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     rulebook = load_rules(args.rules)
     assessment = assess(rulebook, read_answers(args.file, rulebook))
     if args.format == "md":  # the full Markdown report, the same as `advisor report --format md`
-        from advisor.views.report.model import build_report, to_markdown
+        from advisor.views.report.markdown import to_markdown
+        from advisor.views.report.model import build_report
 
         write_output(to_markdown(build_report(assessment, rulebook)), args.output)
         return 0

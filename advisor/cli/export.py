@@ -5,7 +5,7 @@
 
 Text formats go to stdout without `-o`; binary ones (png, pdf) need `-o` (exit 2 with a clear message).
 
-Why the function-local imports: start-up time (graphviz, the report renderers); see advisor/cli/core.py.
+Why: start-up time, for the function-local imports (graphviz, the report renderers); see advisor/cli/core.py.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     assessment, rulebook = _assess(args)
     ev = assessment.evaluation
     if args.format == "mermaid":
-        write_output(diagram.to_mermaid(ev, rulebook, args.style), args.output)
+        write_output(diagram.to_mermaid(ev, args.style), args.output)
         return 0
-    digraph = diagram.build_diagram(ev, rulebook, args.style)
+    digraph = diagram.build_diagram(ev, args.style)
     if args.format == "dot":
         write_output(diagram.to_dot(digraph), args.output)
     else:
@@ -54,18 +54,19 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UserError(f"{args.format} is a binary format: give an output file with -o PATH")
     if args.date is not None and args.format != "adr":
         raise UserError("--date applies to --format adr only (the other reports carry no date)")
-    from advisor.views.report import model as report
+    from advisor.views.report import adr, html, markdown, pdf
+    from advisor.views.report.model import build_report
 
     assessment, rulebook = _assess(args)
-    r = report.build_report(assessment, rulebook)
+    r = build_report(assessment, rulebook)
     if args.format == "md":
-        write_output(report.to_markdown(r), args.output)
+        write_output(markdown.to_markdown(r), args.output)
     elif args.format == "html":
-        write_output(report.to_html(r), args.output)
+        write_output(html.to_html(r), args.output)
     elif args.format == "adr":
-        write_output(report.to_adr(r, date=args.date, status=args.status), args.output)
+        write_output(adr.to_adr(r, date=args.date, status=args.status), args.output)
     else:
-        write_output(report.to_pdf(r), args.output, binary=True)
+        write_output(pdf.to_pdf(r), args.output, binary=True)
     return 0
 
 

@@ -1,17 +1,22 @@
 """`advisor rules lint | diff | history | restore`: look after a rulebook from the command line.
 
 Exit status: 0 fine, 1 findings (lint) or changed recommendations (diff --exit-code), 2 a user error.
+
+Why: start-up time: the authoring modules are imported inside the command that uses them; see advisor/cli/core.py.
 """
 from __future__ import annotations
 
 import argparse
 import time
 
+from advisor.cli.common import load_rules, write_output
+from advisor.rulebook.changes import definition_changes
+from advisor.rulebook.loading import FILES, default_rules_dir
+
 DIR_HELP = "rulebook directory (default: $ADVISOR_RULES or rules/)"
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    from advisor.cli.common import load_rules
     from advisor.authoring.lint import lint
 
     rulebook = load_rules(args.dir)
@@ -25,13 +30,12 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from advisor.authoring import diff as rulesdiff
-    from advisor.cli.common import load_rules, write_output
 
     old, new = load_rules(args.old), load_rules(args.new)
     cases = rulesdiff.scenario_cases(old, new)
     for directory in args.answers or ():
         cases += rulesdiff.answer_cases(directory)
-    changes = rulesdiff.definition_changes(old, new)
+    changes = definition_changes(old, new)
     results = rulesdiff.recommendation_changes(old, new, cases)
     render = {"text": rulesdiff.as_text, "md": rulesdiff.as_markdown, "json": rulesdiff.as_json}[args.format]
     write_output(render(old, new, changes, results), args.output)
@@ -40,7 +44,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from advisor.rulebook.loading import default_rules_dir
     from advisor.authoring.history import history
 
     directory = args.dir or str(default_rules_dir())
@@ -57,7 +60,6 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from advisor.rulebook.loading import default_rules_dir
     from advisor.authoring.history import restore
 
     directory = args.dir or str(default_rules_dir())
@@ -73,8 +75,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def register_rules(rsub: argparse._SubParsersAction) -> None:
     """Add lint, diff, history and restore to the `advisor rules` group."""
-    from advisor.rulebook.loading import FILES
-
     p = rsub.add_parser("lint", help="find rules that never fire, contradictions, unread questions, unused "
                         "options, placeholder sources and rules no scenario covers (exit 1 on findings)")
     p.add_argument("dir", nargs="?", default=None, help=DIR_HELP)

@@ -2,14 +2,17 @@
 
 JDM is GoRules' JSON Decision Model: the export opens in GoRules' editors and runs in zen-engine, computing the
 same scores, style and confidence as `advisor recommend` (tests/test_peer_zen.py checks this).
+
+Why: start-up time: the exporter is imported inside the command; see advisor/cli/core.py.
 """
 from __future__ import annotations
 
 import argparse
 
+from advisor.cli.common import load_rules, write_output
+
 
 def cmd_rules_export(args: argparse.Namespace) -> int:
-    from advisor.cli.common import load_rules, write_output
     from advisor.authoring.jdm import export_json
 
     rulebook = load_rules(args.dir)

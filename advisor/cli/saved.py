@@ -5,11 +5,15 @@
     advisor saved export NAME [--version N]    a version's answers as an answers file (YAML)
     advisor saved reevaluate [--rules DIR]     every latest version under a rulebook: which recommendations change
                                                (--exit-code: exit 1 when any style changes, for CI after rule edits)
+
+Why: the store is an optional extra (`store`: SQLAlchemy), so its modules are imported inside the commands,
+which say how to install it when it is missing; this also keeps start-up time down (see advisor/cli/core.py).
 """
 from __future__ import annotations
 
 import argparse
 
+from advisor.cli.common import load_rules, write_output
 from advisor.errors import UserError
 
 
@@ -48,15 +52,12 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from advisor.cli.common import write_output
-
     store = _store()
     write_output(store.export_yaml(_find(store, args.name), args.version), args.output)
     return 0
 
 
 def cmd_reevaluate(args: argparse.Namespace) -> int:
-    from advisor.cli.common import load_rules
     from advisor.saved.reevaluation import reevaluate_all
 
     rulebook = load_rules(args.rules)

@@ -14,7 +14,7 @@ import yaml
 
 from advisor.rulebook import yamlsafe
 from advisor.errors import Problem, UserError
-from advisor.rulebook.formats import AnswersFile, Step
+from advisor.rulebook.formats import AnswersFile, Step, answer_literal
 from advisor.rulebook.loading import Rulebook, answer_problem
 from advisor.rulebook.messages import parse
 
@@ -59,6 +59,21 @@ def read_answers(path: str, rulebook: Rulebook) -> Answers:
     return parse_answers(raw, path, rulebook)
 
 
+def revalidate(answers: Answers, rulebook: Rulebook) -> tuple[Answers, list[str]]:
+    """The answers that are still valid for `rulebook` (one that changed under them), and a sentence for each one
+    dropped."""
+    kept, dropped = {}, []
+    for qid, value in answers.traits.items():
+        problem = answer_problem(rulebook.questions, qid, value)
+        if problem:
+            dropped.append(f"The answer {qid} = {value!r} no longer fits the rulebook ({problem.split(';')[0]}); "
+                           "it was reset to not sure.")
+        else:
+            kept[qid] = value
+    ordered = {qid: kept[qid] for qid in rulebook.questions if qid in kept}
+    return Answers(ordered, answers.steps, answers.workflow), dropped
+
+
 def to_dict(answers: Answers) -> dict[str, Any]:
     """The answers as plain data in the file format (steps with only the fields that differ from defaults)."""
     out: dict[str, Any] = {}
@@ -99,7 +114,7 @@ def to_query_params(answers: Answers) -> dict[str, str]:
     if answers.workflow:
         params["workflow"] = answers.workflow
     for qid, value in answers.traits.items():
-        params[qid] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        params[qid] = answer_literal(value)
     if answers.steps:
         params["steps"] = json.dumps([s.model_dump(exclude_defaults=True) for s in answers.steps],
                                      ensure_ascii=False, separators=(",", ":"))

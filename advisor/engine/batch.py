@@ -8,8 +8,9 @@ rulebook becomes a few whole-array comparisons, so one pass over the rules evalu
 - `show_if` conditions are evaluated on the answers as given; a hidden question takes its default, counts as
   neither given nor assumed (as in `advisor.engine.evaluate.evaluate`);
 - each rule's condition gives a boolean array (`fired`), and its effect is added where it is true;
-- style, runner-up and lead follow `decision.tie_break` exactly as the engine's `_rank`;
-- the confidence is looked up in a table computed with the engine's own formula, for the few distinct
+- style and runner-up are looked up in a table the engine's own `rank` fills, one entry per way three scores
+  can compare (13, ties included); the lead follows from them;
+- the confidence is looked up in a table computed with the engine's own `confidence`, for the few distinct
   (lead, assumed, visible) triples present. Why: Python's `round(x, 3)` rounds the exact binary value, numpy's
   `round` scales by 1000 first; the two differ on a few values, and the batch must match the engine exactly.
 
@@ -20,11 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import product
 from typing import Any
 
 import numpy as np
 
-from advisor.engine.evaluate import Evaluation, allocate
+from advisor.engine.evaluate import Evaluation, allocate, confidence, rank as rank_one
 from advisor.rulebook.formats import STYLES, Step
 from advisor.rulebook.loading import Rulebook
 from advisor.engine.vector import compile_vector, default_value
@@ -161,23 +163,34 @@ def evaluate_columns(rulebook: Rulebook, columns: Columns) -> BatchResult:
 
 
 def rank(scores: np.ndarray, tie_break: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row: the winning style, the runner-up (indices into STYLES) and the lead; `engine._rank` over arrays.
+    """Per row: the winning style, the runner-up (indices into STYLES) and the lead, as the engine's `rank` gives.
 
-    The engine's stable three-element sort, step by step: swap the first two when the second scores higher;
-    then move the third up past the second, and past the first, while it scores strictly higher.
+    The ranking depends only on how the three scores compare, pair by pair; so each row's comparisons make a key,
+    and a table of the engine's answer for every key (asked with small scores that compare that way) gives the
+    style and the runner-up. The winner holds the highest score and the runner-up the middle one, so the lead is
+    their difference.
     """
-    a, b, c = (STYLES.index(s) for s in tie_break)
-    sa, sb, sc = scores[a], scores[b], scores[c]
-    swap = (sb > sa).view(np.int8)
-    top, second = a + swap * np.int8(b - a), b + swap * np.int8(a - b)
-    s_top, s_second = np.maximum(sa, sb), np.minimum(sa, sb)
-    swap = sc > s_second
-    second = second + swap.view(np.int8) * (np.int8(c) - second)
-    s_second = np.maximum(s_second, sc)
-    swap = (swap & (s_second > s_top)).view(np.int8)
-    top, second = top + swap * (second - top), second + swap * (top - second)
-    lead = np.maximum(s_top, s_second).astype(np.int64) - np.minimum(s_top, s_second)
-    return top.astype(np.int8), second.astype(np.int8), lead
+    trios = list(product(range(3), repeat=3))  # small scores that compare in every way three can, ties included
+    ranked = np.zeros(27, np.int8)  # ordering key -> winner * 4 + runner-up
+    for k, trio in zip(_ordering(*np.array(trios).T).tolist(), trios):
+        top, second = rank_one(dict(zip(STYLES, trio)), tie_break)
+        ranked[k] = STYLES.index(top) * 4 + STYLES.index(second)
+    code = np.take(ranked, _ordering(*scores))
+    so, sc, sh = scores
+    high, middle = np.maximum(so, sc), np.minimum(so, sc)
+    np.maximum(middle, np.minimum(high, sh), out=middle)
+    np.maximum(high, sh, out=high)
+    return code >> 2, code & np.int8(3), np.subtract(high, middle, dtype=np.int64)
+
+
+def _ordering(so: np.ndarray, sc: np.ndarray, sh: np.ndarray) -> np.ndarray:
+    """How three score arrays compare, as one key per row in 0..26: 9 * (o vs c) + 3 * (o vs h) + (c vs h) + 13,
+    each comparison -1, 0 or 1."""
+    return _versus(so, sc) * np.int8(9) + _versus(so, sh) * np.int8(3) + _versus(sc, sh) + np.int8(13)
+
+
+def _versus(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return (x > y).view(np.int8) - (x < y).view(np.int8)
 
 
 def confidence_of(lead: np.ndarray, assumed: np.ndarray, visible: np.ndarray, half: int) -> np.ndarray:
@@ -191,9 +204,7 @@ def confidence_of(lead: np.ndarray, assumed: np.ndarray, visible: np.ndarray, ha
     for j, k in enumerate(distinct.tolist()):
         rest, v = divmod(k, span)
         ld, a = divmod(rest, span)
-        # Why: the very expression of advisor.engine.evaluate.evaluate, in Python floats, rounded by Python's round
-        certainty = 1 - a / v if v else 0.0
-        table[j] = round(ld / (ld + half) * certainty, 3) if ld > 0 else 0.0
+        table[j] = confidence(ld, a, v, half)  # Why the engine's own: Python floats, rounded by Python's round
     return table[inverse]
 
 

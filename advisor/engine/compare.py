@@ -151,10 +151,3 @@ def _state(ev: Evaluation, qid: str) -> str:
     if qid in ev.not_applicable:
         return "not applicable"
     return "assumed" if qid in ev.assumed else "given"
-
-
-def diagrams(comparison: Comparison, rulebook: Rulebook):
-    """Both diagrams (graphviz.Digraph), each in its own recommended style."""
-    from advisor.views.diagram.dot import build_diagram
-
-    return build_diagram(comparison.a, rulebook), build_diagram(comparison.b, rulebook)

@@ -13,6 +13,7 @@ Scoring (documented for users in rules/README.md):
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -83,48 +84,59 @@ def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
     program = rulebook.program
     trace: list[Any] = [None] * len(program.rule_ids)
     tests = o = c = h = 0
-    for qid, table in program.tables:
-        _, t, do, dc, dh, results = table[answers[qid]]
-        tests |= t
-        o += do
-        c += dc
-        h += dh
-        for i, result in results:
+    # Why attribute reads and not tuple unpacking: see `advisor.rulebook.compiler` (slotted records)
+    for table in program.tables:
+        entry = table.entries[answers[table.question]]
+        tests |= entry.tests
+        o += entry.orchestration
+        c += entry.choreography
+        h += entry.hybrid
+        for i, result in entry.results:
             trace[i] = result
-    for i, required, anys, do, dc, dh, rule_id, reads in program.normal:
-        values = tuple([(q, answers[q]) for q in reads])
-        if tests & required == required and all(tests & clause for clause in anys):
-            trace[i] = RuleResult(rule_id, True, do, dc, dh, values)
+    for rule in program.normal:
+        values = tuple([(q, answers[q]) for q in rule.reads])
+        required = rule.required
+        if tests & required == required and all(tests & clause for clause in rule.clauses):
+            do, dc, dh = rule.orchestration, rule.choreography, rule.hybrid
+            trace[rule.index] = RuleResult(rule.rule_id, True, do, dc, dh, values)
             o += do
             c += dc
             h += dh
         else:
-            trace[i] = RuleResult(rule_id, False, 0, 0, 0, values)
-    for i, predicate, do, dc, dh, rule_id, reads in program.closures:
-        values = tuple([(q, answers[q]) for q in reads])
-        if predicate(answers):
-            trace[i] = RuleResult(rule_id, True, do, dc, dh, values)
+            trace[rule.index] = RuleResult(rule.rule_id, False, 0, 0, 0, values)
+    for closure in program.closures:
+        values = tuple([(q, answers[q]) for q in closure.reads])
+        if closure.predicate(answers):
+            do, dc, dh = closure.orchestration, closure.choreography, closure.hybrid
+            trace[closure.index] = RuleResult(closure.rule_id, True, do, dc, dh, values)
             o += do
             c += dc
             h += dh
         else:
-            trace[i] = RuleResult(rule_id, False, 0, 0, 0, values)
+            trace[closure.index] = RuleResult(closure.rule_id, False, 0, 0, 0, values)
 
     scores = {"orchestration": o, "choreography": c, "hybrid": h}
-    style, runner_up = _rank(scores, rulebook.decision.tie_break)
+    style, runner_up = rank(scores, rulebook.decision.tie_break)
     lead = scores[style] - scores[runner_up]
     visible = len(answers) - len(not_applicable)
-    certainty = 1 - len(assumed) / visible if visible else 0.0
-    half = rulebook.decision.confidence_half_lead
-    confidence = round(lead / (lead + half) * certainty, 3) if lead > 0 else 0.0
     steps = given.steps
-    return Evaluation(style, confidence, scores, lead, runner_up, answers, applicable_given, assumed,
-                      not_applicable, tuple(trace), given, allocate(style, steps) if steps else (),
-                      rulebook.version, rulebook.hash, visible)
+    return Evaluation(style, confidence(lead, len(assumed), visible, rulebook.decision.confidence_half_lead),
+                      scores, lead, runner_up, answers, applicable_given, assumed, not_applicable, tuple(trace),
+                      given, allocate(style, steps) if steps else (), rulebook.version, rulebook.hash, visible)
 
 
-def _rank(scores: dict[str, int], tie_break: list[str]) -> tuple[str, str]:
-    """The winning style and the runner-up; equal scores are ordered by `tie_break`."""
+def confidence(lead: int, assumed: int, visible: int, half_lead: int) -> float:
+    """The confidence (see the module docstring), rounded to 3 places by Python's `round`: 0 for a tie.
+
+    The one copy of the formula: the batch (`advisor.engine.batch`) calls this once per distinct triple."""
+    certainty = 1 - assumed / visible if visible else 0.0
+    return round(lead / (lead + half_lead) * certainty, 3) if lead > 0 else 0.0
+
+
+def rank(scores: Mapping[str, int], tie_break: Sequence[str]) -> tuple[str, str]:
+    """The winning style and the runner-up; equal scores are ordered by `tie_break`.
+
+    The one copy of the ranking: the batch (`advisor.engine.batch.rank`) asks it once per ordering of scores."""
     a, b, c = tie_break
     if scores[b] > scores[a]:
         a, b = b, a

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from advisor.rulebook.conditions import _key
-from advisor.rulebook.formats import All, AnyOf, Condition, Not, Question, Test
+from advisor.rulebook.conditions import _key, fold
+from advisor.rulebook.formats import Condition, Question, Test
 
 Vector = Callable[[dict[str, np.ndarray]], np.ndarray]
 
@@ -27,19 +27,13 @@ def domain_index(q: Question, value: Any) -> int | None:
 
 def compile_vector(cond: Condition, questions: dict[str, Question]) -> Vector:
     """A function from the answer columns to the boolean array of rows where `cond` holds. Never `eval`."""
-    if isinstance(cond, All):
-        parts = [compile_vector(c, questions) for c in cond.all]
-        return lambda cols: _fold(np.logical_and, parts, cols)
-    if isinstance(cond, AnyOf):
-        parts = [compile_vector(c, questions) for c in cond.any]
-        return lambda cols: _fold(np.logical_or, parts, cols)
-    if isinstance(cond, Not):
-        inner = compile_vector(cond.not_, questions)
-        return lambda cols: ~inner(cols)
-    return _compile_test(cond, questions[cond.question])
+    return fold(cond, lambda t: _compile_test(t, questions[t.question]),
+                lambda _, parts: lambda cols: _combine(np.logical_and, parts, cols),
+                lambda _, parts: lambda cols: _combine(np.logical_or, parts, cols),
+                lambda _, inner: lambda cols: ~inner(cols))
 
 
-def _fold(op, parts: list[Vector], cols: dict[str, np.ndarray]) -> np.ndarray:
+def _combine(op, parts: list[Vector], cols: dict[str, np.ndarray]) -> np.ndarray:
     out = parts[0](cols)
     for part in parts[1:]:
         out = op(out, part(cols))

@@ -17,6 +17,7 @@ from advisor.portfolio.reading import CSV_UPLOAD_LIMIT, STEPS, WORKFLOW, columns
 from advisor.portfolio.steps_cell import format_steps_cell
 from advisor.portfolio.table import result_table
 from advisor.errors import UserError
+from advisor.rulebook.formats import answer_literal
 from advisor.rulebook.loading import Rulebook
 from advisor.resources import EXAMPLES
 
@@ -83,10 +84,8 @@ def answers_of(columns: Columns, rulebook: Rulebook, row: int) -> Answers:
 
 def template_examples(rulebook: Rulebook) -> list[Answers]:
     """The answers files of examples/ that fit `rulebook` (all of them for the default one)."""
-    from advisor.authoring.diff import EXAMPLES_DIR
-
     out = []
-    for path in sorted(EXAMPLES_DIR.glob("*.yaml")):
+    for path in sorted(EXAMPLES.glob("*.yaml")):
         try:
             out.append(parse_answers(path.read_bytes(), path.name, rulebook))
         except (UserError, OSError):
@@ -102,7 +101,6 @@ def template_csv(rulebook: Rulebook, examples: Sequence[Answers] = ()) -> str:
     for answers in examples:
         cells = [answers.workflow or ""]
         for qid in rulebook.questions:
-            value = answers.traits.get(qid, "")
-            cells.append(("true" if value else "false") if isinstance(value, bool) else str(value))
+            cells.append(answer_literal(answers.traits.get(qid, "")))
         writer.writerow([*cells, format_steps_cell(answers.steps)])
     return sink.getvalue()

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from advisor.engine.answers import Answers
 from advisor.engine.batch import Columns
@@ -75,9 +77,6 @@ def _decode(raw: bytes, filename: str) -> tuple[bytes, str]:
 
 def _parse(raw: bytes, names: list[str], filename: str) -> Any:
     """The rows as a pyarrow table of text columns (question columns dictionary-encoded)."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     types = {name: pa.string() if name in (WORKFLOW, STEPS) or name.startswith(NOTE_PREFIX)
              else pa.dictionary(pa.int32(), pa.string()) for name in names}
     bad_rows: list[Any] = []

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from advisor.engine.batch import BatchResult
 from advisor.rulebook.formats import STYLES
@@ -150,9 +152,6 @@ def summary(frame: pd.DataFrame) -> dict[str, float | int]:
 def table_csv(frame: pd.DataFrame) -> bytes:
     """The table as UTF-8 CSV, every text quoted. User text that a spreadsheet would run as a formula (starting
     with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading `'`, the usual defence against CSV injection."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     out = frame.copy()
     for name in out.columns:
         if name in TEXT_COLUMNS or name.startswith("#"):

@@ -10,8 +10,13 @@ stay closures. The trace is precomputed too: each table entry carries the ready 
 rules, so a complete trace costs one list fill, not 30 object constructions.
 
 Why: the issue asks for <= 10 us per evaluation with a full trace; calling 30 nested closures costs several us
-alone, a lookup per question about 0.15 us. `tests/test_engine_compiled.py` checks the result against the plain
-closures (`Program.predicates`) on thousands of random answer sets.
+alone, a lookup per question about 0.15 us. `tests/test_engine.py`
+(`test_the_compiled_tables_agree_with_the_plain_conditions_on_random_answers`) checks the result against the
+plain closures (`Program.predicates`) on thousands of random answer sets.
+
+Why slotted dataclasses and not NamedTuples for the records: `evaluate()` reads them in its hot loop, and on
+CPython 3.11 reading a slot is as fast as unpacking a plain tuple, while unpacking a NamedTuple (a tuple subclass)
+takes the slow generic path.
 """
 from __future__ import annotations
 
@@ -20,8 +25,8 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any, NamedTuple
 
-from advisor.rulebook.conditions import compile_condition, questions_read
-from advisor.rulebook.formats import All, AnyOf, Condition, Not, Question, Rule, Test
+from advisor.rulebook.conditions import compile_condition, fold, questions_read
+from advisor.rulebook.formats import Condition, Question, Rule, Test
 
 MAX_TABLE = 4096  # an integer question with a wider range keeps its rules as closures
 MAX_CLAUSES = 64  # a condition whose normal form is larger keeps its closure
@@ -40,6 +45,54 @@ class RuleResult(NamedTuple):
     values: tuple[tuple[str, Any], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class TableEntry:
+    """What one answer to one question gives, for the rules that read only that question and for the tests."""
+
+    fired: int  # bits (by rule index) of the single-question rules that fire
+    tests: int  # bits of the tests of multi-question rules that hold
+    orchestration: int  # the points the fired single-question rules add
+    choreography: int
+    hybrid: int
+    results: tuple[tuple[int, RuleResult], ...]  # the ready trace of the question's single-question rules
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionTable:
+    """Every answer to one question, looked up: answer -> `TableEntry`."""
+
+    question: str
+    entries: dict[Any, TableEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class NormalRule:
+    """A rule over several questions in conjunctive normal form over test bits: it fires when every `required`
+    bit is set and each of `clauses` has a bit set."""
+
+    index: int  # in the rulebook
+    required: int
+    clauses: tuple[int, ...]
+    orchestration: int
+    choreography: int
+    hybrid: int
+    rule_id: str
+    reads: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureRule:
+    """A rule left as a closure (its normal form is too large, or it reads a question too wide to tabulate)."""
+
+    index: int  # in the rulebook
+    predicate: Callable[[Any], bool]
+    orchestration: int
+    choreography: int
+    hybrid: int
+    rule_id: str
+    reads: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Program:
     """The compiled form of a rulebook's rules."""
@@ -47,13 +100,9 @@ class Program:
     rule_ids: tuple[str, ...]
     reads: tuple[tuple[str, ...], ...]
     effects: tuple[tuple[int, int, int], ...]
-    # question -> answer -> (fired single-question rule bits, true test bits, o, c, h points, the ready
-    # RuleResults of that question's single-question rules as (rule index, result) pairs)
-    tables: tuple[tuple[str, dict[Any, tuple[int, int, int, int, int, tuple[tuple[int, RuleResult], ...]]]], ...]
-    # multi-question rules: (rule index, required test bits, any-clauses as test bits, o, c, h, id, reads)
-    normal: tuple[tuple[int, int, tuple[int, ...], int, int, int, str, tuple[str, ...]], ...]
-    # rules left as closures: (rule index, predicate, o, c, h, id, reads)
-    closures: tuple[tuple[int, Callable[[Any], bool], int, int, int, str, tuple[str, ...]], ...]
+    tables: tuple[QuestionTable, ...]  # in catalog order, only questions some rule reads
+    normal: tuple[NormalRule, ...]  # multi-question rules
+    closures: tuple[ClosureRule, ...]
     # every rule's plain closure: the reference the compiled form is tested against
     predicates: tuple[Callable[[Any], bool], ...]
 
@@ -75,14 +124,15 @@ def compile_rules(rules: tuple[Rule, ...], questions: dict[str, Question]) -> Pr
     single: dict[str, list[int]] = {}
     tests: dict[tuple, int] = {}  # test key -> test bit index
     test_conds: dict[str, list[tuple[int, Test]]] = {}
-    normal, closures = [], []
+    normal: list[NormalRule] = []
+    closures: list[ClosureRule] = []
     for i, (rule, qs) in enumerate(zip(rules, reads)):
         if len(qs) == 1 and domains[qs[0]] is not None:
             single.setdefault(qs[0], []).append(i)
             continue
-        clauses = _cnf(_nnf(rule.when, False))
+        clauses = _cnf(_nnf(rule.when))
         if clauses is None or any(domains[t.question] is None for clause in clauses for t in clause):
-            closures.append((i, predicates[i], *effects[i], rule.id, qs))
+            closures.append(ClosureRule(i, predicates[i], *effects[i], rule.id, qs))
             continue
         masks = []
         for clause in clauses:
@@ -101,12 +151,12 @@ def compile_rules(rules: tuple[Rule, ...], questions: dict[str, Question]) -> Pr
                 required |= mask
             elif mask not in anys:
                 anys.append(mask)
-        normal.append((i, required, tuple(anys), *effects[i], rule.id, qs))
+        normal.append(NormalRule(i, required, tuple(anys), *effects[i], rule.id, qs))
     tables = []
     for qid in questions:  # catalog order: deterministic
         if qid not in single and qid not in test_conds:
             continue
-        table = {}
+        table: dict[Any, TableEntry] = {}
         leaf_preds = [(bit, compile_condition(t)) for bit, t in test_conds.get(qid, [])]
         for value in domains[qid]:
             answers = {qid: value}
@@ -124,8 +174,8 @@ def compile_rules(rules: tuple[Rule, ...], questions: dict[str, Question]) -> Pr
             for bit, pred in leaf_preds:
                 if pred(answers):
                     true_tests |= 1 << bit
-            table[value] = (mask, true_tests, o, c, h, tuple(results))
-        tables.append((qid, table))
+            table[value] = TableEntry(mask, true_tests, o, c, h, tuple(results))
+        tables.append(QuestionTable(qid, table))
     return Program(tuple(r.id for r in rules), reads, effects, tuple(tables), tuple(normal), tuple(closures),
                    predicates)
 
@@ -134,17 +184,19 @@ def _hashable(value: Any) -> Any:
     return tuple((type(v), v) for v in value) if isinstance(value, list) else (type(value), value)
 
 
-def _nnf(cond: Condition, negate: bool) -> tuple:
-    """Negation normal form: ("test", Test) | ("and", [...]) | ("or", [...]), with `not` pushed into tests."""
-    if isinstance(cond, Test):
-        if negate:
-            cond = Test.model_construct(question=cond.question, op=_NEGATE[cond.op], value=cond.value)
-        return ("test", cond)
-    if isinstance(cond, Not):
-        return _nnf(cond.not_, not negate)
-    parts = [_nnf(c, negate) for c in (cond.all if isinstance(cond, All) else cond.any)]
-    is_and = isinstance(cond, All) != negate
-    return ("and" if is_and else "or", parts)
+def _nnf(cond: Condition) -> tuple:
+    """Negation normal form: ("test", Test) | ("and", [...]) | ("or", [...]), with `not` pushed into tests.
+
+    Each part is folded to both its forms, (as written, negated), so a `not` only swaps them."""
+    as_written, _ = fold(cond, lambda t: (("test", t), ("test", _negated(t))),
+                         lambda _, parts: (("and", [p for p, _ in parts]), ("or", [n for _, n in parts])),
+                         lambda _, parts: (("or", [p for p, _ in parts]), ("and", [n for _, n in parts])),
+                         lambda _, inner: (inner[1], inner[0]))
+    return as_written
+
+
+def _negated(t: Test) -> Test:
+    return Test.model_construct(question=t.question, op=_NEGATE[t.op], value=t.value)
 
 
 def _cnf(node: tuple) -> list[tuple[Test, ...]] | None:

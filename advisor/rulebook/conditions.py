@@ -1,14 +1,19 @@
-"""Declarative conditions: a fixed operator set, compiled to closures, described in words. Never `eval`."""
+"""Declarative conditions: a fixed operator set, compiled to closures, described in words. Never `eval`.
+
+`fold` is the one walk over a condition's tree; every function over conditions (here, in the compiler, the
+numpy form, the linter, the explanations and the JDM export) is a `fold` with its four cases.
+"""
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
-from advisor.rulebook.formats import All, AnyOf, Condition, Not, Question, Test
+from advisor.rulebook.formats import All, AnyOf, Condition, Not, Test, answer_text
 
 Answers = Mapping[str, Any]
 Predicate = Callable[[Answers], bool]
+T = TypeVar("T")
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt,
@@ -24,36 +29,53 @@ OPERATORS_FOR_KIND = {
 }
 
 
+def fold(cond: Condition, test: Callable[[Test], T], all_: Callable[[All, list[T]], T],
+         any_: Callable[[AnyOf, list[T]], T], not_: Callable[[Not, T], T]) -> T:
+    """The one walk over a condition: `test` at each leaf; each `all`, `any` and `not` node from the results of
+    its parts (bottom-up, parts in order). A function that needs the parts themselves reads them from the node."""
+    if isinstance(cond, Test):
+        return test(cond)
+    if isinstance(cond, All):
+        return all_(cond, [fold(c, test, all_, any_, not_) for c in cond.all])
+    if isinstance(cond, AnyOf):
+        return any_(cond, [fold(c, test, all_, any_, not_) for c in cond.any])
+    return not_(cond, fold(cond.not_, test, all_, any_, not_))
+
+
+def bracketed(parts: Sequence[Condition], texts: list[str]) -> list[str]:
+    """The texts of a group's parts, each in brackets where that part is itself an `all` or `any`."""
+    return [f"({text})" if isinstance(part, (All, AnyOf)) else text for part, text in zip(parts, texts)]
+
+
 def compile_condition(cond: Condition) -> Predicate:
     """A predicate over an answers mapping (every question id present) for a validated condition."""
-    if isinstance(cond, Test):
-        q, v = cond.question, cond.value
-        if cond.op == "in":
-            values = frozenset(_key(x) for x in v)
-            return lambda a: _key(a[q]) in values
-        if cond.op == "not_in":
-            values = frozenset(_key(x) for x in v)
-            return lambda a: _key(a[q]) not in values
-        if cond.op == "eq" and isinstance(v, bool):
-            return lambda a: a[q] is v
-        if cond.op == "ne" and isinstance(v, bool):
-            return lambda a: a[q] is not v
-        compare = _COMPARE[cond.op]
-        return lambda a: compare(a[q], v)
-    if isinstance(cond, All):
-        parts = tuple(compile_condition(c) for c in cond.all)
-        if len(parts) == 2:
-            first, second = parts
-            return lambda a: first(a) and second(a)
-        return lambda a: all(p(a) for p in parts)
-    if isinstance(cond, AnyOf):
-        parts = tuple(compile_condition(c) for c in cond.any)
-        if len(parts) == 2:
-            first, second = parts
-            return lambda a: first(a) or second(a)
-        return lambda a: any(p(a) for p in parts)
-    inner = compile_condition(cond.not_)
-    return lambda a: not inner(a)
+    return fold(cond, _compile_test, lambda _, parts: _joined(parts, every=True),
+                lambda _, parts: _joined(parts, every=False), lambda _, inner: lambda a: not inner(a))
+
+
+def _compile_test(cond: Test) -> Predicate:
+    q, v = cond.question, cond.value
+    if cond.op == "in":
+        values = frozenset(_key(x) for x in v)
+        return lambda a: _key(a[q]) in values
+    if cond.op == "not_in":
+        values = frozenset(_key(x) for x in v)
+        return lambda a: _key(a[q]) not in values
+    if cond.op == "eq" and isinstance(v, bool):
+        return lambda a: a[q] is v
+    if cond.op == "ne" and isinstance(v, bool):
+        return lambda a: a[q] is not v
+    compare = _COMPARE[cond.op]
+    return lambda a: compare(a[q], v)
+
+
+def _joined(parts: list[Predicate], every: bool) -> Predicate:
+    """`all` (every=True) or `any` of the parts; two parts, the common case, without a generator."""
+    together = tuple(parts)
+    if len(together) == 2:
+        first, second = together
+        return (lambda a: first(a) and second(a)) if every else (lambda a: first(a) or second(a))
+    return (lambda a: all(p(a) for p in together)) if every else (lambda a: any(p(a) for p in together))
 
 
 def _key(value: Any) -> tuple[type, Any]:
@@ -61,23 +83,35 @@ def _key(value: Any) -> tuple[type, Any]:
     return (bool, value) if isinstance(value, bool) else (type(value), value)
 
 
-def tests(cond: Condition) -> Iterator[Test]:
+Place = tuple[str | int, ...]
+
+
+def tests_with_places(cond: Condition, place: Place = ()) -> tuple[tuple[Test, Place], ...]:
+    """Every `{question, op, value}` leaf of a condition, in order, with its place below `place` in the rule
+    file (`("all", 0, "not")` and so on: the path a problem message points at)."""
+    found = fold(cond, lambda t: ((t, ()),), lambda _, parts: _placed("all", parts),
+                 lambda _, parts: _placed("any", parts),
+                 lambda _, inner: tuple((t, ("not", *where)) for t, where in inner))
+    return tuple((t, place + where) for t, where in found)
+
+
+def _placed(key: str, parts: list[tuple[tuple[Test, Place], ...]]) -> tuple[tuple[Test, Place], ...]:
+    return tuple((t, (key, i, *where)) for i, part in enumerate(parts) for t, where in part)
+
+
+def tests(cond: Condition) -> tuple[Test, ...]:
     """Every `{question, op, value}` leaf of a condition, in order."""
-    if isinstance(cond, Test):
-        yield cond
-    elif isinstance(cond, All):
-        for c in cond.all:
-            yield from tests(c)
-    elif isinstance(cond, AnyOf):
-        for c in cond.any:
-            yield from tests(c)
-    else:
-        yield from tests(cond.not_)
+    return tuple(t for t, _ in tests_with_places(cond))
 
 
 def questions_read(cond: Condition) -> tuple[str, ...]:
     """The question ids a condition looks at, without repeats, in order of appearance."""
     return tuple(dict.fromkeys(t.question for t in tests(cond)))
+
+
+# what a part of a condition gives the reasons: (it holds, the questions that make it true, ... make it false)
+_Support = tuple[bool, frozenset[str], frozenset[str]]
+_NONE: frozenset[str] = frozenset()
 
 
 def supporting_questions(cond: Condition, answers: Answers, want: bool = True) -> set[str]:
@@ -87,38 +121,37 @@ def supporting_questions(cond: Condition, answers: Answers, want: bool = True) -
     hold; `not` flips what is wanted of its inner condition. Example: `(ordering is strict or long_running is
     yes) and teams ≥ 3` with ordering=strict, long_running=no, teams=3 gives {ordering, teams}.
     """
-    if isinstance(cond, Test):
-        return {cond.question} if compile_condition(cond)(answers) == want else set()
-    if isinstance(cond, Not):
-        return supporting_questions(cond.not_, answers, not want)
-    parts = cond.all if isinstance(cond, All) else cond.any
-    needs_every_part = isinstance(cond, All) == want  # a true `all`, or a false `any`
-    out: set[str] = set()
-    for part in parts:
-        if needs_every_part or compile_condition(part)(answers) == want:
-            out |= supporting_questions(part, answers, want)
-    return out
+    _, if_true, if_false = fold(cond, lambda t: _test_support(t, answers), _all_support, _any_support,
+                                lambda _, inner: (not inner[0], inner[2], inner[1]))
+    return set(if_true if want else if_false)
 
 
-def describe(cond: Condition, questions: Mapping[str, Question] | None = None) -> str:
+def _test_support(t: Test, answers: Answers) -> _Support:
+    holds = bool(_compile_test(t)(answers))
+    return (True, frozenset((t.question,)), _NONE) if holds else (False, _NONE, frozenset((t.question,)))
+
+
+def _all_support(_: All, parts: list[_Support]) -> _Support:
+    # true: every part is needed, so all their reasons; false: the parts that are false
+    return (all(h for h, _, _ in parts), _NONE.union(*(t for _, t, _ in parts)),
+            _NONE.union(*(f for h, _, f in parts if not h)))
+
+
+def _any_support(_: AnyOf, parts: list[_Support]) -> _Support:
+    # true: the parts that hold; false: every part had to fail, so all their reasons
+    return (any(h for h, _, _ in parts), _NONE.union(*(t for h, t, _ in parts if h)),
+            _NONE.union(*(f for _, _, f in parts)))
+
+
+def condition_words(cond: Condition) -> str:
     """The condition in words, e.g. `ordering is strict and fan_out ≥ 2`."""
-    if isinstance(cond, Test):
-        return f"{cond.question} {_WORDS[cond.op]} {_value_words(cond.value)}"
-    if isinstance(cond, All):
-        return " and ".join(_wrap(c, questions) for c in cond.all)
-    if isinstance(cond, AnyOf):
-        return " or ".join(_wrap(c, questions) for c in cond.any)
-    return f"not ({describe(cond.not_, questions)})"
-
-
-def _wrap(cond: Condition, questions: Mapping[str, Question] | None) -> str:
-    text = describe(cond, questions)
-    return f"({text})" if isinstance(cond, (All, AnyOf)) else text
+    return fold(cond, lambda t: f"{t.question} {_WORDS[t.op]} {_value_words(t.value)}",
+                lambda node, texts: " and ".join(bracketed(node.all, texts)),
+                lambda node, texts: " or ".join(bracketed(node.any, texts)),
+                lambda _, inner: f"not ({inner})")
 
 
 def _value_words(value: Any) -> str:
     if isinstance(value, list):
         return "{" + ", ".join(_value_words(v) for v in value) + "}"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+    return answer_text(value)

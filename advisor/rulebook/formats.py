@@ -17,6 +17,29 @@ STYLES: tuple[str, ...] = ("orchestration", "choreography", "hybrid")
 OPERATORS: tuple[str, ...] = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte")
 
 
+def answer_text(value: Any) -> str:
+    """An answer value in words where no option label names it: `yes`/`no` for true/false, else as written."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def answer_literal(value: Any) -> str:
+    """An answer value as text that reads back as the same value (a share link, a CSV cell): `true`/`false` for
+    yes/no, else as written."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def points_by_style(effect: Any) -> tuple[tuple[str, Any], ...]:
+    """The styles an effect moves, with its points, in `STYLES` order: `(("orchestration", 3), ("hybrid", 2))`.
+
+    For anything with `orchestration`, `choreography` and `hybrid` attributes: a rule's `Effect`, a fired rule's
+    result, an answer's contribution."""
+    return tuple((s, getattr(effect, s)) for s in STYLES if getattr(effect, s))
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
@@ -146,7 +169,7 @@ class Question(Strict):
             if option.value == value:
                 return option.label
         if self.kind == "yes_no":
-            return "yes" if value else "no"
+            return answer_text(value)
         return str(value)
 
 

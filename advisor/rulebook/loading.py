@@ -14,9 +14,9 @@ from typing import Any
 from advisor.rulebook import conditions
 from advisor.rulebook.compiler import Program, compile_rules
 from advisor.errors import Problem, UserError
-from advisor.rulebook.formats import (Condition, Decision, Question, QuestionsFile, Rule, RulesFile, Scenario, ScenariosFile,
-                            Section, StylesFile)
-from advisor.rulebook.messages import describe, parse
+from advisor.rulebook.formats import (Condition, Decision, Question, QuestionsFile, Rule, RulesFile, Scenario,
+                                      ScenariosFile, Section, StylesFile)
+from advisor.rulebook.messages import as_written, parse
 from advisor.rulebook.yamlsafe import Document
 from advisor.resources import DEFAULT_RULES
 
@@ -194,7 +194,7 @@ class _CrossChecker:
                         self.problems.append(doc.problem(("scenarios", i, "expect", key, j), f"unknown rule '{rid}'"))
 
     def check_condition(self, cond: Condition, doc: Document, path: tuple) -> None:
-        for test, test_path in _tests_with_paths(cond, path):
+        for test, test_path in conditions.tests_with_places(cond, path):
             q = self.questions.get(test.question)
             if q is None:
                 self.problems.append(doc.problem(test_path + ("question",), f"unknown question '{test.question}'; "
@@ -213,33 +213,18 @@ class _CrossChecker:
                     self.problems.append(doc.problem(vpath, message))
 
 
-def _tests_with_paths(cond: Condition, path: tuple):
-    from advisor.rulebook.formats import All, AnyOf, Not, Test
-
-    if isinstance(cond, Test):
-        yield cond, path
-    elif isinstance(cond, All):
-        for i, c in enumerate(cond.all):
-            yield from _tests_with_paths(c, path + ("all", i))
-    elif isinstance(cond, AnyOf):
-        for i, c in enumerate(cond.any):
-            yield from _tests_with_paths(c, path + ("any", i))
-    elif isinstance(cond, Not):
-        yield from _tests_with_paths(cond.not_, path + ("not",))
-
-
 def value_problem(q: Question, value: Any, compare_only: bool = False) -> str | None:
     """Why `value` is not a valid answer to `q`, or None when it is."""
     if q.kind == "choice":
         if not isinstance(value, str) or value not in q.option_values():
             hint = " (YAML reads unquoted yes/no/on/off as true/false: quote the value)" if isinstance(value, bool) else ""
-            return f"invalid value {describe(value)} for '{q.id}'; expected {'|'.join(q.option_values())}{hint}"
+            return f"invalid value {as_written(value)} for '{q.id}'; expected {'|'.join(q.option_values())}{hint}"
     elif q.kind == "yes_no":
         if not isinstance(value, bool):
-            return f"invalid value {describe(value)} for '{q.id}'; expected true|false"
+            return f"invalid value {as_written(value)} for '{q.id}'; expected true|false"
     else:
         if isinstance(value, bool) or not isinstance(value, int):
-            return f"invalid value {describe(value)} for '{q.id}'; expected an integer"
+            return f"invalid value {as_written(value)} for '{q.id}'; expected an integer"
         if not compare_only and not (q.minimum <= value <= q.maximum):
             return f"value {value} for '{q.id}' is outside {q.minimum}..{q.maximum}"
     return None

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from advisor.errors import Problem, UserError
+from advisor.rulebook import yamlsafe
 from advisor.rulebook.yamlsafe import Document, Path
 
 M = TypeVar("M", bound=BaseModel)
@@ -19,7 +20,7 @@ _WANTED = {"string_type": "text", "int_type": "an integer", "bool_type": "true o
            "float_type": "a number"}
 
 
-def describe(value: Any) -> str:
+def as_written(value: Any) -> str:
     """A value as the user wrote it (YAML spelling), with its type when that helps."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -62,12 +63,12 @@ def _message(err: dict[str, Any], path: Path) -> str:
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         expected = expected.replace("'", "").replace(" or ", ", ").replace(", ", "|")
-        return f"invalid value {describe(value)}; expected {expected}"
+        return f"invalid value {as_written(value)}; expected {expected}"
     if kind in ("string_type", "int_type", "bool_type", "list_type", "dict_type", "model_type", "float_type",
                 "model_attributes_type"):
-        return f"expected {_WANTED[kind]}, got {describe(value)}"
+        return f"expected {_WANTED[kind]}, got {as_written(value)}"
     if kind == "string_pattern_mismatch":
-        return f"invalid value {describe(value)}; must match {err['ctx']['pattern']}"
+        return f"invalid value {as_written(value)}; must match {err['ctx']['pattern']}"
     if kind == "string_too_short":
         return "must not be empty" if err["ctx"].get("min_length") == 1 else err["msg"].lower()
     if kind == "string_too_long":
@@ -94,7 +95,7 @@ def validate(doc: Document, model: type[M]) -> M:
                 # a union (text, integer or true/false) reports once per member: say it once
                 kinds = list(dict.fromkeys(_WANTED.get(err["type"], err["type"]) for err in errs))
                 wanted = ", ".join(kinds[:-1]) + f" or {kinds[-1]}"
-                message = f"expected {wanted}, got {describe(errs[0].get('input'))}"
+                message = f"expected {wanted}, got {as_written(errs[0].get('input'))}"
             else:
                 message = _message(errs[0], path)
             problems.append(doc.problem(path, message, key=errs[0]["type"] == "extra_forbidden"))
@@ -103,9 +104,7 @@ def validate(doc: Document, model: type[M]) -> M:
 
 def parse(raw: bytes | str, filename: str, model: type[M], max_bytes: int | None = None) -> tuple[M, Document]:
     """Read bytes as YAML/JSON and validate them into `model`, keeping positions for later cross-checks."""
-    from advisor.rulebook import yamlsafe
-
     doc = yamlsafe.load(raw, filename, max_bytes or yamlsafe.MAX_BYTES)
     if not isinstance(doc.data, dict):
-        raise UserError([doc.problem((), f"expected a mapping at the top of the file, got {describe(doc.data)}")])
+        raise UserError([doc.problem((), f"expected a mapping at the top of the file, got {as_written(doc.data)}")])
     return validate(doc, model), doc

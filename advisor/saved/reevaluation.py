@@ -3,7 +3,7 @@
 For each assessment's latest version: the style and confidence it was saved with, and what the current rulebook
 says for the same answers (answers that no longer fit the rulebook are dropped and listed). The why: the rules
 that fire now but did not then, and the reverse; and, when the assessment was saved under another rulebook
-(its files are kept in the store by hash), the definition changes between the two (`advisor.authoring.diff`).
+(its files are kept in the store by hash), the definition changes between the two (`advisor.rulebook.changes`).
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
-from advisor.web.form import revalidate
+from advisor.engine.answers import revalidate
 from advisor.rulebook.loading import Rulebook, build_rulebook
-from advisor.authoring.diff import Change, definition_changes
+from advisor.rulebook.changes import Change, definition_changes
 from advisor.saved.store import Store
 
 

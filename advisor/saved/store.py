@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -40,7 +41,7 @@ MAX_NOTE = 2000
 SAVE_ATTEMPTS = 5  # Why: two instances creating one new assessment at once race for its name; the loser retries
 
 @dataclass(frozen=True)
-class Version:
+class SavedVersion:
     """One save of an assessment."""
 
     number: int
@@ -59,7 +60,7 @@ class Summary:
     id: int
     name: str
     versions: int
-    latest: Version
+    latest: SavedVersion
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Saved:
 
     id: int
     name: str
-    version: Version
+    version: SavedVersion
     answers: Answers
     evaluation: dict[str, Any]
 
@@ -78,9 +79,12 @@ def default_url() -> str:
     url = os.environ.get(ENV_VAR, "").strip()
     if url:
         return url
-    import platformdirs
-
     return f"sqlite:///{Path(platformdirs.user_data_dir('advisor')) / 'assessments.db'}"
+
+
+def printable_url(url: str) -> str:
+    """The database URL to show (in a caption, a message): without its password."""
+    return sa.engine.make_url(url).render_as_string(hide_password=True)
 
 
 class Store:
@@ -178,7 +182,7 @@ class Store:
         with self.engine.connect() as db:
             return db.scalar(sa.select(assessments.c.id).where(assessments.c.name == name.strip()))
 
-    def history(self, assessment_id: int) -> list[Version]:
+    def history(self, assessment_id: int) -> list[SavedVersion]:
         """Every version of an assessment, newest first."""
         query = (sa.select(*_version_columns()).where(versions.c.assessment_id == assessment_id)
                  .order_by(versions.c.number.desc()))
@@ -239,9 +243,9 @@ def _version_columns() -> tuple:
     return (c.number, c.saved_at, c.style, c.confidence, c.rulebook_version, c.rulebook_hash, c.note)
 
 
-def _version(row: Any) -> Version:
+def _version(row: Any) -> SavedVersion:
     saved_at = row.saved_at if row.saved_at.tzinfo else row.saved_at.replace(tzinfo=timezone.utc)  # SQLite: naive
-    return Version(row.number, saved_at.astimezone(timezone.utc), row.style, row.confidence, row.rulebook_version,
+    return SavedVersion(row.number, saved_at.astimezone(timezone.utc), row.style, row.confidence, row.rulebook_version,
                    row.rulebook_hash, row.note)
 
 

@@ -9,7 +9,9 @@ from typing import Any
 
 from advisor.engine.assessment import Assessment
 from advisor.engine.evaluate import confidence_words
+from advisor.rulebook.formats import answer_text, points_by_style
 from advisor.rulebook.loading import Rulebook
+from advisor.views.labels import effect_text
 
 
 def as_dict(assessment: Assessment, rulebook: Rulebook) -> dict[str, Any]:
@@ -26,10 +28,10 @@ def as_dict(assessment: Assessment, rulebook: Rulebook) -> dict[str, Any]:
         "runner_up": ev.runner_up,
         "fired": [
             {"rule": r.rule_id, "because": rules[r.rule_id].rationale, "source": rules[r.rule_id].source,
-             "effect": _effect(r), "values": dict(r.values)}
+             "effect": dict(points_by_style(r)), "values": dict(r.values)}
             for r in ev.fired
         ],
-        "trace": [{"rule": r.rule_id, "fired": r.fired, "effect": _effect(r), "values": dict(r.values)}
+        "trace": [{"rule": r.rule_id, "fired": r.fired, "effect": dict(points_by_style(r)), "values": dict(r.values)}
                   for r in ev.trace],
         "answers": dict(ev.answers),
         "assumed": list(ev.assumed),
@@ -49,11 +51,6 @@ def as_dict(assessment: Assessment, rulebook: Rulebook) -> dict[str, Any]:
         out["steps"] = [{"index": a.index + 1, "service": a.service, "action": a.action, "mode": a.mode,
                          "reason": a.reason} for a in ev.allocation]
     return out
-
-
-def _effect(r: Any) -> dict[str, int]:
-    return {k: v for k, v in (("orchestration", r.orchestration), ("choreography", r.choreography),
-                              ("hybrid", r.hybrid)) if v}
 
 
 def as_json(assessment: Assessment, rulebook: Rulebook) -> str:
@@ -77,9 +74,8 @@ def as_text(assessment: Assessment, rulebook: Rulebook, width: int = 88, top: in
     fired = sorted(ev.fired, key=lambda r: -(r.orchestration + r.choreography + r.hybrid))
     lines.append(f"Top reasons ({min(top, len(fired))} of {len(fired)} rules that fired):")
     for r in fired[:top]:
-        effect = ", ".join(f"+{v} {k}" if v > 0 else f"{v} {k}" for k, v in _effect(r).items())
-        seen = ", ".join(f"{q}={_show(v)}" for q, v in r.values)
-        lines.append(f"  - {r.rule_id} [{effect}] because {seen}")
+        seen = ", ".join(f"{q}={answer_text(v)}" for q, v in r.values)
+        lines.append(f"  - {r.rule_id} [{effect_text(points_by_style(r))}] because {seen}")
         lines.append(wrap(rules[r.rule_id].rationale))
         lines.append(wrap(f"Source: {rules[r.rule_id].source}"))
     if ev.allocation:
@@ -89,31 +85,13 @@ def as_text(assessment: Assessment, rulebook: Rulebook, width: int = 88, top: in
     lines.append("")
     if ev.assumed:
         lines.append("Assumed (not answered; defaults used): " + ", ".join(
-            f"{q}={_show(ev.answers[q])}" for q in ev.assumed))
+            f"{q}={answer_text(ev.answers[q])}" for q in ev.assumed))
     else:
         lines.append("Assumed: nothing; every question was answered.")
     tips = assessment.tipping_points
     if tips:
         lines += ["", "What would change it:"]
         for t in tips:
-            lines.append(f"  - {t.question}: {_show(t.current)} -> {_show(t.value)} gives {t.style}")
+            lines.append(f"  - {t.question}: {answer_text(t.current)} -> {answer_text(t.value)} gives {t.style}")
     lines += ["", f"Rulebook {ev.rulebook_version} ({ev.rulebook_hash[:12]})"]
     return "\n".join(lines) + "\n"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
-def md_escape(text: str) -> str:
-    """User text shown literally in Markdown: escape markup characters and HTML, fold newlines."""
-    text = " ".join(text.splitlines())
-    out = []
-    for ch in text:
-        if ch in "\\`*_{}[]()#+-.!|<>&~":
-            out.append({"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(ch, "\\" + ch))
-        else:
-            out.append(ch)
-    return "".join(out)

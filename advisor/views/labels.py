@@ -1,14 +1,17 @@
-"""User text made fit for a drawing or a document: cleaned, wrapped, shortened, escaped for each target.
+"""User text made fit for a drawing or a document: cleaned, wrapped, shortened, escaped for each target; and
+the one wording of a rule's points.
 
 Every service name, action, event and workflow name a user types passes through here before it reaches DOT,
-an HTML-like Graphviz label, Mermaid, SVG or HTML. Cleaning keeps the text as written (emoji, right-to-left
-scripts, quotes, backslashes) and removes only what no output format can hold: control characters, lone
-surrogates and Unicode non-characters (invalid in XML, so in SVG and HTML).
+an HTML-like Graphviz label, Mermaid, SVG, HTML or Markdown (the report's, or Streamlit's). Cleaning keeps the
+text as written (emoji, right-to-left scripts, quotes, backslashes) and removes only what no output format can
+hold: control characters, lone surrogates and Unicode non-characters (invalid in XML, so in SVG and HTML).
 """
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
+from collections.abc import Iterable, Mapping
 
 ELLIPSIS = "\u2026"
 _LINE_BREAKS = {"\n", "\r", "\t", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
@@ -71,3 +74,47 @@ def html_text(text: str) -> str:
     """
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("'", "&#39;"))
+
+
+# ---------------------------------------------------------------- Markdown
+_MD_SPECIAL = frozenset("\\`*_[]<>&|~#")
+_MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_MD_STREAMLIT = str.maketrans({ch: "\\" + ch for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
+_MD_LIST_START = re.compile(r"^(\d+)([.)])")
+
+
+def md_inline(text: str, *, streamlit: bool = False) -> str:
+    """Text shown literally in Markdown, on one line, not at a line start (there: `md_line`).
+
+    For documents (the default: the report, the ADR, the rules diff): the text cleaned (`clean`) and trimmed;
+    the inline markup characters \\ ` * _ [ ] | ~ # backslash-escaped and `<`, `>`, `&` written as entities, so
+    it shows as typed in a paragraph, list item, heading or table cell, and raw HTML is text.
+
+    `streamlit=True`, for labels, titles and captions of the web app: Streamlit's Markdown adds :emoji:,
+    :material/icon:, :color[...] and $math$ to CommonMark, so every ASCII punctuation character is
+    backslash-escaped (checked in a browser) and newlines fold to spaces; nothing else changes.
+    """
+    if streamlit:
+        return " ".join(str(text).splitlines()).translate(_MD_STREAMLIT)
+    return "".join(_MD_ENTITIES.get(ch, "\\" + ch) if ch in _MD_SPECIAL else ch for ch in clean(text).strip())
+
+
+def md_line(text: str) -> str:
+    """Like `md_inline` (for documents), for text that starts a line: a leading `-`, `+`, `=` or `1.` would make a
+    list or a heading underline, so it is escaped too."""
+    out = md_inline(text)
+    if out[:1] in ("-", "+", "="):
+        return "\\" + out
+    return _MD_LIST_START.sub(r"\1\\\2", out, count=1)
+
+
+# ---------------------------------------------------------------- points
+def signed(points: float) -> str:
+    """Points with their sign: `+3`, `-2`, `+0`; a share of points (a float) to 3 significant digits, `+1.5`."""
+    return f"{points:+d}" if isinstance(points, int) else f"{points:+.3g}"
+
+
+def effect_text(effect: Iterable[tuple[str, float]], names: Mapping[str, str] | None = None) -> str:
+    """What a rule or an answer pushes, in words: `(("orchestration", 3), ("hybrid", 2))` (see
+    `advisor.rulebook.formats.points_by_style`) -> `+3 orchestration, +2 hybrid`; `names` words the styles."""
+    return ", ".join(f"{signed(p)} {names[s] if names else s}" for s, p in effect)

@@ -6,7 +6,6 @@ import streamlit as st
 
 from advisor.engine.evaluate import Evaluation
 from advisor.errors import UserError
-from advisor.rulebook.loading import Rulebook
 from advisor.views.diagram.dot import build_diagram, check_size, render
 from advisor.web.display import error_text
 
@@ -20,11 +19,11 @@ def rendered_diagram(dot_source: str, fmt: str, _digraph: object) -> bytes:
     return render(_digraph, fmt)  # type: ignore[arg-type]
 
 
-def show_diagram(ev: Evaluation, rulebook: Rulebook, style: str | None = None, height: int | None = None) -> None:
+def show_diagram(ev: Evaluation, style: str | None = None, height: int | None = None) -> None:
     """The diagram of the evaluation's steps in `style` (default: recommended), drawn in the browser (no Graphviz
     binary needed on the server), or why it cannot be drawn (too large for a page). With `height` (pixels) the
     drawing is scaled down to fit it."""
-    digraph = build_diagram(ev, rulebook, style)
+    digraph = build_diagram(ev, style)
     try:
         check_size(digraph)
     except UserError as e:

@@ -5,16 +5,13 @@ from __future__ import annotations
 import re
 
 from advisor.errors import UserError
+from advisor.views.labels import md_inline
 
 
 def md_literal(text: str) -> str:
-    """Markdown that Streamlit shows as exactly `text`: every ASCII punctuation character backslash-escaped
-    (which also stops Streamlit's :emoji:, :material/icon:, :color[...] and $math$ extensions; checked in a
-    browser), newlines folded to spaces. For labels, titles and captions that carry user or rulebook text."""
-    return " ".join(str(text).splitlines()).translate(_ESCAPES)
-
-
-_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
+    """Markdown that Streamlit shows as exactly `text`: `advisor.views.labels.md_inline(text, streamlit=True)`.
+    For labels, titles and captions that carry user or rulebook text."""
+    return md_inline(text, streamlit=True)
 
 
 def error_text(error: UserError) -> str:

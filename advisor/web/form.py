@@ -147,17 +147,3 @@ def _text(value: Any) -> str:
     """A cell as text, exactly as typed (names round-trip); empty for missing cells (None, NaN)."""
     return str(value) if _present(value) else ""
 
-
-# ---------------------------------------------------------------- a rulebook that changed under the answers
-def revalidate(answers: Answers, rulebook: Rulebook) -> tuple[Answers, list[str]]:
-    """The answers that are still valid for `rulebook`, and a sentence for each one dropped."""
-    kept, dropped = {}, []
-    for qid, value in answers.traits.items():
-        problem = answer_problem(rulebook.questions, qid, value)
-        if problem:
-            dropped.append(f"The answer {qid} = {value!r} no longer fits the rulebook ({problem.split(';')[0]}); "
-                           "it was reset to not sure.")
-        else:
-            kept[qid] = value
-    ordered = {qid: kept[qid] for qid in rulebook.questions if qid in kept}
-    return Answers(ordered, answers.steps, answers.workflow), dropped

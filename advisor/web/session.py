@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 import streamlit as st
 
-from advisor.engine.answers import Answers, from_query_params, to_query_params
+from advisor.engine.answers import Answers, from_query_params, revalidate, to_query_params
 from advisor.engine.assessment import Assessment, assess
 from advisor.errors import Problem
 from advisor.rulebook.loading import Rulebook
@@ -48,7 +48,7 @@ def current_answers() -> Answers:
         set_answers(answers)
         return answers
     if state.rulebook_hash != rulebook.hash:
-        answers, notes = form.revalidate(state.answers, rulebook)
+        answers, notes = revalidate(state.answers, rulebook)
         st.session_state[NOTES_KEY] = tuple(notes)
         set_answers(answers)
         return answers

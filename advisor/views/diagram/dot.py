@@ -1,9 +1,9 @@
 """Service interaction diagrams: an `Evaluation` drawn with Graphviz, and rendered by `dot` safely.
 
-    build_diagram(ev, rulebook, style=None) -> graphviz.Digraph   pure; the look comes from advisor/views/diagram/theme.yaml
-    to_dot(digraph) -> str                                        the DOT source (needs no Graphviz binary)
-    render(digraph, "svg" | "png" | "pdf") -> bytes               runs `dot` with a size cap and a timeout
-    to_mermaid(ev, rulebook, style=None) -> str                   the same drawing as Mermaid text
+    build_diagram(ev, style=None) -> graphviz.Digraph    pure; the look comes from advisor/views/diagram/theme.yaml
+    to_dot(digraph) -> str                              the DOT source (needs no Graphviz binary)
+    render(digraph, "svg" | "png" | "pdf") -> bytes     runs `dot` with a size cap and a timeout
+    to_mermaid(ev, style=None) -> str                   the same drawing as Mermaid text
 
 Safety (shared/RELIABILITY.md): node ids are synthetic (n0, n1, ...); every user string is cleaned and escaped
 into an HTML-like label (so `<b>`, `\\`, `:` and quotes are text); attributes come from an allow-list
@@ -16,41 +16,44 @@ import subprocess
 
 import graphviz
 
-from advisor.views.diagram.plan import Drawing, Edge, Node, plan
+from advisor.views.diagram.plan import DIRECTION, Drawing, Edge, Node, plan
+from advisor.engine.compare import Comparison
 from advisor.engine.evaluate import Evaluation
 from advisor.errors import UserError
 from advisor.views.labels import graphviz_html as html_text, shorten, wrap
 from advisor.views.diagram.mermaid import to_mermaid
-from advisor.rulebook.loading import Rulebook
 from advisor.views.diagram.svgsafe import sanitize_svg
 from advisor.views.diagram.theme import ALLOWED_ATTRIBUTES, Theme, load_theme
 
-__all__ = ["build_diagram", "to_dot", "render", "to_mermaid", "check_size", "FORMATS", "INSTALL_HINT"]
+__all__ = ["build_diagram", "comparison_diagrams", "to_dot", "render", "to_mermaid", "check_size", "FORMATS", "INSTALL_HINT"]
 
 FORMATS = ("svg", "png", "pdf")
 DOT_PROGRAM = "dot"
 INSTALL_HINT = ("Graphviz is not installed (the `dot` program was not found), so SVG, PNG and PDF diagrams "
                 "cannot be drawn. Install Graphviz: sudo apt-get install graphviz (macOS: brew install graphviz). "
                 "The DOT and Mermaid exports work without it.")
-_RANKDIR = {"orchestration": "LR", "choreography": "LR", "hybrid": "LR"}
 
 
-def build_diagram(ev: Evaluation, rulebook: Rulebook | None = None, style: str | None = None,
-                  theme: Theme | None = None) -> graphviz.Digraph:
+def build_diagram(ev: Evaluation, style: str | None = None, theme: Theme | None = None) -> graphviz.Digraph:
     """The diagram of `ev`'s steps in `style` (default: the recommended one), with its title and legend.
 
-    Pure: the same evaluation and theme give the same DOT, byte for byte. `rulebook` is accepted for a uniform
-    signature with the report functions; the drawing reads only the evaluation and the theme.
+    Pure: the same evaluation and theme give the same DOT, byte for byte (it reads nothing else).
     """
     theme = theme or load_theme()
     drawing = plan(ev, theme, style)
     return draw(drawing, theme)
 
 
+def comparison_diagrams(comparison: Comparison,
+                        theme: Theme | None = None) -> tuple[graphviz.Digraph, graphviz.Digraph]:
+    """Both sides of a comparison (`advisor.engine.compare`) drawn, each in its own recommended style."""
+    return build_diagram(comparison.a, theme=theme), build_diagram(comparison.b, theme=theme)
+
+
 def draw(drawing: Drawing, theme: Theme) -> graphviz.Digraph:
     """A planned drawing as a Graphviz digraph."""
     g = graphviz.Digraph("advisor")
-    g.attr("graph", **_allowed(theme.graph), rankdir=_RANKDIR[drawing.style], label=_title_label(drawing, theme))
+    g.attr("graph", **_allowed(theme.graph), rankdir=DIRECTION, label=_title_label(drawing, theme))
     g.attr("node", **_allowed(theme.node))
     g.attr("edge", **_allowed(theme.edge))
     in_cluster = {m for c in drawing.clusters for m in c.members}

@@ -78,7 +78,7 @@ def diagrams() -> dict[str, "graphviz.Digraph"]:
         answers = read_answers(str(path), rulebook)
         ev = evaluate(rulebook, answers)
         for style in STYLES:
-            out[f"{path.stem}-{style}.svg"] = build_diagram(ev, rulebook, style)
+            out[f"{path.stem}-{style}.svg"] = build_diagram(ev, style)
     return out
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 
-from advisor.views.diagram.plan import Drawing, Node, plan
+from advisor.views.diagram.plan import DIRECTION, Drawing, Node, plan
 from advisor.engine.evaluate import Evaluation
 from advisor.views.labels import shorten
-from advisor.rulebook.loading import Rulebook
 from advisor.views.diagram.theme import Theme, load_theme
 
 _ENTITY = {ch: f"#{ord(ch)};" for ch in '"#<>&`|%;{}[]()\\'}
@@ -33,8 +32,7 @@ def mermaid_text(text: str, limit: int = 80) -> str:
     return "".join(_ENTITY.get(ch, ch) for ch in " ".join(shorten(text, limit).split()))
 
 
-def to_mermaid(ev: Evaluation, rulebook: Rulebook | None = None, style: str | None = None,
-               theme: Theme | None = None) -> str:
+def to_mermaid(ev: Evaluation, style: str | None = None, theme: Theme | None = None) -> str:
     """The diagram of `ev` (in `style`, default the recommended one) as a Mermaid flowchart; deterministic."""
     theme = theme or load_theme()
     return render_mermaid(plan(ev, theme, style), theme)
@@ -44,7 +42,7 @@ def render_mermaid(drawing: Drawing, theme: Theme) -> str:
     limit = theme.labels.width * theme.labels.lines
     # Why a comment and not Mermaid's front-matter title: a comment is never rendered as markup, whatever it says.
     title = " ".join(f"{shorten(drawing.title, theme.labels.title_width)}. {drawing.subtitle}".split())
-    lines = [f"%% {title}", f"%% {drawing.footer}", "flowchart LR"]
+    lines = [f"%% {title}", f"%% {drawing.footer}", f"flowchart {DIRECTION}"]
     clustered = {m for c in drawing.clusters for m in c.members}
     nodes = {n.id: n for n in drawing.nodes}
     for cluster in drawing.clusters:

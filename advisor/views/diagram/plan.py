@@ -21,6 +21,8 @@ from advisor.views.labels import clean
 from advisor.rulebook.formats import STYLES, Step
 from advisor.views.diagram.theme import Theme
 
+DIRECTION = "LR"  # every style reads left to right: Graphviz's rankdir and Mermaid's flowchart direction
+
 
 @dataclass(frozen=True)
 class Node:

@@ -16,7 +16,8 @@ import re
 
 from advisor.errors import UserError
 from advisor.views.report.model import Report
-from advisor.views.report.markdown import fence, md_inline, md_line, points
+from advisor.views.labels import effect_text, md_inline, md_line
+from advisor.views.report.markdown import fence
 
 STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -61,7 +62,7 @@ def to_adr(report: Report, date: str | None = None, status: str = "proposed") ->
     out += ["## Decision Drivers", ""]
     for d in r.drivers:
         assumed = " (assumed)" if d.assumed else ""
-        out.append(f"* {md_inline(d.text)} **{md_inline(d.answer)}**{assumed}: pushes {points(d.push)}")
+        out.append(f"* {md_inline(d.text)} **{md_inline(d.answer)}**{assumed}: pushes {effect_text(d.push)}")
     if not r.drivers:
         out.append("* No rule fired: the answers give no driver.")
     out.append("")
@@ -79,7 +80,7 @@ def to_adr(report: Report, date: str | None = None, status: str = "proposed") ->
                  key=lambda x: -dict(x.effect)[r.style])[:TOP_REASONS]  # stable: ties keep report order
     if pro:
         out += ["", f"The strongest reasons for {md_inline(chosen.name)}:", ""]
-        out += [f"* `{x.rule}` ({points(x.effect)}): {md_inline(x.rationale)}" for x in pro]
+        out += [f"* `{x.rule}` ({effect_text(x.effect)}): {md_inline(x.rationale)}" for x in pro]
     if r.steps and r.style == "hybrid":
         core = [s for s in r.steps if s.mode == "orchestrated"]
         react = [s for s in r.steps if s.mode != "orchestrated"]

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from advisor.views.diagram.dot import render
 from advisor.errors import UserError
-from advisor.views.labels import clean, html_text
+from advisor.rulebook.formats import STYLES
+from advisor.views.labels import clean, html_text, signed
 from advisor.views.report.model import Report
 from advisor.views.diagram.svgsafe import inline_svg, sanitize_svg
 from advisor.resources import STYLESHEET
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
-STYLE_CLASSES = ("orchestration", "choreography", "hybrid")
 WORD_BREAK = 40
 
 
@@ -65,7 +65,7 @@ def to_html(report: Report, diagram_svg: str | None = None) -> str:
     figure = (f'<figure class="diagram">{inline_svg(sanitize_svg(diagram_svg))}</figure>' if diagram_svg
               else f'<p class="notice">The diagram could not be drawn here. {e(missing)}</p>')
     css = STYLESHEET.read_text(encoding="utf-8")
-    style_class = r.style if r.style in STYLE_CLASSES else "hybrid"
+    style_class = r.style if r.style in STYLES else "hybrid"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -155,7 +155,7 @@ def _reasons(r: Report) -> str:
            f"<p>{len(r.reasons)} rule{'s' if len(r.reasons) != 1 else ''} of the rulebook fired, strongest first."
            "</p>", '<ol class="reasons">']
     for reason in r.reasons:
-        effect = " ".join(f'<span class="effect {s}">{p:+d} {s}</span>' for s, p in reason.effect)
+        effect = " ".join(f'<span class="effect {s}">{signed(p)} {s}</span>' for s, p in reason.effect)
         seen = "; ".join(f"<code>{e(q)}</code> = {e(a)}" for q, a in reason.seen)
         out.append(f'<li><p class="rule"><code>{e(reason.rule)}</code> {effect}</p>'
                    f"<p>{e(reason.rationale)}</p><p class=\"because\">Because {seen}.</p>"

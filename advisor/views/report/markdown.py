@@ -1,33 +1,16 @@
 """The report as Markdown: deterministic (no dates, no ids), readable as plain text, rendered well by GitHub,
 GitLab and wikis (the diagram is a Mermaid block they draw).
 
-Every text that comes from a user or a rule file passes through `md_inline`, so it shows literally: `*`, `_`,
-`[`, `|`, `<` and friends are escaped, HTML is written as entities, and line breaks are folded.
+Every text that comes from a user or a rule file passes through `md_inline` or `md_line`
+(`advisor.views.labels`), so it shows literally: `*`, `_`, `[`, `|`, `<` and friends are escaped, HTML is
+written as entities, and line breaks are folded.
 """
 from __future__ import annotations
 
 import re
 
-from advisor.views.labels import clean
+from advisor.views.labels import effect_text, md_inline, md_line
 from advisor.views.report.model import Report
-
-_SPECIAL = set("\\`*_[]<>&|~#")
-_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-_LIST_START = re.compile(r"^(\d+)([.)])")
-
-
-def md_inline(text: str) -> str:
-    """Text shown literally inside a Markdown paragraph, list item, heading or table cell (not at a line start)."""
-    return "".join(_ENTITIES.get(ch, "\\" + ch) if ch in _SPECIAL else ch for ch in clean(text).strip())
-
-
-def md_line(text: str) -> str:
-    """Like `md_inline`, for text that starts a line: a leading `-`, `+`, `=` or `1.` would make a list or a
-    heading underline, so it is escaped too."""
-    out = md_inline(text)
-    if out[:1] in ("-", "+", "="):
-        return "\\" + out
-    return _LIST_START.sub(r"\1\\\2", out, count=1)
 
 
 def fence(text: str, info: str = "") -> list[str]:
@@ -35,11 +18,6 @@ def fence(text: str, info: str = "") -> list[str]:
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     marker = "`" * max(3, longest + 1)
     return [marker + info, *text.rstrip("\n").split("\n"), marker]
-
-
-def points(effect: tuple[tuple[str, float], ...]) -> str:
-    """`((orchestration, 3), (hybrid, 2))` -> `+3 orchestration, +2 hybrid`."""
-    return ", ".join(f"{p:+.3g} {s}" for s, p in effect)  # shares of points: 3 significant digits
 
 
 def to_markdown(report: Report) -> str:
@@ -76,7 +54,7 @@ def to_markdown(report: Report) -> str:
             f"{len(r.reasons)} rule{'s' if len(r.reasons) != 1 else ''} of the rulebook fired, strongest first.", ""]
     for i, reason in enumerate(r.reasons, 1):
         seen_text = "; ".join(f"`{q}` = {md_inline(a)}" for q, a in reason.seen)
-        out.append(f"{i}. `{reason.rule}` ({points(reason.effect)}), because {seen_text}.  ")
+        out.append(f"{i}. `{reason.rule}` ({effect_text(reason.effect)}), because {seen_text}.  ")
         out.append(f"   {md_line(reason.rationale)}  ")
         out.append(f"   *Source:* {md_inline(reason.source)}")
     out.append("")

@@ -1,10 +1,13 @@
-"""The report: one model built from an `Evaluation`, rendered to Markdown, HTML, PDF and an ADR.
+"""The report: one model built from an `Assessment`, rendered to Markdown, HTML, PDF and an ADR.
 
     build_report(assessment, rulebook) -> Report      pure: everything a reader needs, already worded
-    to_markdown(report) -> str                advisor.views.report.markdown (deterministic; Mermaid diagram)
-    to_html(report) -> str                    advisor.views.report.html (one self-contained file; inline SVG and CSS)
-    to_pdf(report) -> bytes                   advisor.views.report.pdf (WeasyPrint renders the HTML)
-    to_adr(report, date=None) -> str          advisor.views.report.adr (MADR 4.0)
+
+and one renderer per format, each in its own module (they import this model; this model imports none of them):
+
+    advisor.views.report.markdown.to_markdown(report) -> str   deterministic; Mermaid diagram
+    advisor.views.report.html.to_html(report) -> str           one self-contained file; inline SVG and CSS
+    advisor.views.report.pdf.to_pdf(report) -> bytes           WeasyPrint renders the HTML (the `pdf` extra)
+    advisor.views.report.adr.to_adr(report, date=None) -> str  MADR 4.0
 
 The model holds the user's text cleaned (no control characters) but unescaped; each renderer escapes for its
 format. Nothing here recomputes the recommendation: it reads the evaluation, the rulebook's texts, and the
@@ -13,7 +16,6 @@ explanations of `advisor.engine.explain`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import graphviz
 
@@ -24,7 +26,7 @@ from advisor.views.diagram.events import event_name
 from advisor.engine.assessment import Assessment
 from advisor.views.labels import clean
 from advisor.views.diagram.mermaid import to_mermaid
-from advisor.rulebook.formats import STYLES
+from advisor.rulebook.formats import STYLES, points_by_style
 from advisor.rulebook.loading import Rulebook
 
 TOP_DRIVERS = 5  # Why: MADR's decision drivers are the few forces that matter; the full list is in the report
@@ -85,7 +87,9 @@ class OptionRow:
 
 
 @dataclass(frozen=True)
-class TippingPoint:
+class TippingRow:
+    """A tipping point of `advisor.engine.explain`, worded for the report."""
+
     question: str
     text: str
     current: str
@@ -113,7 +117,7 @@ class Report:
     not_applicable: tuple[str, ...]  # question texts that did not apply to these answers
     reasons: tuple[Reason, ...]
     drivers: tuple[Driver, ...]
-    tipping_points: tuple[TippingPoint, ...]
+    tipping_points: tuple[TippingRow, ...]
     rulebook_version: str
     rulebook_hash: str
     answers_yaml: str  # the given answers as a file: with the rulebook version, the report is reproducible
@@ -127,13 +131,6 @@ class Report:
     @property
     def assumed_count(self) -> int:
         return sum(a.assumed for a in self.answers)
-
-
-def show(value: Any) -> str:
-    """A raw answer value in words where no option label exists."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
 
 
 def build_report(assessment: Assessment, rulebook: Rulebook) -> Report:
@@ -158,17 +155,16 @@ def build_report(assessment: Assessment, rulebook: Rulebook) -> Report:
                     for qid, q in questions.items() if qid not in ev.not_applicable)
     fired = sorted(ev.fired, key=lambda r: (-(r.orchestration + r.choreography + r.hybrid),
                                             -max(r.orchestration, r.choreography, r.hybrid)))
-    reasons = tuple(Reason(r.rule_id, rules[r.rule_id].rationale, rules[r.rule_id].source,
-                           tuple((s, p) for s, p in zip(STYLES, (r.orchestration, r.choreography, r.hybrid)) if p),
+    reasons = tuple(Reason(r.rule_id, rules[r.rule_id].rationale, rules[r.rule_id].source, points_by_style(r),
                            tuple((q, label(q, v)) for q, v in r.values)) for r in fired)
     drivers = []
     for c in assessment.contributions[:TOP_DRIVERS]:
-        push = tuple((s, p) for s, p in zip(STYLES, (c.orchestration, c.choreography, c.hybrid)) if p)
+        push = points_by_style(c)
         toward = max(push, key=lambda sp: sp[1])[0] if push else ev.style
         drivers.append(Driver(c.question, questions[c.question].text, label(c.question, c.value), c.assumed,
                               push, toward))
-    tips = tuple(TippingPoint(t.question, questions[t.question].text, label(t.question, t.current),
-                              label(t.question, t.value), t.style, styles[t.style]["name"])
+    tips = tuple(TippingRow(t.question, questions[t.question].text, label(t.question, t.current),
+                            label(t.question, t.value), t.style, styles[t.style]["name"])
                  for t in assessment.tipping_points)
     name = styles[ev.style]["name"]
     return Report(
@@ -180,32 +176,4 @@ def build_report(assessment: Assessment, rulebook: Rulebook) -> Report:
         not_applicable=tuple(questions[q].text for q in ev.not_applicable), reasons=reasons,
         drivers=tuple(drivers), tipping_points=tips, rulebook_version=ev.rulebook_version,
         rulebook_hash=ev.rulebook_hash, answers_yaml=dump_yaml(ev.input),
-        mermaid=to_mermaid(ev, rulebook), diagram=build_diagram(ev, rulebook))
-
-
-def to_markdown(report: Report) -> str:
-    """The report as Markdown (deterministic); see `advisor.views.report.markdown`."""
-    from advisor.views.report.markdown import to_markdown as render
-
-    return render(report)
-
-
-def to_html(report: Report, diagram_svg: str | None = None) -> str:
-    """The report as one self-contained HTML file; see `advisor.views.report.html`."""
-    from advisor.views.report.html import to_html as render
-
-    return render(report, diagram_svg)
-
-
-def to_pdf(report: Report) -> bytes:
-    """The report as PDF (needs the `pdf` extra: WeasyPrint); see `advisor.views.report.pdf`."""
-    from advisor.views.report.pdf import to_pdf as render
-
-    return render(report)
-
-
-def to_adr(report: Report, date: str | None = None, status: str = "proposed") -> str:
-    """The decision as an ADR in MADR 4.0 form; see `advisor.views.report.adr`."""
-    from advisor.views.report.adr import to_adr as render
-
-    return render(report, date=date, status=status)
+        mermaid=to_mermaid(ev), diagram=build_diagram(ev))

@@ -18,7 +18,7 @@ INSTALL_HINT = ("PDF export needs WeasyPrint: pip install 'coordination-advisor[
 
 def to_pdf(report: Report, diagram_svg: str | None = None) -> bytes:
     """PDF bytes of the report (A4). Raises `UserError` when WeasyPrint is not installed."""
-    try:
+    try:  # Why: WeasyPrint is an optional extra (`pdf`); the other report formats work without it
         import weasyprint
     except (ImportError, OSError) as err:  # OSError: the package is there but a system library is missing
         raise UserError(f"{INSTALL_HINT} ({type(err).__name__}: {err})") from None

@@ -9,11 +9,12 @@ from advisor.web import display
 from advisor.web import notices
 from advisor.web import rulebook_state
 from advisor.web import session
-from advisor.engine.answers import Answers
-from advisor.engine.compare import compare, diagrams
-from advisor.views.diagram.dot import check_size
+from advisor.engine.answers import Answers, revalidate
+from advisor.engine.compare import compare
+from advisor.views.diagram.dot import check_size, comparison_diagrams
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
+from advisor.views.labels import signed
 
 rulebook = rulebook_state.current_rulebook()
 lit = display.md_literal
@@ -45,7 +46,7 @@ def saved_side(label: str, key: str, store, by_id: dict) -> tuple[str, Answers, 
         st.session_state[f"{key}-version"] = numbers[0]
     number = st.selectbox("Version", numbers, key=f"{key}-version", format_func=lambda n: f"Version {n}")
     saved = store.open(chosen, number)
-    fitted, dropped = form.revalidate(saved.answers, rulebook)
+    fitted, dropped = revalidate(saved.answers, rulebook)
     return f"{saved.name} (version {number})", fitted, dropped
 
 
@@ -120,7 +121,7 @@ for col, label, ev, key in ((col_a, label_a, result.a, "compare-result-a"), (col
             m.metric(names[s], ev.scores[s])
 
 change = result.score_change
-delta = ", ".join(f"{names[s]} {change[s]:+d}" for s in STYLES)
+delta = ", ".join(f"{lit(names[s])} {signed(change[s])}" for s in STYLES)
 if result.style_changed:
     st.markdown(f"**The recommendation changes from {lit(names[result.a.style])} to "
                 f"{lit(names[result.b.style])}** (scores: {delta}).")
@@ -172,7 +173,7 @@ with st.container(border=True, key="compare-differences-box"):
 # ---------------------------------------------------------------- both diagrams
 st.subheader("Diagrams", anchor=False)
 col_a, col_b = st.columns(2)
-for col, label, digraph, key in zip((col_a, col_b), (label_a, label_b), diagrams(result, rulebook),
+for col, label, digraph, key in zip((col_a, col_b), (label_a, label_b), comparison_diagrams(result),
                                     ("compare-diagram-a", "compare-diagram-b")):
     with col.container(border=True, key=key):
         st.caption(lit(label))

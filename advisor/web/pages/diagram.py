@@ -36,7 +36,7 @@ with st.container(border=True, key="diagram"):
         for col, style in zip(st.columns(3), STYLES):
             with col.container(key=f"diagram-{style}"):
                 st.markdown(f"**{lit(names[style])}**" + (" (recommended)" if style == ev.style else ""))
-                diagrams.show_diagram(ev, rulebook, style)
+                diagrams.show_diagram(ev, style)
     else:
-        diagrams.show_diagram(ev, rulebook, ev.style if shown == "recommended" else shown)
+        diagrams.show_diagram(ev, ev.style if shown == "recommended" else shown)
 st.caption("Download the diagram as SVG, PNG or DOT on the Export page.")

@@ -13,8 +13,11 @@ from advisor.engine.answers import UPLOAD_LIMIT, dump_json, dump_yaml, parse_ans
 from advisor.views.diagram.dot import build_diagram, to_dot
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
-from advisor.views.report.model import build_report, to_adr, to_html, to_markdown, to_pdf
-from advisor.views.report.pdf import INSTALL_HINT as PDF_INSTALL_HINT
+from advisor.views.report.adr import to_adr
+from advisor.views.report.html import to_html
+from advisor.views.report.markdown import to_markdown
+from advisor.views.report.model import build_report
+from advisor.views.report.pdf import INSTALL_HINT as PDF_INSTALL_HINT, to_pdf
 
 rulebook = rulebook_state.current_rulebook()
 answers = session.current_answers()
@@ -51,7 +54,7 @@ with st.container(border=True, key="export-diagram"):
     style = st.radio(
         "Style", ["recommended", *STYLES], key="export-style", horizontal=True,
         format_func=lambda s: f"Recommended: {names[ev.style]}" if s == "recommended" else names[s])
-    digraph = build_diagram(ev, rulebook, ev.style if style == "recommended" else style)
+    digraph = build_diagram(ev, ev.style if style == "recommended" else style)
     dot = to_dot(digraph)
     dot_col, svg_col, png_col = st.columns(3)
     dot_col.download_button("DOT (Graphviz source)", dot, f"{stem}.dot", "text/vnd.graphviz",

@@ -115,7 +115,7 @@ with preview:
     if ev.steps:
         with st.expander(f"Preview: your services, {lit(getattr(rulebook.styles, ev.style).name.lower())}",
                          expanded=True):
-            diagrams.show_diagram(ev, rulebook, height=520)
+            diagrams.show_diagram(ev, height=520)
 
 with st.sidebar:
     with st.container(border=True, key="live-recommendation"):

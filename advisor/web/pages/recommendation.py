@@ -10,7 +10,8 @@ from advisor.web import notices
 from advisor.web import rulebook_state
 from advisor.web import session
 from advisor.engine.evaluate import confidence_words
-from advisor.rulebook.formats import STYLES
+from advisor.rulebook.formats import STYLES, points_by_style
+from advisor.views.labels import effect_text
 
 rulebook = rulebook_state.current_rulebook()
 assessment = session.current_assessment()
@@ -68,9 +69,7 @@ else:
 with st.expander(f"The {len(ev.fired)} rules that fired, with their reasons and sources", expanded=True):
     for r in sorted(ev.fired, key=lambda r: -(abs(r.orchestration) + abs(r.choreography) + abs(r.hybrid))):
         rule = rulebook.rule(r.rule_id)
-        effect = ", ".join(f"{v:+d} {names[s].lower()}" for s, v in
-                           (("orchestration", r.orchestration), ("choreography", r.choreography),
-                            ("hybrid", r.hybrid)) if v)
+        effect = effect_text(points_by_style(r), {s: name.lower() for s, name in names.items()})
         seen = "; ".join(f"{lit(questions[q].text)} **{lit(form.answer_label(questions[q], v))}**" for q, v in r.values)
         st.markdown(f"**{lit(r.rule_id)}** ({lit(effect)}): {lit(rule.rationale)}  \n"
                     f":small[Because: {seen}]  \n:small[Source: {lit(rule.source)}]")

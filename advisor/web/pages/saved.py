@@ -10,7 +10,7 @@ from advisor.web import rulebook_state
 from advisor.web import session
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
-from advisor.web.form import revalidate
+from advisor.engine.answers import revalidate
 
 NOTICE = "saved:notice"  # (kind, message) from the last action
 REEVALUATION = "saved:reevaluation"
@@ -23,7 +23,7 @@ st.title("Saved assessments")
 notices.show_notices()
 
 try:
-    from advisor.saved.store import Store, default_url
+    from advisor.saved.store import Store, default_url, printable_url
 except ImportError:
     st.error("Saving assessments needs the `store` extra: `pip install 'coordination-advisor[store]'`.",
              icon=":material/error:")
@@ -36,13 +36,6 @@ def open_store(url: str) -> Store:
     return Store(url)
 
 
-def where(url: str) -> str:
-    """The database, for a caption: the URL without its password."""
-    import sqlalchemy as sa
-
-    return sa.engine.make_url(url).render_as_string(hide_password=True)
-
-
 url = default_url()
 try:
     store = open_store(url)
@@ -50,7 +43,8 @@ except UserError as e:
     st.error("The saved assessments cannot be opened:", icon=":material/error:")
     st.code(display.error_text(e), language=None, wrap_lines=True)
     st.stop()
-st.caption(f"Stored in {lit(where(url))} (set ADVISOR_DB_URL to use another database, e.g. a team's PostgreSQL).")
+st.caption(f"Stored in {lit(printable_url(url))} "
+           "(set ADVISOR_DB_URL to use another database, e.g. a team's PostgreSQL).")
 
 
 def stamp(version) -> str:
