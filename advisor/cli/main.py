@@ -10,16 +10,18 @@ import argparse
 import sys
 
 from advisor import __version__
-from advisor.cli import batch, core, export, saved, web
+from advisor.cli import batch, benchmark, core, export, saved, web
 from advisor.errors import UserError
 
 # Modules that add subcommands (each has `register(subparsers)`), in help order.
-COMMAND_MODULES = (core, batch, export, saved, web)
+COMMAND_MODULES = (core, batch, export, saved, benchmark, web)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="advisor", description=(
-        "Recommends orchestration, choreography or a hybrid for a workflow, and explains why."))
+    parser = argparse.ArgumentParser(
+        prog="advisor",
+        description=("Recommends orchestration, choreography or a hybrid for a workflow, and explains why."),
+    )
     parser.add_argument("--version", action="version", version=f"advisor {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
@@ -34,8 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except UserError as e:
         for problem in e.problems:
-            where = str(problem) if problem.file else (f"{problem.path}: {problem.message}" if problem.path
-                                                       else problem.message)
+            where = (
+                str(problem)
+                if problem.file
+                else (f"{problem.path}: {problem.message}" if problem.path else problem.message)
+            )
             print(where if problem.file else f"error: {where}", file=sys.stderr)
         return 2
     except BrokenPipeError:

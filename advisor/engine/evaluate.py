@@ -1,25 +1,30 @@
 """The engine: a pure function from a rulebook and answers to an `Evaluation`. No I/O, no globals.
 
-Scoring (documented for users in rules/README.md):
-- every rule whose `when` holds adds its `effect` points to the orchestration, choreography and hybrid scores;
-- the style is the highest score; a tie goes to the first style in the rulebook's `decision.tie_break`;
-- confidence = lead / (lead + half_lead) * (1 - assumed / visible), where lead is the winner's margin over the
-  runner-up, half_lead is `decision.confidence_half_lead` (the lead that alone gives 0.5), assumed is the number
-  of visible questions left unanswered (their defaults were used) and visible the number of questions that apply.
-  So a tie gives 0, a clear lead on fully answered questions approaches 1, and every assumption lowers it.
-- hybrid is not "the scores were close": the rulebook's hybrid points come from rules that see an orchestrated core
-  (order, compensation, visibility) together with reactions or team boundaries that events serve better. With
-  steps given, the evaluation allocates each one: orchestrated core or event-driven reaction.
+The decision model (documented for users in rules/README.md):
+- **Evidence** is what was answered, and what the listed steps already say (`from_steps` in questions.yaml: the
+  step count, the reactions, the compensations, the teams and contexts named). An unanswered question is no
+  evidence: its value is unknown (`None`), every test on it is false, and so it fires no rule.
+- **The core.** Rules give points to orchestration or choreography: what the core flow needs, a coordinator or
+  none. The larger total is the core's lean; equal totals are a tie, decided by `decision.tie_break` and marked.
+- **The links.** Rules give hybrid points to evidence that some links are better as events (reactions the core
+  need not wait for, consumers of its outcome, links across teams or bounded contexts). An orchestrated core with
+  at least `decision.hybrid_links` such points is a **hybrid**, decided per step by `allocate`.
+- **Confidence** = 1 / (1 + e^-(bias + per_point x lead + per_answer x answered share)): the lead is the core's
+  margin in points, the answered share the applicable questions answered or read from the steps (0 for a tie:
+  balanced evidence picks no side); bias is chance, logit(1/3), so no evidence gives 1/3; the other two numbers
+  are `decision.confidence`, fitted on the benchmark of published decisions (benchmark/README.md).
 """
+
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from advisor.engine.answers import Answers
 from advisor.rulebook.compiler import RuleResult
-from advisor.rulebook.formats import Step
+from advisor.rulebook.formats import ConfidenceFit, Decision, Step
 from advisor.rulebook.loading import Rulebook
 
 
@@ -40,9 +45,9 @@ class Evaluation:
     scores: dict[str, int]
     lead: int
     runner_up: str
-    answers: dict[str, Any]  # every question, as used (given, default, or default because not applicable)
-    given: dict[str, Any]
-    assumed: tuple[str, ...]
+    answers: dict[str, Any]  # every question: the answer given or read from the steps, None when unknown
+    given: dict[str, Any]  # the applicable answers given
+    assumed: tuple[str, ...]  # the applicable questions left unanswered (no evidence; None in `answers`)
     not_applicable: tuple[str, ...]
     trace: tuple[RuleResult, ...]  # every rule of the rulebook, fired or not, in rulebook order
     input: Answers  # the answers exactly as given: what a report, a save or a share link writes back
@@ -50,6 +55,14 @@ class Evaluation:
     rulebook_version: str
     rulebook_hash: str
     visible_count: int
+    lean: str  # what the core flow needs: "orchestration" or "choreography"
+    tie: bool  # the core's points were equal: `lean` came from the tie-break
+    derived: dict[str, Any]  # answers read from the listed steps (for questions left unanswered)
+
+    @property
+    def answered_share(self) -> float:
+        """The share of applicable questions answered or read from the steps."""
+        return (self.visible_count - len(self.assumed)) / self.visible_count if self.visible_count else 0.0
 
     @property
     def fired(self) -> tuple[RuleResult, ...]:
@@ -64,22 +77,53 @@ class Evaluation:
         return self.input.workflow
 
 
+def evidence_from_steps(rulebook: Rulebook, given: Answers) -> dict[str, Any]:
+    """What the listed steps say about the questions left unanswered (`from_steps` in the catalog)."""
+    steps = given.steps
+    if not steps or not rulebook.from_steps:
+        return {}
+    out: dict[str, Any] = {}
+    for qid, source in rulebook.from_steps.items():
+        if qid in given.traits:
+            continue
+        if source.measure == "steps":
+            count = len(steps)
+        elif source.measure == "reactions":
+            count = sum(1 for s in steps if s.reaction)
+        elif source.measure == "compensations":
+            count = sum(1 for s in steps if s.compensation)
+        else:
+            named = {s.team if source.measure == "teams" else s.context for s in steps} - {None}
+            if not named:
+                continue  # no step names one: no evidence
+            count = len(named)
+        q = rulebook.questions[qid]
+        if q.kind == "integer":
+            out[qid] = min(max(count, q.minimum), q.maximum)  # type: ignore[type-var]  # bounds checked at load
+        elif count >= source.at_least:
+            out[qid] = True
+    return out
+
+
 def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
     """Evaluate validated answers (see `advisor.engine.answers`) against a rulebook."""
     traits = given.traits
-    answers = rulebook.defaults.copy()
+    derived = evidence_from_steps(rulebook, given)
+    answers = rulebook.blank.copy()
+    answers.update(derived)
     answers.update(traits)
     not_applicable: tuple[str, ...] = ()
     if rulebook.visibility:
         hidden = [qid for qid, shown in rulebook.visibility.items() if not shown(answers)]
         if hidden:
             not_applicable = tuple(hidden)
-            questions = rulebook.questions
             for qid in hidden:
-                answers[qid] = questions[qid].default
-    assumed = tuple(qid for qid in answers if qid not in traits and qid not in not_applicable)
-    applicable_given = ({qid: v for qid, v in traits.items() if qid not in not_applicable} if not_applicable
-                        else dict(traits))
+                answers[qid] = None
+                derived.pop(qid, None)
+    applicable_given = (
+        {qid: v for qid, v in traits.items() if qid not in not_applicable} if not_applicable else dict(traits)
+    )
+    assumed = tuple(qid for qid, v in answers.items() if v is None and qid not in not_applicable)
 
     program = rulebook.program
     trace: list[Any] = [None] * len(program.rule_ids)
@@ -116,39 +160,82 @@ def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
             trace[closure.index] = RuleResult(closure.rule_id, False, 0, 0, 0, values)
 
     scores = {"orchestration": o, "choreography": c, "hybrid": h}
-    style, runner_up = rank(scores, rulebook.decision.tie_break)
-    lead = scores[style] - scores[runner_up]
+    style, runner_up, lean = decide(o, c, h, rulebook.decision)
+    lead = abs(o - c)
     visible = len(answers) - len(not_applicable)
+    share = (visible - len(assumed)) / visible if visible else 0.0
     steps = given.steps
-    return Evaluation(style, confidence(lead, len(assumed), visible, rulebook.decision.confidence_half_lead),
-                      scores, lead, runner_up, answers, applicable_given, assumed, not_applicable, tuple(trace),
-                      given, allocate(style, steps) if steps else (), rulebook.version, rulebook.hash, visible)
+    return Evaluation(
+        style,
+        confidence(lead, share, rulebook.decision.confidence),
+        scores,
+        lead,
+        runner_up,
+        answers,
+        applicable_given,
+        assumed,
+        not_applicable,
+        tuple(trace),
+        given,
+        allocate(style, steps) if steps else (),
+        rulebook.version,
+        rulebook.hash,
+        visible,
+        lean,
+        o == c,
+        derived,
+    )
 
 
-def confidence(lead: int, assumed: int, visible: int, half_lead: int) -> float:
-    """The confidence (see the module docstring), rounded to 3 places by Python's `round`: 0 for a tie.
+def decide(orchestration: int, choreography: int, hybrid: int, decision: Decision) -> tuple[str, str, str]:
+    """(style, runner-up, the core's lean) from the three point totals. The one copy of the decision: the batch
+    (`advisor.engine.batch`) calls it once per distinct combination.
 
-    The one copy of the formula: the batch (`advisor.engine.batch`) calls this once per distinct triple."""
-    certainty = 1 - assumed / visible if visible else 0.0
-    return round(lead / (lead + half_lead) * certainty, 3) if lead > 0 else 0.0
+    The core leans to the larger of the orchestration and choreography points (a tie to the first core style of
+    `decision.tie_break`). An orchestrated core with at least `decision.hybrid_links` link points is a hybrid,
+    whose runner-up is plain orchestration; otherwise the runner-up is the other core style."""
+    if orchestration > choreography:
+        lean = "orchestration"
+    elif choreography > orchestration:
+        lean = "choreography"
+    else:
+        lean = decision.first_core_style
+    if lean == "orchestration" and hybrid >= decision.hybrid_links:
+        return "hybrid", "orchestration", lean
+    return lean, ("choreography" if lean == "orchestration" else "orchestration"), lean
 
 
-def rank(scores: Mapping[str, int], tie_break: Sequence[str]) -> tuple[str, str]:
-    """The winning style and the runner-up; equal scores are ordered by `tie_break`.
+def confidence(lead: int, answered_share: float, fit: ConfidenceFit) -> float:
+    """The confidence (see the module docstring), rounded to 3 places: the probability, fitted on the benchmark,
+    that the advice agrees with what practitioners chose in published decisions."""
+    x = fit.bias + fit.per_point * lead + fit.per_answer * (answered_share if lead else 0.0)
+    return round(1 / (1 + math.exp(-x)), 3)
 
-    The one copy of the ranking: the batch (`advisor.engine.batch.rank`) asks it once per ordering of scores."""
-    a, b, c = tie_break
-    if scores[b] > scores[a]:
-        a, b = b, a
-    if scores[c] > scores[b]:  # a stable three-element sort: equal scores keep tie_break order
-        b, c = c, b
-        if scores[b] > scores[a]:
-            a, b = b, a
-    return a, b
+
+def confidence_features(ev: Evaluation) -> tuple[float, float]:
+    """What the confidence is computed from: the core's lead in points, and the answered share when the core
+    leans one way. Why the share counts only then: balanced evidence, however much, does not pick a side, so
+    a tie stays at chance (one style in three)."""
+    return float(ev.lead), ev.answered_share if ev.lead else 0.0
+
+
+def core_context(steps: tuple[Step, ...]) -> str | None:
+    """The bounded context of the core: the one most of the steps that are not reactions name (the first named
+    breaks a tie), or None when no step names one."""
+    named = [s.context for s in steps if s.context and not s.reaction]
+    if not named:
+        return None
+    counts = Counter(named)
+    return max(named, key=lambda c: (counts[c], -named.index(c)))
 
 
 def allocate(style: str, steps: tuple[Step, ...]) -> tuple[StepAllocation, ...]:
-    """Decide per step (per link) whether it is commanded by the orchestrator or reacts to an event."""
+    """Decide per step (per link) whether it is commanded by the orchestrator or reacts to an event.
+
+    In a hybrid, a step is event-driven when it is a reaction the core need not wait for, or when it lies in
+    another bounded context than the core (events between contexts, orchestration within); otherwise the
+    orchestrator commands it."""
+    home = core_context(steps) if style == "hybrid" else None
     out = []
     for i, step in enumerate(steps):
         if style == "orchestration":
@@ -156,19 +243,25 @@ def allocate(style: str, steps: tuple[Step, ...]) -> tuple[StepAllocation, ...]:
         elif style == "choreography":
             mode, reason = "event-driven", "the service reacts to the previous step's event and publishes its own"
         elif step.reaction:
-            mode, reason = "event-driven", ("a reaction the core flow need not wait for: it subscribes to the "
-                                            "event the core publishes")
+            mode = "event-driven"
+            reason = "a reaction the core flow need not wait for: it subscribes to the event the core publishes"
+        elif home is not None and step.context and step.context != home:
+            mode = "event-driven"
+            reason = (
+                f"in another bounded context ({step.context}) than the core ({home}): it reacts to the event "
+                "the core publishes, so each context keeps its own model; orchestration stays within"
+            )
         else:
-            mode, reason = "orchestrated", ("part of the core flow, where order, compensation or visibility "
-                                            "matter: the orchestrator commands it")
+            mode = "orchestrated"
+            reason = "part of the core flow, where order, compensation or visibility matter: the orchestrator commands it"
         out.append(StepAllocation(i, step.service, step.action, mode, reason))
     return tuple(out)
 
 
 def confidence_words(confidence: float) -> str:
-    """What a confidence means, in words a reader can act on."""
-    if confidence >= 0.6:
-        return "high: the answers point clearly one way"
-    if confidence >= 0.3:
-        return "medium: a clear lean, but a few answers could change it; see the tipping points"
-    return "low: the styles are close or many answers were assumed; treat this as a starting point for discussion"
+    """What a confidence means, in words a reader can act on (the probability behind it: rules/README.md)."""
+    if confidence >= 0.75:
+        return "high: answers like these led practitioners to this style in most published decisions"
+    if confidence >= 0.5:
+        return "medium: a clear lean; answering the open questions would firm it up"
+    return "low: the evidence is thin or balanced; answer the questions that would decide it before relying on it"

@@ -1,16 +1,19 @@
 """Explanations derived from an `Evaluation`: each answer's contribution, and the what-if tipping points.
 
-Both are computed by the engine (re-evaluating changed answers), never guessed.
+Both are computed by the engine (re-evaluating changed answers), never guessed. A tipping point is one change
+(an answer changed, or an open question answered) that changes the recommended style; when no single change
+does, the closest pairs of changes are given instead.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.engine.evaluate import Evaluation, evaluate
-from advisor.rulebook.loading import Rulebook
-from advisor.rulebook.conditions import supporting_questions, tests
 from advisor.engine.answers import Answers
+from advisor.engine.evaluate import Evaluation, evaluate
+from advisor.rulebook.conditions import supporting_questions, tests
+from advisor.rulebook.loading import Rulebook
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,10 @@ def contributions(ev: Evaluation, rulebook: Rulebook) -> list[Contribution]:
             s[1] += r.choreography / len(qs)
             s[2] += r.hybrid / len(qs)
             rules.setdefault(q, []).append(r.rule_id)
-    out = [Contribution(q, ev.answers[q], round(s[0], 3), round(s[1], 3), round(s[2], 3), tuple(rules[q]),
-                        q in ev.assumed) for q, s in share.items()]
+    out = [
+        Contribution(q, ev.answers[q], round(s[0], 3), round(s[1], 3), round(s[2], 3), tuple(rules[q]), q in ev.assumed)
+        for q, s in share.items()
+    ]
     order = list(ev.answers)
     out.sort(key=lambda c: (-(abs(c.orchestration) + abs(c.choreography) + abs(c.hybrid)), order.index(c.question)))
     return out
@@ -51,7 +56,8 @@ def contributions(ev: Evaluation, rulebook: Rulebook) -> list[Contribution]:
 
 @dataclass(frozen=True)
 class TippingPoint:
-    """Changing one answer from `current` to `value` changes the recommendation to `style`."""
+    """Changing the answer to `question` from `current` (None: unanswered) to `value`, together with the changes in
+    `also` (each (question, current, value); empty for a single change), changes the recommendation to `style`."""
 
     question: str
     current: Any
@@ -59,6 +65,10 @@ class TippingPoint:
     style: str
     confidence: float
     scores: dict[str, int]
+    also: tuple[tuple[str, Any, Any], ...] = ()
+
+
+MAX_PAIRS = 3  # the closest pairs kept when no single change flips the style
 
 
 def candidate_values(rulebook: Rulebook, qid: str) -> list[Any]:
@@ -66,46 +76,69 @@ def candidate_values(rulebook: Rulebook, qid: str) -> list[Any]:
     q = rulebook.questions[qid]
     if q.kind != "integer":
         return q.option_values()
+    assert q.minimum is not None and q.maximum is not None  # checked by the model
     values = {q.minimum, q.maximum}
-    for rule in rulebook.rules:
-        for t in tests(rule.when):
+    conditions = [rule.when for rule in rulebook.rules] + [c.show_if for c in rulebook.questions.values() if c.show_if]
+    for cond in conditions:
+        for t in tests(cond):
             if t.question == qid:
-                for v in (t.value if isinstance(t.value, list) else [t.value]):
-                    values.update({v - 1, v, v + 1})
-    for cond in rulebook.questions.values():
-        if cond.show_if is not None:
-            for t in tests(cond.show_if):
-                if t.question == qid:
-                    for v in (t.value if isinstance(t.value, list) else [t.value]):
-                        values.update({v - 1, v, v + 1})
+                for v in t.value if isinstance(t.value, list) else [t.value]:
+                    values.update({v - 1, v, v + 1})  # type: ignore[operator]  # integer tests: checked at load
     return sorted(v for v in values if q.minimum <= v <= q.maximum)
 
 
-def tipping_points(rulebook: Rulebook, ev: Evaluation) -> list[TippingPoint]:
-    """For each applicable question, the other answers that would change the recommended style.
-
-    For integers only the smallest change in each direction that flips the style is kept (the nearest tipping
-    point), since every value beyond it up to the next threshold gives the same result.
-    """
-    out: list[TippingPoint] = []
-    base = dict(ev.given)
+def _changes(rulebook: Rulebook, ev: Evaluation) -> list[tuple[str, Any, Any]]:
+    """Every single change worth trying: (question, current answer or None, another answer)."""
+    out = []
     for qid in rulebook.questions:
-        if qid in ev.not_applicable:
-            continue
         current = ev.answers[qid]
-        flips = []
         for value in candidate_values(rulebook, qid):
-            if value == current and type(value) is type(current):
-                continue
-            changed = {**base, qid: value}
-            alt = evaluate(rulebook, Answers(changed))
-            if alt.style != ev.style:
-                flips.append(TippingPoint(qid, current, value, alt.style, alt.confidence, alt.scores))
-        if rulebook.questions[qid].kind == "integer" and flips:
-            below = [f for f in flips if f.value < current]
-            above = [f for f in flips if f.value > current]
-            flips = ([max(below, key=lambda f: f.value)] if below else []) + \
-                    ([min(above, key=lambda f: f.value)] if above else [])
-        out.extend(flips)
+            if current is None or value != current or type(value) is not type(current):
+                out.append((qid, current, value))
     return out
 
+
+def _nearest(flips: list[TippingPoint], current: Any) -> list[TippingPoint]:
+    """For an integer answer, only the nearest flipping value on each side (beyond it, up to the next threshold,
+    every value gives the same result); for an unanswered one, the smallest value per resulting style."""
+    if current is None:
+        by_style: dict[str, TippingPoint] = {}
+        for f in sorted(flips, key=lambda f: f.value):
+            by_style.setdefault(f.style, f)
+        return list(by_style.values())
+    below = [f for f in flips if f.value < current]
+    above = [f for f in flips if f.value > current]
+    return ([max(below, key=lambda f: f.value)] if below else []) + (
+        [min(above, key=lambda f: f.value)] if above else []
+    )
+
+
+def tipping_points(rulebook: Rulebook, ev: Evaluation) -> list[TippingPoint]:
+    """The single changes that change the recommended style; when there is none, the closest pairs (answering
+    open questions before changing given answers, then the most confident result first)."""
+    base = dict(ev.given)
+    steps, workflow = ev.input.steps, ev.input.workflow
+    changes = _changes(rulebook, ev)
+    by_question: dict[str, list[TippingPoint]] = {}
+    for qid, current, value in changes:
+        alt = evaluate(rulebook, Answers({**base, qid: value}, steps, workflow))
+        if alt.style != ev.style:
+            by_question.setdefault(qid, []).append(
+                TippingPoint(qid, current, value, alt.style, alt.confidence, alt.scores)
+            )
+    out: list[TippingPoint] = []
+    for qid, flips in by_question.items():
+        integer = rulebook.questions[qid].kind == "integer"
+        out.extend(_nearest(flips, flips[0].current) if integer else flips)
+    if out:
+        return out
+    pairs: list[TippingPoint] = []
+    for i, (q1, c1, v1) in enumerate(changes):
+        for q2, c2, v2 in changes[i + 1 :]:
+            if q2 == q1:
+                continue
+            alt = evaluate(rulebook, Answers({**base, q1: v1, q2: v2}, steps, workflow))
+            if alt.style != ev.style:
+                pairs.append(TippingPoint(q1, c1, v1, alt.style, alt.confidence, alt.scores, ((q2, c2, v2),)))
+    pairs.sort(key=lambda t: ((t.current is not None) + (t.also[0][1] is not None), -t.confidence))
+    return pairs[:MAX_PAIRS]

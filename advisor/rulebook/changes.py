@@ -3,6 +3,7 @@
 `definition_changes(old, new)` is read by `advisor rules diff` and the Rules page's impact preview
 (`advisor.authoring.diff`), and by the re-evaluation of saved assessments (`advisor.saved.reevaluation`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,8 +27,9 @@ def definition_changes(old: Rulebook, new: Rulebook) -> list[Change]:
     changes = _compare("question", old.questions, new.questions)
     changes += _compare("rule", {r.id: r for r in old.rules}, {r.id: r for r in new.rules})
     changes += _compare("scenario", {s.name: s for s in old.scenarios}, {s.name: s for s in new.scenarios})
-    fields = tuple(k for k in ("tie_break", "confidence_half_lead")
-                   if getattr(old.decision, k) != getattr(new.decision, k))
+    fields = tuple(
+        k for k in ("tie_break", "confidence_half_lead") if getattr(old.decision, k) != getattr(new.decision, k)
+    )
     if fields:
         changes.append(Change("decision", "decision", "changed", fields))
     return changes

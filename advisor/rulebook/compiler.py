@@ -18,6 +18,7 @@ Why slotted dataclasses and not NamedTuples for the records: `evaluate()` reads 
 CPython 3.11 reading a slot is as fast as unpacking a plain tuple, while unpacking a NamedTuple (a tuple subclass)
 takes the slow generic path.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -25,13 +26,12 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any, NamedTuple
 
-from advisor.rulebook.conditions import compile_condition, fold, questions_read
-from advisor.rulebook.formats import Condition, Question, Rule, Test
+from advisor.rulebook.conditions import compile_condition, fold, negated, questions_read
+from advisor.rulebook.formats import Question, Rule
+from advisor.rulebook.condition_format import Condition, Test
 
 MAX_TABLE = 4096  # an integer question with a wider range keeps its rules as closures
 MAX_CLAUSES = 64  # a condition whose normal form is larger keeps its closure
-_NEGATE = {"eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in", "gt": "lte", "lte": "gt", "gte": "lt",
-           "lt": "gte"}
 
 
 class RuleResult(NamedTuple):
@@ -108,12 +108,14 @@ class Program:
 
 
 def domain(q: Question) -> list[Any] | None:
-    """Every valid answer to `q`, or None when there are too many to tabulate."""
+    """Every valid answer to `q`, and None (unanswered: no test holds), or None when there are too many to
+    tabulate."""
     if q.kind == "integer":
+        assert q.minimum is not None and q.maximum is not None  # checked by the model
         if q.maximum - q.minimum + 1 > MAX_TABLE:
             return None
-        return list(range(q.minimum, q.maximum + 1))
-    return q.option_values()
+        return [*range(q.minimum, q.maximum + 1), None]
+    return [*q.option_values(), None]
 
 
 def compile_rules(rules: tuple[Rule, ...], questions: dict[str, Question]) -> Program:
@@ -176,8 +178,9 @@ def compile_rules(rules: tuple[Rule, ...], questions: dict[str, Question]) -> Pr
                     true_tests |= 1 << bit
             table[value] = TableEntry(mask, true_tests, o, c, h, tuple(results))
         tables.append(QuestionTable(qid, table))
-    return Program(tuple(r.id for r in rules), reads, effects, tuple(tables), tuple(normal), tuple(closures),
-                   predicates)
+    return Program(
+        tuple(r.id for r in rules), reads, effects, tuple(tables), tuple(normal), tuple(closures), predicates
+    )
 
 
 def _hashable(value: Any) -> Any:
@@ -188,15 +191,14 @@ def _nnf(cond: Condition) -> tuple:
     """Negation normal form: ("test", Test) | ("and", [...]) | ("or", [...]), with `not` pushed into tests.
 
     Each part is folded to both its forms, (as written, negated), so a `not` only swaps them."""
-    as_written, _ = fold(cond, lambda t: (("test", t), ("test", _negated(t))),
-                         lambda _, parts: (("and", [p for p, _ in parts]), ("or", [n for _, n in parts])),
-                         lambda _, parts: (("or", [p for p, _ in parts]), ("and", [n for _, n in parts])),
-                         lambda _, inner: (inner[1], inner[0]))
+    as_written, _ = fold(
+        cond,
+        lambda t: (("test", t), ("test", negated(t))),
+        lambda _, parts: (("and", [p for p, _ in parts]), ("or", [n for _, n in parts])),
+        lambda _, parts: (("or", [p for p, _ in parts]), ("and", [n for _, n in parts])),
+        lambda _, inner: (inner[1], inner[0]),
+    )
     return as_written
-
-
-def _negated(t: Test) -> Test:
-    return Test.model_construct(question=t.question, op=_NEGATE[t.op], value=t.value)
 
 
 def _cnf(node: tuple) -> list[tuple[Test, ...]] | None:

@@ -3,24 +3,38 @@
 `fold` is the one walk over a condition's tree; every function over conditions (here, in the compiler, the
 numpy form, the linter, the explanations and the JDM export) is a `fold` with its four cases.
 """
+
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from advisor.rulebook.formats import All, AnyOf, Condition, Not, Test, answer_text
+from advisor.rulebook.formats import answer_text
+from advisor.rulebook.condition_format import All, AnyOf, Condition, Not, Test
 
 Answers = Mapping[str, Any]
 Predicate = Callable[[Answers], bool]
 T = TypeVar("T")
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt,
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
     "lte": operator.le,
 }
-_WORDS = {"eq": "is", "ne": "is not", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "in": "is one of",
-          "not_in": "is none of"}
+_WORDS = {
+    "eq": "is",
+    "ne": "is not",
+    "gt": ">",
+    "gte": "≥",
+    "lt": "<",
+    "lte": "≤",
+    "in": "is one of",
+    "not_in": "is none of",
+}
 # Which operators make sense for which kind of question (checked when the rulebook loads)
 OPERATORS_FOR_KIND = {
     "choice": ("eq", "ne", "in", "not_in"),
@@ -29,8 +43,13 @@ OPERATORS_FOR_KIND = {
 }
 
 
-def fold(cond: Condition, test: Callable[[Test], T], all_: Callable[[All, list[T]], T],
-         any_: Callable[[AnyOf, list[T]], T], not_: Callable[[Not, T], T]) -> T:
+def fold(
+    cond: Condition,
+    test: Callable[[Test], T],
+    all_: Callable[[All, list[T]], T],
+    any_: Callable[[AnyOf, list[T]], T],
+    not_: Callable[[Not, T], T],
+) -> T:
     """The one walk over a condition: `test` at each leaf; each `all`, `any` and `not` node from the results of
     its parts (bottom-up, parts in order). A function that needs the parts themselves reads them from the node."""
     if isinstance(cond, Test):
@@ -48,25 +67,42 @@ def bracketed(parts: Sequence[Condition], texts: list[str]) -> list[str]:
 
 
 def compile_condition(cond: Condition) -> Predicate:
-    """A predicate over an answers mapping (every question id present) for a validated condition."""
-    return fold(cond, _compile_test, lambda _, parts: _joined(parts, every=True),
-                lambda _, parts: _joined(parts, every=False), lambda _, inner: lambda a: not inner(a))
+    """A predicate over an answers mapping (every question id present; None for an unknown answer): true only
+    when the condition surely holds. A test on an unknown answer is false, and so is its negation: `not` is
+    pushed down to the tests first (negation normal form), which gives Kleene's three-valued logic, where
+    "unknown" never fires a rule."""
+    holds, _ = fold(
+        cond,
+        lambda t: (_compile_test(t), _compile_test(negated(t))),
+        lambda _, parts: (_joined([p for p, _ in parts], every=True), _joined([n for _, n in parts], every=False)),
+        lambda _, parts: (_joined([p for p, _ in parts], every=False), _joined([n for _, n in parts], every=True)),
+        lambda _, inner: (inner[1], inner[0]),
+    )
+    return holds
+
+
+NEGATE = {"eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in", "gt": "lte", "lte": "gt", "gte": "lt", "lt": "gte"}
+
+
+def negated(t: Test) -> Test:
+    """The test that holds exactly when `t` does not (for a known answer)."""
+    return Test.model_construct(question=t.question, op=NEGATE[t.op], value=t.value)
 
 
 def _compile_test(cond: Test) -> Predicate:
     q, v = cond.question, cond.value
     if cond.op == "in":
-        values = frozenset(_key(x) for x in v)
-        return lambda a: _key(a[q]) in values
+        values = frozenset(_key(x) for x in v)  # type: ignore[union-attr]  # a list, checked by the model
+        return lambda a: a[q] is not None and _key(a[q]) in values
     if cond.op == "not_in":
-        values = frozenset(_key(x) for x in v)
-        return lambda a: _key(a[q]) not in values
+        values = frozenset(_key(x) for x in v)  # type: ignore[union-attr]
+        return lambda a: a[q] is not None and _key(a[q]) not in values
     if cond.op == "eq" and isinstance(v, bool):
         return lambda a: a[q] is v
     if cond.op == "ne" and isinstance(v, bool):
-        return lambda a: a[q] is not v
+        return lambda a: a[q] is (not v)
     compare = _COMPARE[cond.op]
-    return lambda a: compare(a[q], v)
+    return lambda a: a[q] is not None and compare(a[q], v)
 
 
 def _joined(parts: list[Predicate], every: bool) -> Predicate:
@@ -89,9 +125,13 @@ Place = tuple[str | int, ...]
 def tests_with_places(cond: Condition, place: Place = ()) -> tuple[tuple[Test, Place], ...]:
     """Every `{question, op, value}` leaf of a condition, in order, with its place below `place` in the rule
     file (`("all", 0, "not")` and so on: the path a problem message points at)."""
-    found = fold(cond, lambda t: ((t, ()),), lambda _, parts: _placed("all", parts),
-                 lambda _, parts: _placed("any", parts),
-                 lambda _, inner: tuple((t, ("not", *where)) for t, where in inner))
+    found = fold(
+        cond,
+        lambda t: ((t, ()),),
+        lambda _, parts: _placed("all", parts),
+        lambda _, parts: _placed("any", parts),
+        lambda _, inner: tuple((t, ("not", *where)) for t, where in inner),
+    )
     return tuple((t, place + where) for t, where in found)
 
 
@@ -121,8 +161,13 @@ def supporting_questions(cond: Condition, answers: Answers, want: bool = True) -
     hold; `not` flips what is wanted of its inner condition. Example: `(ordering is strict or long_running is
     yes) and teams ≥ 3` with ordering=strict, long_running=no, teams=3 gives {ordering, teams}.
     """
-    _, if_true, if_false = fold(cond, lambda t: _test_support(t, answers), _all_support, _any_support,
-                                lambda _, inner: (not inner[0], inner[2], inner[1]))
+    _, if_true, if_false = fold(
+        cond,
+        lambda t: _test_support(t, answers),
+        _all_support,
+        _any_support,
+        lambda _, inner: (not inner[0], inner[2], inner[1]),
+    )
     return set(if_true if want else if_false)
 
 
@@ -133,22 +178,31 @@ def _test_support(t: Test, answers: Answers) -> _Support:
 
 def _all_support(_: All, parts: list[_Support]) -> _Support:
     # true: every part is needed, so all their reasons; false: the parts that are false
-    return (all(h for h, _, _ in parts), _NONE.union(*(t for _, t, _ in parts)),
-            _NONE.union(*(f for h, _, f in parts if not h)))
+    return (
+        all(h for h, _, _ in parts),
+        _NONE.union(*(t for _, t, _ in parts)),
+        _NONE.union(*(f for h, _, f in parts if not h)),
+    )
 
 
 def _any_support(_: AnyOf, parts: list[_Support]) -> _Support:
     # true: the parts that hold; false: every part had to fail, so all their reasons
-    return (any(h for h, _, _ in parts), _NONE.union(*(t for h, t, _ in parts if h)),
-            _NONE.union(*(f for _, _, f in parts)))
+    return (
+        any(h for h, _, _ in parts),
+        _NONE.union(*(t for h, t, _ in parts if h)),
+        _NONE.union(*(f for _, _, f in parts)),
+    )
 
 
 def condition_words(cond: Condition) -> str:
     """The condition in words, e.g. `ordering is strict and fan_out ≥ 2`."""
-    return fold(cond, lambda t: f"{t.question} {_WORDS[t.op]} {_value_words(t.value)}",
-                lambda node, texts: " and ".join(bracketed(node.all, texts)),
-                lambda node, texts: " or ".join(bracketed(node.any, texts)),
-                lambda _, inner: f"not ({inner})")
+    return fold(
+        cond,
+        lambda t: f"{t.question} {_WORDS[t.op]} {_value_words(t.value)}",
+        lambda node, texts: " and ".join(bracketed(node.all, texts)),
+        lambda node, texts: " or ".join(bracketed(node.any, texts)),
+        lambda _, inner: f"not ({inner})",
+    )
 
 
 def _value_words(value: Any) -> str:

@@ -3,15 +3,16 @@
 The JSON Schemas in `rules/schema/` are generated from these (`advisor schema`). Cross-references (a rule that
 names a question, an option that question must have) are checked in `advisor.rulebook.loading`, which knows the files.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", min_length=1, max_length=80)]
+from advisor.rulebook.condition_format import Condition, Id, Scalar, Strict
+
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
-Scalar = Union[bool, int, str]  # bool first: pydantic would otherwise coerce nothing, but order documents intent
 StyleName = Literal["orchestration", "choreography", "hybrid"]
 STYLES: tuple[str, ...] = ("orchestration", "choreography", "hybrid")
 OPERATORS: tuple[str, ...] = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte")
@@ -40,71 +41,9 @@ def points_by_style(effect: Any) -> tuple[tuple[str, Any], ...]:
     return tuple((s, getattr(effect, s)) for s in STYLES if getattr(effect, s))
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
-
-
-# ---------------------------------------------------------------- conditions
-class Test(Strict):
-    """`{question, op, value}`: compares one answer with a value."""
-
-    question: Id
-    op: Literal["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte"]
-    value: Union[Scalar, list[Scalar]]
-
-    @model_validator(mode="after")
-    def _value_fits_op(self) -> "Test":
-        if self.op in ("in", "not_in"):
-            if not isinstance(self.value, list) or not self.value:
-                raise ValueError(f"operator '{self.op}' needs a non-empty list of values")
-        elif isinstance(self.value, list):
-            raise ValueError(f"operator '{self.op}' needs a single value, not a list")
-        if self.op in ("gt", "gte", "lt", "lte") and (isinstance(self.value, bool) or not isinstance(self.value, int)):
-            raise ValueError(f"operator '{self.op}' compares numbers; value must be an integer")
-        return self
-
-
-class All(Strict):
-    """Every condition holds."""
-
-    all: list["Condition"] = Field(min_length=1, max_length=50)
-
-
-class AnyOf(Strict):
-    """At least one condition holds."""
-
-    any: list["Condition"] = Field(min_length=1, max_length=50)
-
-
-class Not(Strict):
-    """The condition does not hold."""
-
-    not_: "Condition" = Field(alias="not")
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True, defer_build=True)
-
-
-def _condition_kind(v: Any) -> str | None:
-    if isinstance(v, dict):
-        for key in ("all", "any", "not"):
-            if key in v:
-                return key
-        return "test"
-    if isinstance(v, BaseModel):
-        return {All: "all", AnyOf: "any", Not: "not", Test: "test"}.get(type(v))
-    return None
-
-
-Condition = Annotated[
-    Union[Annotated[All, Tag("all")], Annotated[AnyOf, Tag("any")], Annotated[Not, Tag("not")],
-          Annotated[Test, Tag("test")]],
-    Discriminator(_condition_kind, custom_error_type="condition",
-                  custom_error_message="a condition is {question, op, value}, {all: [...]}, {any: [...]} or {not: ...}"),
-]
-
-
 # ---------------------------------------------------------------- questions.yaml
 class Option(Strict):
-    value: Union[bool, str]
+    value: bool | str
     label: Text
     help: Annotated[str, Field(max_length=2000)] = ""
 
@@ -115,8 +54,23 @@ class Section(Strict):
     description: Annotated[str, Field(max_length=2000)] = ""
 
 
+class FromSteps(Strict):
+    """Where the listed steps already answer a question the user left unanswered: a count over the steps.
+
+    `steps`: how many are listed; `reactions`: how many are marked as reactions; `compensations`: how many have a
+    compensation; `teams`, `contexts`: how many different teams or bounded contexts the steps name. An integer
+    question takes the count; a yes/no question is yes when the count reaches `at_least` (no evidence otherwise).
+    `teams` and `contexts` give evidence only when some step names one."""
+
+    measure: Literal["steps", "reactions", "compensations", "teams", "contexts"]
+    at_least: Annotated[int, Field(ge=1, le=500)] = 1
+
+
 class Question(Strict):
-    """One question of the catalog. `choice` has options; `yes_no` answers true/false; `integer` has bounds."""
+    """One question of the catalog. `choice` has options; `yes_no` answers true/false; `integer` has bounds.
+
+    An unanswered question is no evidence: it fires no rule. `default` is only the answer the questionnaire
+    suggests; `from_steps` reads the answer from the listed steps when the user gave none."""
 
     id: Id
     section: Id
@@ -126,11 +80,12 @@ class Question(Strict):
     options: list[Option] = Field(default_factory=list, max_length=20)
     minimum: int | None = None
     maximum: int | None = None
-    default: Scalar
+    default: Scalar | None = None
     show_if: Condition | None = None
+    from_steps: FromSteps | None = None
 
     @model_validator(mode="after")
-    def _kind_is_consistent(self) -> "Question":
+    def _kind_is_consistent(self) -> Question:
         if self.kind == "choice":
             if len(self.options) < 2:
                 raise ValueError("a choice question needs at least two options")
@@ -139,22 +94,24 @@ class Question(Strict):
             values = [o.value for o in self.options]
             if len(set(values)) != len(values):
                 raise ValueError("option values must be unique")
-            if self.default not in values:
+            if self.default is not None and self.default not in values:
                 raise ValueError(f"default {self.default!r} is not one of the options {'|'.join(values)}")
         elif self.kind == "yes_no":
-            if not isinstance(self.default, bool):
+            if self.default is not None and not isinstance(self.default, bool):
                 raise ValueError("a yes_no question's default is true or false")
             if self.options and sorted(o.value for o in self.options) != [False, True]:
                 raise ValueError("a yes_no question's options, when given, are exactly true and false")
         else:
             if self.options:
                 raise ValueError("an integer question has no options; use minimum and maximum")
-            if isinstance(self.default, bool) or not isinstance(self.default, int):
+            if self.default is not None and (isinstance(self.default, bool) or not isinstance(self.default, int)):
                 raise ValueError("an integer question's default is an integer")
             if self.minimum is None or self.maximum is None or self.minimum > self.maximum:
                 raise ValueError("an integer question needs minimum <= maximum")
-            if not self.minimum <= self.default <= self.maximum:
+            if self.default is not None and not self.minimum <= self.default <= self.maximum:
                 raise ValueError(f"default {self.default} is outside {self.minimum}..{self.maximum}")
+        if self.from_steps is not None and self.kind == "choice":
+            raise ValueError("from_steps gives a count: it fits integer and yes_no questions, not choices")
         return self
 
     def option_values(self) -> list[Any]:
@@ -189,7 +146,7 @@ class Effect(Strict):
     hybrid: Annotated[int, Field(ge=-20, le=20)] = 0
 
     @model_validator(mode="after")
-    def _not_empty(self) -> "Effect":
+    def _not_empty(self) -> Effect:
         if not (self.orchestration or self.choreography or self.hybrid):
             raise ValueError("an effect moves at least one score")
         return self
@@ -203,18 +160,34 @@ class Rule(Strict):
     source: Text
 
 
-class Decision(Strict):
-    """How scores become a style and a confidence (see rules/README.md)."""
+class ConfidenceFit(Strict):
+    """confidence = 1 / (1 + e^-(bias + per_point x lead + per_answer x answered share)) (rules/README.md)."""
 
-    tie_break: list[StyleName] = Field(default=["hybrid", "orchestration", "choreography"])
-    confidence_half_lead: Annotated[int, Field(ge=1, le=100)] = 4
+    bias: Annotated[float, Field(ge=-20, le=20)] = -0.693  # logit(1/3): chance among three styles
+    per_point: Annotated[float, Field(ge=-5, le=5)] = 0.25
+    per_answer: Annotated[float, Field(ge=-20, le=20)] = 2.5
+
+
+class Decision(Strict):
+    """How the rules' points become a style and a confidence (see rules/README.md)."""
+
+    # Equal core points go to the first of orchestration and choreography listed here (hybrid, if listed, is
+    # ignored: a hybrid is a structure, never a tie-break).
+    tie_break: list[StyleName] = Field(default=["orchestration", "choreography"])
+    # An orchestrated core becomes a hybrid when the link rules that fired give at least this many points.
+    hybrid_links: Annotated[int, Field(ge=1, le=100)] = 2
+    confidence: ConfidenceFit = Field(default_factory=ConfidenceFit)
 
     @field_validator("tie_break")
     @classmethod
-    def _all_three(cls, v: list[str]) -> list[str]:
-        if sorted(v) != sorted(STYLES):
-            raise ValueError("tie_break lists each of orchestration, choreography, hybrid once")
+    def _both_core_styles(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v) or not {"orchestration", "choreography"} <= set(v):
+            raise ValueError("tie_break lists orchestration and choreography once each (hybrid optionally)")
         return v
+
+    @property
+    def first_core_style(self) -> str:
+        return next(s for s in self.tie_break if s != "hybrid")
 
 
 class RulesFile(Strict):
@@ -267,13 +240,16 @@ Name = Annotated[str, Field(min_length=1, max_length=10_000)]
 
 
 class Step(Strict):
-    """One step of the user's workflow, in order. A `reaction` is a step the core flow need not wait for."""
+    """One step of the user's workflow, in order. A `reaction` is a step the core flow need not wait for; `team` and
+    `context` name who owns the service and its bounded context (links that cross them are candidates for events)."""
 
     service: Name
     action: Name
     reaction: bool = False
     compensation: Annotated[str, Field(max_length=10_000)] | None = None
     event: Annotated[str, Field(max_length=10_000)] | None = None
+    team: Annotated[str, Field(min_length=1, max_length=200)] | None = None  # the team that owns the service
+    context: Annotated[str, Field(min_length=1, max_length=200)] | None = None  # its bounded context
 
 
 class AnswersFile(Strict):

@@ -3,6 +3,7 @@
 `load_rulebook(dir)` reads the files; `build_rulebook(texts)` validates file contents held in memory (the app's
 editor uses it before anything is written). Every problem in every file is reported at once.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -11,14 +12,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from advisor.errors import Problem, UserError
+from advisor.resources import DEFAULT_RULES
 from advisor.rulebook import conditions
 from advisor.rulebook.compiler import Program, compile_rules
-from advisor.errors import Problem, UserError
-from advisor.rulebook.formats import (Condition, Decision, Question, QuestionsFile, Rule, RulesFile, Scenario,
-                                      ScenariosFile, Section, StylesFile)
+from advisor.rulebook.formats import (
+    Decision,
+    FromSteps,
+    Question,
+    QuestionsFile,
+    Rule,
+    RulesFile,
+    Scenario,
+    ScenariosFile,
+    Section,
+    StylesFile,
+)
+from advisor.rulebook.condition_format import Condition
 from advisor.rulebook.messages import as_written, parse
 from advisor.rulebook.yamlsafe import Document
-from advisor.resources import DEFAULT_RULES
 
 FILES: dict[str, type] = {
     "questions.yaml": QuestionsFile,
@@ -51,11 +63,12 @@ class Rulebook:
     program: Program = field(repr=False, compare=False)
     visibility: dict[str, Any] = field(repr=False, compare=False)  # question id -> compiled show_if
     defaults: dict[str, Any] = field(repr=False, compare=False)  # question id -> default; copy, never mutate
+    blank: dict[str, None] = field(repr=False, compare=False)  # every question unanswered: copy, never mutate
+    from_steps: dict[str, FromSteps] = field(repr=False, compare=False)  # questions the listed steps can answer
 
     @property
     def short_hash(self) -> str:
         return self.hash[:12]
-
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -132,9 +145,24 @@ def build_rulebook(texts: dict[str, bytes], origin: str = "rules") -> Rulebook:
     questions = {q.id: q for q in qf.questions}
     program = compile_rules(tuple(rf.rules), questions)
     visibility = {q.id: conditions.compile_condition(q.show_if) for q in qf.questions if q.show_if is not None}
-    return Rulebook(tuple(qf.sections), questions, tuple(rf.rules), rf.decision, parsed["styles.yaml"],
-                    tuple(sf.scenarios), rf.version, content_hash(texts), origin, dict(texts), docs, program,
-                    visibility, {q.id: q.default for q in qf.questions})
+    return Rulebook(
+        tuple(qf.sections),
+        questions,
+        tuple(rf.rules),
+        rf.decision,
+        parsed["styles.yaml"],
+        tuple(sf.scenarios),
+        rf.version,
+        content_hash(texts),
+        origin,
+        dict(texts),
+        docs,
+        program,
+        visibility,
+        {q.id: q.default for q in qf.questions},
+        dict.fromkeys(questions),
+        {q.id: q.from_steps for q in qf.questions if q.from_steps is not None},
+    )
 
 
 class _CrossChecker:
@@ -154,8 +182,9 @@ class _CrossChecker:
             value = getattr(item, attr)
             if value in seen:
                 first_line = doc.where((list_key, seen[value], attr))[0]
-                self.problems.append(doc.problem((list_key, i, attr),
-                                                 f"duplicate {what} '{value}' (first defined at line {first_line})"))
+                self.problems.append(
+                    doc.problem((list_key, i, attr), f"duplicate {what} '{value}' (first defined at line {first_line})")
+                )
             else:
                 seen[value] = i
 
@@ -166,12 +195,14 @@ class _CrossChecker:
         sections = {s.id for s in self.qf.sections}
         for i, q in enumerate(self.qf.questions):
             if q.section not in sections:
-                self.problems.append(doc.problem(("questions", i, "section"),
-                                                 f"unknown section '{q.section}'; expected {'|'.join(sections)}"))
+                self.problems.append(
+                    doc.problem(
+                        ("questions", i, "section"), f"unknown section '{q.section}'; expected {'|'.join(sections)}"
+                    )
+                )
             if q.show_if is not None:
                 if q.id in conditions.questions_read(q.show_if):
-                    self.problems.append(doc.problem(("questions", i, "show_if"),
-                                                     "a question cannot depend on itself"))
+                    self.problems.append(doc.problem(("questions", i, "show_if"), "a question cannot depend on itself"))
                 self.check_condition(q.show_if, doc, ("questions", i, "show_if"))
 
     def check_rules(self, rf: RulesFile, doc: Document) -> None:
@@ -197,13 +228,21 @@ class _CrossChecker:
         for test, test_path in conditions.tests_with_places(cond, path):
             q = self.questions.get(test.question)
             if q is None:
-                self.problems.append(doc.problem(test_path + ("question",), f"unknown question '{test.question}'; "
-                                                 f"expected one of {', '.join(sorted(self.questions))}"))
+                self.problems.append(
+                    doc.problem(
+                        test_path + ("question",),
+                        f"unknown question '{test.question}'; expected one of {', '.join(sorted(self.questions))}",
+                    )
+                )
                 continue
             allowed = conditions.OPERATORS_FOR_KIND[q.kind]
             if test.op not in allowed:
-                self.problems.append(doc.problem(test_path + ("op",), f"operator '{test.op}' does not apply to "
-                                                 f"{q.kind} question '{q.id}'; use {'|'.join(allowed)}"))
+                self.problems.append(
+                    doc.problem(
+                        test_path + ("op",),
+                        f"operator '{test.op}' does not apply to {q.kind} question '{q.id}'; use {'|'.join(allowed)}",
+                    )
+                )
                 continue
             values = test.value if isinstance(test.value, list) else [test.value]
             for j, v in enumerate(values):
@@ -217,7 +256,9 @@ def value_problem(q: Question, value: Any, compare_only: bool = False) -> str | 
     """Why `value` is not a valid answer to `q`, or None when it is."""
     if q.kind == "choice":
         if not isinstance(value, str) or value not in q.option_values():
-            hint = " (YAML reads unquoted yes/no/on/off as true/false: quote the value)" if isinstance(value, bool) else ""
+            hint = (
+                " (YAML reads unquoted yes/no/on/off as true/false: quote the value)" if isinstance(value, bool) else ""
+            )
             return f"invalid value {as_written(value)} for '{q.id}'; expected {'|'.join(q.option_values())}{hint}"
     elif q.kind == "yes_no":
         if not isinstance(value, bool):

@@ -1,23 +1,39 @@
 """Turn pydantic's validation errors into human ones: FILE:LINE:COL: dotted.path: plain sentence, all at once."""
+
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
-from advisor.errors import Problem, UserError
+from advisor.errors import UserError
 from advisor.rulebook import yamlsafe
 from advisor.rulebook.yamlsafe import Document, Path
 
 M = TypeVar("M", bound=BaseModel)
 
-_TYPE_NAMES = {bool: "true/false", int: "integer", float: "number", str: "text", list: "list", dict: "mapping",
-               type(None): "nothing (null)"}
+_TYPE_NAMES = {
+    bool: "true/false",
+    int: "integer",
+    float: "number",
+    str: "text",
+    list: "list",
+    dict: "mapping",
+    type(None): "nothing (null)",
+}
 
 
-_WANTED = {"string_type": "text", "int_type": "an integer", "bool_type": "true or false", "list_type": "a list",
-           "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
-           "float_type": "a number"}
+_WANTED = {
+    "string_type": "text",
+    "int_type": "an integer",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "float_type": "a number",
+}
 
 
 def as_written(value: Any) -> str:
@@ -37,10 +53,9 @@ def _data_path(data: Any, loc: tuple) -> Path:
     path: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and part in current:
-            path.append(part)
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
             path.append(part)
             current = current[part]
         elif isinstance(current, dict) and isinstance(part, str) and not path_is_tag(part):
@@ -53,9 +68,9 @@ def path_is_tag(part: str) -> bool:
     return part in ("test", "all", "any", "not", "bool", "int", "str") or part.startswith(("list[", "function-"))
 
 
-def _message(err: dict[str, Any], path: Path) -> str:
+def _message(err: ErrorDetails, path: Path) -> str:
     kind = err["type"]
-    value = err.get("input")
+    value = err["input"]
     if kind == "extra_forbidden":
         return f"unknown key '{path[-1]}'" if path else "unknown key"
     if kind == "missing":
@@ -64,8 +79,16 @@ def _message(err: dict[str, Any], path: Path) -> str:
         expected = err.get("ctx", {}).get("expected", "")
         expected = expected.replace("'", "").replace(" or ", ", ").replace(", ", "|")
         return f"invalid value {as_written(value)}; expected {expected}"
-    if kind in ("string_type", "int_type", "bool_type", "list_type", "dict_type", "model_type", "float_type",
-                "model_attributes_type"):
+    if kind in (
+        "string_type",
+        "int_type",
+        "bool_type",
+        "list_type",
+        "dict_type",
+        "model_type",
+        "float_type",
+        "model_attributes_type",
+    ):
         return f"expected {_WANTED[kind]}, got {as_written(value)}"
     if kind == "string_pattern_mismatch":
         return f"invalid value {as_written(value)}; must match {err['ctx']['pattern']}"
@@ -86,7 +109,7 @@ def validate(doc: Document, model: type[M]) -> M:
     try:
         return model.model_validate(doc.data)
     except ValidationError as e:
-        by_path: dict[Path, list[dict[str, Any]]] = {}
+        by_path: dict[Path, list[ErrorDetails]] = {}
         for err in e.errors(include_url=False):
             by_path.setdefault(_data_path(doc.data, err["loc"]), []).append(err)
         problems = []

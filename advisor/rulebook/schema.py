@@ -2,6 +2,7 @@
 
 Editors use them through the `# yaml-language-server: $schema=...` line at the top of each rule file.
 """
+
 from __future__ import annotations
 
 import json

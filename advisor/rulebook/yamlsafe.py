@@ -6,6 +6,7 @@ duplicate keys, expands aliases (a 400-byte "billion laughs" file explodes when 
 Here duplicate keys, anchors, aliases, explicit tags, deep nesting, oversized and non-UTF-8 input are all
 refused with a `UserError` that names the place.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,8 +21,11 @@ MAX_DEPTH = 32  # Why: our deepest legitimate structure (nested conditions) is f
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster event stream
 _SCALAR_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
 }
 Path = tuple[str | int, ...]
 
@@ -76,8 +80,9 @@ def decode(raw: bytes, filename: str, max_bytes: int = MAX_BYTES) -> str:
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        raise UserError.at(filename, f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})",
-                           line, col) from None
+        raise UserError.at(
+            filename, f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})", line, col
+        ) from None
     return text.removeprefix("\ufeff")
 
 
@@ -98,15 +103,24 @@ def load(raw: bytes | str, filename: str, max_bytes: int = MAX_BYTES) -> Documen
             message += " (a tab: YAML indents with spaces only)"
         if "nesting depth" in message:  # libyaml's own limit, below ours for flow collections
             message = f"nesting too deep (limit {MAX_DEPTH} levels)"
-            raise UserError.at(filename, message, mark.line + 1 if mark else None,
-                               mark.column + 1 if mark else None) from None
-        raise UserError.at(filename, f"YAML syntax error: {message}",
-                           mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
+            raise UserError.at(
+                filename, message, mark.line + 1 if mark else None, mark.column + 1 if mark else None
+            ) from None
+        raise UserError.at(
+            filename,
+            f"YAML syntax error: {message}",
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+        ) from None
     except yaml.reader.ReaderError as e:
         code = ord(e.character) if isinstance(e.character, str) else e.character
         line, column = _reader_position(text, e.position)
-        raise UserError.at(filename, f"character U+{code:04X} is not allowed in YAML text (a control character); "
-                           "remove it", line, column) from None
+        raise UserError.at(
+            filename,
+            f"character U+{code:04X} is not allowed in YAML text (a control character); remove it",
+            line,
+            column,
+        ) from None
     except yaml.YAMLError as e:
         raise UserError.at(filename, f"YAML syntax error: {e}") from None
     except RecursionError:
@@ -156,7 +170,7 @@ class _Composer:
             return self.scalar(event)
         self.check_tag(event)
         if isinstance(event, yaml.SequenceStartEvent):
-            items = []
+            items: list[Any] = []
             while not p.check_event(yaml.SequenceEndEvent):
                 items.append(self.node(path + (len(items),), depth + 1))
             p.get_event()
@@ -174,8 +188,7 @@ class _Composer:
             kpos = (key_event.start_mark.line + 1, key_event.start_mark.column + 1)
             if key in mapping:
                 first = self.doc.key_positions[path + (key,)]
-                raise self.fail(key_event.start_mark,
-                                f"duplicate key '{key}' (first defined at line {first[0]})")
+                raise self.fail(key_event.start_mark, f"duplicate key '{key}' (first defined at line {first[0]})")
             self.doc.key_positions[path + (key,)] = kpos
             mapping[key] = self.node(path + (key,), depth + 1)
         p.get_event()
