@@ -1,10 +1,11 @@
 # The two commands of the README: `make run` and `make test`. Both set everything up first (idempotent).
 PY := .venv/bin/python
+BIN := .venv/bin
 PORT ?= 8501
 # Why loopback by default: the app has no sign-in in local mode; `make run ADDRESS=0.0.0.0` exposes it on purpose.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: setup run test test-load bench schema gallery golden clean
+.PHONY: setup run lint test test-load bench schema gallery golden clean
 
 setup:
 	@bash scripts/setup.sh
@@ -12,9 +13,17 @@ setup:
 run: setup
 	$(PY) -m advisor web --port $(PORT) --address $(ADDRESS)
 
+# The linters, configured in pyproject.toml: ruff (lint and format), mypy, and the import-linter layer contracts
+# (tests/test_architecture.py runs those too, so a bare pytest also guards the layers).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo --no-cache
+
 # The storage tests also run against a throwaway PostgreSQL started (and removed) by scripts/with-postgres.sh.
 # The 20-session load test has its own target (a few minutes of two cores); .ci/run runs both.
-test: setup
+test: setup lint
 	bash scripts/with-postgres.sh $(PY) -m pytest -q -n 2 --dist loadfile -m "not load"
 
 test-load: setup
@@ -24,7 +33,7 @@ bench: setup
 	$(PY) bench/run.py
 
 schema: setup
-	$(PY) -m advisor schema
+	$(PY) -m advisor schema --out advisor/rulebook/default/schema
 
 # The examples drawn in each style (diagrams/gallery/); tests/test_gallery.py fails when it is stale.
 gallery: setup
@@ -36,4 +45,4 @@ golden: setup
 	@git --no-pager diff --stat -- tests/data/golden || true
 
 clean:
-	rm -rf .venv .pytest_cache .hypothesis
+	rm -rf .venv .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -4,6 +4,7 @@ Each section is a module of bench/ with a `measurements()` function returning `b
 plain dicts with the same keys). A section whose module is missing or cannot run prints one line saying so,
 and the rest still runs. `--only engine,peer` runs some sections; `--json PATH` writes the results elsewhere.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,6 +27,7 @@ from bench.timing import Measurement  # noqa: E402
 
 # (key, module, title): in the order of the table
 SECTIONS = (
+    ("advice", "bench.advice", "advice: agreement with published decisions (issue 12)"),
     ("engine", "bench.engine", "engine: one evaluation and a cold CLI (issue 2)"),
     ("peer", "bench.peer", "peer: GoRules zen-engine on the same rulebook"),
     ("growth", "bench.growth", "growth: evaluation time vs number of rules"),
@@ -43,9 +45,16 @@ def _as_measurement(item, default_section: str) -> Measurement:
     if isinstance(item, dict):
         d = dict(item)
         median = float(d.pop("median"))
-        return Measurement(d.pop("section", default_section), str(d.pop("name")), median,
-                           float(d.pop("low", d.pop("min", median))), float(d.pop("high", d.pop("max", median))),
-                           str(d.pop("unit", "")), str(d.pop("note", "")), d.pop("extra", {}) | d)
+        return Measurement(
+            d.pop("section", default_section),
+            str(d.pop("name")),
+            median,
+            float(d.pop("low", d.pop("min", median))),
+            float(d.pop("high", d.pop("max", median))),
+            str(d.pop("unit", "")),
+            str(d.pop("note", "")),
+            d.pop("extra", {}) | d,
+        )
     raise TypeError(f"unexpected measurement {item!r}")
 
 
@@ -94,8 +103,11 @@ def print_table(rows: list[tuple[str, list[Measurement], str | None]], out=sys.s
                 print(f"  -- {m.section}", file=out)
             current = m.section
             spread = "" if m.low == m.high else f"{number(m.low)} - {number(m.high)}"
-            print(f"{m.name:<{width}}  {number(m.median):>{median_width}}  {spread:>{spread_width}}  {m.unit:<4}  "
-                  f"{m.note}", file=out)
+            print(
+                f"{m.name:<{width}}  {number(m.median):>{median_width}}  {spread:>{spread_width}}  {m.unit:<4}  "
+                f"{m.note}",
+                file=out,
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,16 +131,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {key}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
         rows.append((title, measurements, why_not))
 
-    print(f"\nAdvisor benchmarks: medians with min - max over repeated runs "
-          f"(Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()})\n")
+    print(
+        f"\nAdvisor benchmarks: medians with min - max over repeated runs "
+        f"(Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()})\n"
+    )
     print_table(rows)
     elapsed = time.perf_counter() - started
     print(f"\n(total {elapsed:.0f} s; results in {os.path.relpath(args.json, ROOT)})")
-    Path(args.json).write_text(json.dumps({
-        "python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
-        "seconds": round(elapsed, 1),
-        "sections": [{"title": t, "skipped": w, "measurements": [m.as_dict() for m in ms]} for t, ms, w in rows],
-    }, indent=2, ensure_ascii=False, default=str) + "\n")
+    Path(args.json).write_text(
+        json.dumps(
+            {
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "machine": platform.machine(),
+                "seconds": round(elapsed, 1),
+                "sections": [
+                    {"title": t, "skipped": w, "measurements": [m.as_dict() for m in ms]} for t, ms, w in rows
+                ],
+            },
+            indent=2,
+            ensure_ascii=False,
+            default=str,
+        )
+        + "\n"
+    )
     return 0
 
 

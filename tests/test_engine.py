@@ -1,20 +1,26 @@
 """The engine: scoring, style, confidence, assumptions, conditional questions, per-step allocation."""
+
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
 
-from advisor.engine.answers import read_answers
-from advisor.engine.evaluate import evaluate
-from advisor.rulebook.formats import Step
+from advisor.engine.answers import Answers, read_answers
+from advisor.engine.evaluate import decide, evaluate
 from advisor.engine.scenarios import run_scenarios
-
+from advisor.rulebook.formats import Step
 from tests.conftest import EXAMPLES
-from advisor.engine.answers import Answers
 
-CHECKOUT = {"ordering": "strict", "compensation": True, "central_monitoring": "high", "fan_out": 2, "teams": 3,
-            "scalability_priority": "high"}
+CHECKOUT = {
+    "ordering": "strict",
+    "compensation": True,
+    "central_monitoring": "high",
+    "fan_out": 2,
+    "teams": 3,
+    "scalability_priority": "high",
+}
 
 
 def random_traits(rulebook, rng: random.Random, answer_share: float = 0.7) -> dict:
@@ -35,20 +41,30 @@ def test_every_rule_scenario_passes_with_full_rule_coverage(rulebook):
     assert run.coverage == 1.0
 
 
-def test_scores_are_the_sums_of_the_fired_rules_effects(rulebook):
+def test_scores_are_the_sums_of_the_fired_rules_effects_and_the_style_follows_the_decision(rulebook):
     ev = evaluate(rulebook, Answers(CHECKOUT))
     assert ev.scores == {
         "orchestration": sum(r.orchestration for r in ev.fired),
         "choreography": sum(r.choreography for r in ev.fired),
         "hybrid": sum(r.hybrid for r in ev.fired),
     }
-    assert ev.style == max(ev.scores, key=ev.scores.get)
+    o, c, h = ev.scores["orchestration"], ev.scores["choreography"], ev.scores["hybrid"]
+    assert (ev.style, ev.runner_up, ev.lean) == decide(o, c, h, rulebook.decision)
+    assert ev.lead == abs(o - c)
 
 
-def test_an_ordered_compensated_core_with_reactions_is_a_hybrid(rulebook):
-    ev = evaluate(rulebook, Answers(CHECKOUT))
-    assert ev.style == "hybrid"
-    assert "hybrid.core_with_reactions" in {r.rule_id for r in ev.fired}
+def test_an_ordered_compensated_core_is_orchestrated_and_becomes_a_hybrid_when_consumers_react(rulebook):
+    core = {"ordering": "strict", "compensation": True, "central_monitoring": "high"}
+    assert evaluate(rulebook, Answers(core)).style == "orchestration"
+    with_consumers = evaluate(rulebook, Answers({**core, "fan_out": 3}))
+    assert with_consumers.style == "hybrid" and with_consumers.lean == "orchestration"
+    assert "fanout.some" in {r.rule_id for r in with_consumers.fired}
+
+
+def test_consumers_without_a_core_that_needs_a_coordinator_are_choreographed_not_a_hybrid(rulebook):
+    ev = evaluate(rulebook, Answers({"ordering": "none", "compensation": False, "fan_out": 3}))
+    assert ev.scores["hybrid"] > 0  # the links are events...
+    assert ev.style == "choreography"  # ...and so is everything else: there is no core to orchestrate
 
 
 def test_the_trace_holds_every_rule_with_the_values_it_looked_at(rulebook):
@@ -59,62 +75,117 @@ def test_the_trace_holds_every_rule_with_the_values_it_looked_at(rulebook):
     assert by_id["ordering.strict"].fired and by_id["ordering.strict"].orchestration == 3
     silent = by_id["coordinator.unacceptable"]
     assert not silent.fired and (silent.orchestration, silent.choreography, silent.hybrid) == (0, 0, 0)
-    assert silent.values == (("coordinator_spof", False),)
+    assert silent.values == (("coordinator_spof", None),)  # unanswered: no evidence either way
 
 
-def test_unanswered_questions_take_their_defaults_and_are_reported_as_assumed(rulebook):
+def test_an_unanswered_question_is_no_evidence_it_fires_no_rule(rulebook):
+    empty = evaluate(rulebook, Answers({}))
+    assert empty.fired == ()
+    assert set(empty.answers.values()) == {None}
     ev = evaluate(rulebook, Answers({"ordering": "strict"}))
-    assert "ordering" not in ev.assumed
-    assert "fan_out" in ev.assumed and ev.answers["fan_out"] == rulebook.questions["fan_out"].default
+    assert "ordering" not in ev.assumed and "fan_out" in ev.assumed and ev.answers["fan_out"] is None
+    assert {r.rule_id for r in ev.fired} == {"ordering.strict"}
+
+
+def test_a_negated_test_on_an_unanswered_question_does_not_fire_either(rulebook):
+    # simple.no_coordination_needed: ordering is not strict, compensation is no, branching is none
+    known = evaluate(rulebook, Answers({"ordering": "some", "compensation": False, "branching": "none"}))
+    unknown = evaluate(rulebook, Answers({"compensation": False, "branching": "none"}))
+    assert "simple.no_coordination_needed" in {r.rule_id for r in known.fired}
+    assert "simple.no_coordination_needed" not in {r.rule_id for r in unknown.fired}
+
+
+def test_listed_steps_answer_the_step_count_reactions_compensations_and_contexts_left_unanswered(rulebook):
+    steps = [Step(service=f"S{i}", action=f"Do {i}", context="Sales" if i < 7 else "Billing") for i in range(9)]
+    steps[1] = Step(service="Payment", action="Charge", compensation="Refund", context="Sales")
+    steps[8] = Step(service="Mail", action="Send receipt", reaction=True, context="Billing")
+    ev = evaluate(rulebook, Answers({}, steps))
+    assert ev.derived == {"step_count": 9, "compensation": True, "cross_context": True, "fan_out": 1}
+    assert {"steps.many", "compensation.needed", "links.cross_context"} <= {r.rule_id for r in ev.fired}
+    answered = evaluate(rulebook, Answers({"step_count": 2, "compensation": False}, steps))
+    assert answered.answers["step_count"] == 2 and answered.answers["compensation"] is False
+    assert "step_count" not in answered.derived and "steps.many" not in {r.rule_id for r in answered.fired}
+
+
+def test_the_same_trait_points_either_way_depending_on_what_changes(rulebook):
+    logic = evaluate(rulebook, Answers({"change_frequency": "high", "change_focus": "flow_logic"}))
+    consumers = evaluate(rulebook, Answers({"change_frequency": "high", "change_focus": "consumers"}))
+    assert logic.lean == "orchestration" and consumers.lean == "choreography"
+    scale = evaluate(rulebook, Answers({"scalability_priority": "high"}))
+    engine = evaluate(rulebook, Answers({"scalability_priority": "high", "engine_scales": True}))
+    assert scale.lean == "choreography" and engine.scores["orchestration"] == engine.scores["choreography"]
 
 
 def test_confidence_follows_the_documented_formula(rulebook):
     ev = evaluate(rulebook, Answers(CHECKOUT))
-    half = rulebook.decision.confidence_half_lead
+    fit = rulebook.decision.confidence
     visible = len(rulebook.questions) - len(ev.not_applicable)
-    expected = ev.lead / (ev.lead + half) * (1 - len(ev.assumed) / visible)
+    share = (visible - len(ev.assumed)) / visible
+    expected = 1 / (1 + math.exp(-(fit.bias + fit.per_point * ev.lead + fit.per_answer * share)))
     assert ev.confidence == round(expected, 3)
-    assert 0 < ev.confidence < 1
+    assert 0.5 < ev.confidence < 1
 
 
-def test_answering_more_questions_the_same_way_never_lowers_confidence(rulebook):
+def test_answering_more_questions_without_changing_the_points_raises_confidence(rulebook):
     few = evaluate(rulebook, Answers(CHECKOUT))
-    defaults_said_out_loud = {**{q: rulebook.questions[q].default for q in few.assumed}, **CHECKOUT}
-    many = evaluate(rulebook, Answers(defaults_said_out_loud))
-    assert many.scores == few.scores and many.assumed == ()
-    assert many.confidence > few.confidence
+    more = evaluate(rulebook, Answers({**CHECKOUT, "ordering": "strict", "audit": False, "combine_results": False}))
+    assert more.scores == few.scores and len(more.assumed) < len(few.assumed)
+    assert more.confidence > few.confidence
 
 
-def test_nothing_answered_gives_zero_confidence(rulebook):
-    assert evaluate(rulebook, Answers({})).confidence == 0.0
+def test_nothing_answered_is_a_tie_at_chance_confidence(rulebook):
+    ev = evaluate(rulebook, Answers({}))
+    assert ev.tie and ev.lead == 0
+    assert ev.confidence == round(1 / 3, 3)
 
 
-def test_a_tie_goes_to_the_first_style_of_the_tie_break_with_zero_confidence(rulebook):
+def test_a_tie_is_marked_and_goes_to_the_first_core_style_of_the_tie_break_never_silently_to_hybrid(rulebook):
     from dataclasses import replace
 
-    traits = {"ordering": "some", "fan_out": 0, "teams": 1, "branching": "few"}  # orchestration 1 = hybrid 1
+    traits = {"branching": "few", "scalability_priority": "high", "fan_out": 3}  # orchestration 1 = choreography 1
     ev = evaluate(rulebook, Answers(traits))
-    assert ev.scores["orchestration"] == ev.scores["hybrid"] > ev.scores["choreography"]
-    assert (ev.style, ev.runner_up, ev.confidence) == ("hybrid", "orchestration", 0.0)
-    order = ["orchestration", "choreography", "hybrid"]
+    assert ev.scores["orchestration"] == ev.scores["choreography"] and ev.tie
+    assert ev.scores["hybrid"] >= rulebook.decision.hybrid_links
+    assert (ev.style, ev.lean) == ("hybrid", "orchestration")  # the tie-break picked the core, then the links
+    assert ev.confidence == round(1 / 3, 3)
+    order = ["choreography", "orchestration"]
     flipped = replace(rulebook, decision=rulebook.decision.model_copy(update={"tie_break": order}))
-    assert evaluate(flipped, Answers(traits)).style == "orchestration"
+    assert evaluate(flipped, Answers(traits)).style == "choreography"
 
 
 def test_a_conditional_question_is_not_applicable_when_its_condition_fails(rulebook):
     ev = evaluate(rulebook, Answers({"compensation": False, "compensation_can_fail": True}))
     assert "compensation_can_fail" in ev.not_applicable
-    assert ev.answers["compensation_can_fail"] is False  # its default, not the stray answer
+    assert ev.answers["compensation_can_fail"] is None  # the stray answer is not used
     assert "compensation_can_fail" not in ev.assumed and "compensation_can_fail" not in ev.given
     assert "compensation.can_fail" not in {r.rule_id for r in ev.fired}
+    unanswered = evaluate(rulebook, Answers({"compensation_can_fail": True}))
+    assert "compensation_can_fail" in unanswered.not_applicable  # its condition is unknown, so it does not apply
 
 
 def test_a_hybrid_orchestrates_the_core_steps_and_lets_reactions_follow_events(rulebook):
-    steps = [Step(service="Payment", action="Authorize card"),
-             Step(service="Notification", action="Email receipt", reaction=True)]
+    steps = [
+        Step(service="Payment", action="Authorize card"),
+        Step(service="Notification", action="Email receipt", reaction=True),
+    ]
     ev = evaluate(rulebook, Answers(CHECKOUT, steps))
-    assert [(a.service, a.mode) for a in ev.allocation] == [("Payment", "orchestrated"),
-                                                            ("Notification", "event-driven")]
+    assert [(a.service, a.mode) for a in ev.allocation] == [
+        ("Payment", "orchestrated"),
+        ("Notification", "event-driven"),
+    ]
+
+
+def test_a_hybrid_reaches_the_steps_of_another_bounded_context_by_events(rulebook):
+    steps = [
+        Step(service="Booking", action="Reserve flight", context="Booking"),
+        Step(service="Booking", action="Reserve hotel", context="Booking", compensation="Cancel hotel"),
+        Step(service="Loyalty", action="Award points", context="Loyalty"),
+    ]
+    ev = evaluate(rulebook, Answers({"ordering": "strict"}, steps))
+    assert ev.style == "hybrid"
+    modes = [(a.service, a.mode) for a in ev.allocation]
+    assert modes == [("Booking", "orchestrated"), ("Booking", "orchestrated"), ("Loyalty", "event-driven")]
+    assert "Loyalty" in ev.allocation[2].reason and "Booking" in ev.allocation[2].reason
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -147,23 +218,58 @@ def test_the_compiled_tables_agree_with_the_plain_conditions_on_random_answers(r
             assert result.fired == program.predicates[i](ev.answers), (result.rule_id, ev.answers)
 
 
-
 def test_only_the_answers_that_made_a_rule_fire_share_its_points(rulebook):
     from advisor.engine.explain import contributions
 
-    ev = evaluate(rulebook, Answers(CHECKOUT))  # hybrid.core_across_teams fires on ordering=strict and teams=3
+    # audit.event_log fires on audit=yes and event_log_of_record=yes; teams.many_no_owner reads flow_owner too
+    ev = evaluate(rulebook, Answers({"audit": True, "event_log_of_record": True, "teams": 2, "flow_owner": False}))
     pushed = {c.question: c for c in contributions(ev, rulebook)}
-    assert "long_running" not in pushed and "cross_context" not in pushed  # read by that rule, but "no"
-    assert "hybrid.core_across_teams" in pushed["teams"].rules
+    assert "audit.event_log" in pushed["audit"].rules and "audit.event_log" in pushed["event_log_of_record"].rules
+    assert "teams" not in pushed and "flow_owner" not in pushed  # read by teams.many_no_owner, which did not fire
     total = sum(c.orchestration + c.choreography + c.hybrid for c in pushed.values())
     assert total == pytest.approx(sum(ev.scores.values()), abs=0.01)  # shares are rounded to 3 places
 
 
 def test_the_reasons_of_a_negated_condition_are_the_answers_that_make_it_hold():
+    from advisor.rulebook.condition_format import AnyOf, Not, Test
     from advisor.rulebook.conditions import supporting_questions
-    from advisor.rulebook.formats import Not, Test, AnyOf
 
-    cond = Not.model_validate({"not": {"any": [{"question": "a", "op": "eq", "value": "x"},
-                                               {"question": "b", "op": "eq", "value": "y"}]}})
+    cond = Not.model_validate(
+        {"not": {"any": [{"question": "a", "op": "eq", "value": "x"}, {"question": "b", "op": "eq", "value": "y"}]}}
+    )
     assert supporting_questions(cond, {"a": "z", "b": "z"}) == {"a", "b"}
     assert isinstance(cond.not_, AnyOf) and isinstance(cond.not_.any[0], Test)
+
+
+def _apply(tip, answers: Answers) -> Answers:
+    traits = {**answers.traits, tip.question: tip.value, **{q: v for q, _, v in tip.also}}
+    return Answers(traits, answers.steps, answers.workflow)
+
+
+def test_every_tipping_point_really_changes_the_style_and_open_questions_count_as_changes(rulebook):
+    from advisor.engine.explain import tipping_points
+
+    answers = Answers({"branching": "few", "scalability_priority": "high", "fan_out": 3})  # a tie
+    ev = evaluate(rulebook, answers)
+    tips = tipping_points(rulebook, ev)
+    assert tips and all(evaluate(rulebook, _apply(t, answers)).style == t.style != ev.style for t in tips)
+    deciding = {t.question for t in tips if t.current is None}
+    assert {"ordering", "coupling_tolerance"} <= deciding  # answering these would decide the tie
+
+
+def test_when_no_single_change_flips_the_style_the_closest_pairs_are_given(rulebook):
+    from advisor.engine.explain import MAX_PAIRS, tipping_points
+
+    rng = random.Random(5)
+    found = 0
+    for _ in range(60):
+        answers = Answers(random_traits(rulebook, rng, answer_share=0.6))
+        ev = evaluate(rulebook, answers)
+        tips = tipping_points(rulebook, ev)
+        if tips and all(t.also for t in tips):
+            found += 1
+            assert len(tips) <= MAX_PAIRS
+            for t in tips:
+                assert len(t.also) == 1 and t.also[0][0] != t.question
+                assert evaluate(rulebook, _apply(t, answers)).style == t.style != ev.style
+    assert found > 0, "no answer set in the sample needed a pair: widen the sample"

@@ -28,7 +28,7 @@ def definition_changes(old: Rulebook, new: Rulebook) -> list[Change]:
     changes += _compare("rule", {r.id: r for r in old.rules}, {r.id: r for r in new.rules})
     changes += _compare("scenario", {s.name: s for s in old.scenarios}, {s.name: s for s in new.scenarios})
     fields = tuple(
-        k for k in ("tie_break", "confidence_half_lead") if getattr(old.decision, k) != getattr(new.decision, k)
+        k for k in ("tie_break", "hybrid_links", "confidence") if getattr(old.decision, k) != getattr(new.decision, k)
     )
     if fields:
         changes.append(Change("decision", "decision", "changed", fields))
