@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from advisor.authoring.benchmark import fit_confidence, read_cases, run_benchmark
 from advisor.authoring.benchmark_report import as_text
-from advisor.rulebook.loading import load_rulebook
 from advisor.rulebook.formats import STYLES
+from advisor.rulebook.loading import load_rulebook
 from bench.timing import Measurement
 
 SECTION = "advice"
@@ -37,7 +37,12 @@ def measurements() -> list[Measurement]:
         out.append(Measurement(SECTION, name, value, value, value, unit, note))
 
     solid = _share(*run.agreement("solid"))
-    add("agreement, solid cases", solid, "%", f"{run.agreement('solid')[0]}/{run.agreement('solid')[1]}; " + _aim(solid, 90))
+    add(
+        "agreement, solid cases",
+        solid,
+        "%",
+        f"{run.agreement('solid')[0]}/{run.agreement('solid')[1]}; " + _aim(solid, 90),
+    )
     every = _share(*run.agreement())
     add("agreement, all cases", every, "%", f"{run.agreement()[0]}/{run.agreement()[1]} (no aim; weak cases included)")
     for style in STYLES:
@@ -47,8 +52,17 @@ def measurements() -> list[Measurement]:
             label = "solid" if strength else "all"
             add(f"recall {style}, {label} cases", value, "%", f"{hit}/{total}; " + _aim(value, 80))
     add("Brier score of the confidence", round(run.brier(), 3), "", "0 is perfect, 0.25 is a constant 0.5")
-    add("Brier, leave-one-out fit of the confidence", round(fit.brier_leave_one_out, 3), "", "the headline: out of sample")
+    add(
+        "Brier, leave-one-out fit of the confidence",
+        round(fit.brier_leave_one_out, 3),
+        "",
+        "the headline: out of sample",
+    )
     right, wrong = run.mean_confidence(True), run.mean_confidence(False)
-    add("mean confidence when right", round(right, 3), "", f"when wrong {wrong:.3f}; aim right > wrong: "
-        + ("met" if right > wrong else "MISSED"))
+    add(
+        "mean confidence when right",
+        round(right, 3),
+        "",
+        f"when wrong {wrong:.3f}; aim right > wrong: " + ("met" if right > wrong else "MISSED"),
+    )
     return out

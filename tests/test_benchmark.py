@@ -68,7 +68,9 @@ def test_every_case_cites_a_findable_source_quotes_it_briefly_and_evidences_ever
 def test_a_case_with_an_unknown_question_is_refused_naming_its_file_and_line(tmp_path, rulebook):
     text = (CASES / "orch-netflix-conductor-2016.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "orch-netflix-conductor-2016.yaml"
-    bad.write_text(text.replace("    ordering: strict", "    ordering: strict\n    orderings: strict", 1), encoding="utf-8")
+    bad.write_text(
+        text.replace("    ordering: strict", "    ordering: strict\n    orderings: strict", 1), encoding="utf-8"
+    )
     with pytest.raises(UserError) as e:
         read_cases(tmp_path, rulebook)
     problem = e.value.problems[0]
@@ -83,13 +85,23 @@ def test_a_case_whose_id_is_not_its_file_name_is_refused(tmp_path, rulebook):
 
 
 def test_advisor_benchmark_prints_the_figures_and_refuses_an_empty_folder(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "advisor", "benchmark", str(CASES), "--format", "json"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "advisor", "benchmark", str(CASES), "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["cases"] >= 30 and set(data["confusion"]) == set(STYLES)
     assert all(m["fired"] is not None for m in data["misses"])
-    empty = subprocess.run([sys.executable, "-m", "advisor", "benchmark", str(tmp_path)],
-                           capture_output=True, text=True, cwd=ROOT, timeout=120)
+    empty = subprocess.run(
+        [sys.executable, "-m", "advisor", "benchmark", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert empty.returncode == 2 and re.search(r"no benchmark cases", empty.stderr)
     assert "Traceback" not in empty.stderr

@@ -197,7 +197,10 @@ def _fit(rows: list[tuple[float, float, float]], ridge: float = 0.1) -> tuple[fl
         det = hess[0][0] * hess[1][1] - hess[0][1] * hess[1][0]
         if abs(det) < 1e-12:
             break
-        step = [(hess[1][1] * grad[0] - hess[0][1] * grad[1]) / det, (hess[0][0] * grad[1] - hess[1][0] * grad[0]) / det]
+        step = [
+            (hess[1][1] * grad[0] - hess[0][1] * grad[1]) / det,
+            (hess[0][0] * grad[1] - hess[1][0] * grad[0]) / det,
+        ]
         w = [wi + si for wi, si in zip(w, step)]
         if max(abs(x) for x in step) < 1e-9:
             break

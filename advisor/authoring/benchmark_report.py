@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ def _pct(hit: int, total: int) -> str:
 def reliability(run: BenchmarkRun) -> list[dict[str, Any]]:
     """Per confidence bin: how many cases, their mean confidence, and the share that was right."""
     out = []
-    for lo, hi in zip(BINS, BINS[1:]):
+    for lo, hi in itertools.pairwise(BINS):
         rows = [r for r in run.results if lo <= r.confidence < hi]
         if rows:
             out.append(

@@ -29,7 +29,7 @@ from advisor.rulebook.loading import Rulebook
 
 
 class StepAllocation(NamedTuple):
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index on purpose: views read the step's .index
     service: str
     action: str
     mode: str  # "orchestrated" | "event-driven"
@@ -209,6 +209,7 @@ def confidence(lead: int, answered_share: float, fit: ConfidenceFit) -> float:
     """The confidence (see the module docstring), rounded to 3 places: the probability, fitted on the benchmark,
     that the advice agrees with what practitioners chose in published decisions."""
     x = fit.bias + fit.per_point * lead + fit.per_answer * (answered_share if lead else 0.0)
+    x = max(-30.0, min(30.0, x))  # Why: beyond it the rounded result is 0 or 1 anyway, and e^-x cannot overflow
     return round(1 / (1 + math.exp(-x)), 3)
 
 
@@ -253,7 +254,9 @@ def allocate(style: str, steps: tuple[Step, ...]) -> tuple[StepAllocation, ...]:
             )
         else:
             mode = "orchestrated"
-            reason = "part of the core flow, where order, compensation or visibility matter: the orchestrator commands it"
+            reason = (
+                "part of the core flow, where order, compensation or visibility matter: the orchestrator commands it"
+            )
         out.append(StepAllocation(i, step.service, step.action, mode, reason))
     return tuple(out)
 

@@ -83,7 +83,8 @@ def candidate_values(rulebook: Rulebook, qid: str) -> list[Any]:
         for t in tests(cond):
             if t.question == qid:
                 for v in t.value if isinstance(t.value, list) else [t.value]:
-                    values.update({v - 1, v, v + 1})  # type: ignore[operator]  # integer tests: checked at load
+                    n = int(v)  # integer tests compare integers (checked when the rulebook loads)
+                    values.update({n - 1, n, n + 1})
     return sorted(v for v in values if q.minimum <= v <= q.maximum)
 
 

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any, NamedTuple
 
+from advisor.rulebook.condition_format import Condition, Test
 from advisor.rulebook.conditions import compile_condition, fold, negated, questions_read
 from advisor.rulebook.formats import Question, Rule
-from advisor.rulebook.condition_format import Condition, Test
 
 MAX_TABLE = 4096  # an integer question with a wider range keeps its rules as closures
 MAX_CLAUSES = 64  # a condition whose normal form is larger keeps its closure
@@ -160,7 +160,7 @@ def compile_rules(rules: tuple[Rule, ...], questions: dict[str, Question]) -> Pr
             continue
         table: dict[Any, TableEntry] = {}
         leaf_preds = [(bit, compile_condition(t)) for bit, t in test_conds.get(qid, [])]
-        for value in domains[qid]:
+        for value in domains[qid] or ():  # a tabulated question: its domain is known
             answers = {qid: value}
             mask = true_tests = o = c = h = 0
             results = []
@@ -206,8 +206,9 @@ def _cnf(node: tuple) -> list[tuple[Test, ...]] | None:
     kind, body = node
     if kind == "test":
         return [(body,)]
-    children = [_cnf(child) for child in body]
-    if any(c is None for c in children):
+    maybe = [_cnf(child) for child in body]
+    children = [c for c in maybe if c is not None]
+    if len(children) < len(maybe):
         return None
     if kind == "and":
         clauses = [clause for child in children for clause in child]

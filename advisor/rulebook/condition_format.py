@@ -4,12 +4,12 @@ Its own module so the file formats (`advisor.rulebook.formats`) and every functi
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", min_length=1, max_length=80)]
-Scalar = Union[bool, int, str]  # bool first: pydantic would otherwise coerce nothing, but order documents intent
+Scalar = bool | int | str  # bool first: pydantic would otherwise coerce nothing, but order documents intent
 
 
 class Strict(BaseModel):
@@ -66,12 +66,13 @@ def _condition_kind(v: Any) -> str | None:
 
 
 Condition = Annotated[
-    Annotated[All, Tag("all")] | Annotated[AnyOf, Tag("any")] | Annotated[Not, Tag("not")] | Annotated[Test, Tag("test")],
+    Annotated[All, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[Test, Tag("test")],
     Discriminator(
         _condition_kind,
         custom_error_type="condition",
         custom_error_message="a condition is {question, op, value}, {all: [...]}, {any: [...]} or {not: ...}",
     ),
 ]
-
-

@@ -10,8 +10,8 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from advisor.rulebook.formats import answer_text
 from advisor.rulebook.condition_format import All, AnyOf, Condition, Not, Test
+from advisor.rulebook.formats import answer_text
 
 Answers = Mapping[str, Any]
 Predicate = Callable[[Answers], bool]

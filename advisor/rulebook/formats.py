@@ -6,7 +6,7 @@ names a question, an option that question must have) are checked in `advisor.rul
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -95,7 +95,7 @@ class Question(Strict):
             if len(set(values)) != len(values):
                 raise ValueError("option values must be unique")
             if self.default is not None and self.default not in values:
-                raise ValueError(f"default {self.default!r} is not one of the options {'|'.join(values)}")
+                raise ValueError(f"default {self.default!r} is not one of the options {'|'.join(map(str, values))}")
         elif self.kind == "yes_no":
             if self.default is not None and not isinstance(self.default, bool):
                 raise ValueError("a yes_no question's default is true or false")

@@ -16,6 +16,7 @@ from advisor.errors import Problem, UserError
 from advisor.resources import DEFAULT_RULES
 from advisor.rulebook import conditions
 from advisor.rulebook.compiler import Program, compile_rules
+from advisor.rulebook.condition_format import Condition
 from advisor.rulebook.formats import (
     Decision,
     FromSteps,
@@ -28,7 +29,6 @@ from advisor.rulebook.formats import (
     Section,
     StylesFile,
 )
-from advisor.rulebook.condition_format import Condition
 from advisor.rulebook.messages import as_written, parse
 from advisor.rulebook.yamlsafe import Document
 
@@ -266,7 +266,7 @@ def value_problem(q: Question, value: Any, compare_only: bool = False) -> str | 
     else:
         if isinstance(value, bool) or not isinstance(value, int):
             return f"invalid value {as_written(value)} for '{q.id}'; expected an integer"
-        if not compare_only and not (q.minimum <= value <= q.maximum):
+        if not compare_only and q.minimum is not None and q.maximum is not None and not q.minimum <= value <= q.maximum:
             return f"value {value} for '{q.id}' is outside {q.minimum}..{q.maximum}"
     return None
 
