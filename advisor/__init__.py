@@ -1,4 +1,5 @@
 """The Advisor: recommends orchestration, choreography or a hybrid for a workflow, and explains why."""
+
 import os
 
 __version__ = "0.1.0"

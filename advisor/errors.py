@@ -3,6 +3,7 @@
 Why: the CLI and the app show a `UserError` as a clear message (with its places) and keep running; any other
 exception is a bug and keeps its traceback.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ class UserError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
-    def at(cls, file: str, message: str, line: int | None = None, column: int | None = None,
-           path: str = "") -> "UserError":
+    def at(
+        cls, file: str, message: str, line: int | None = None, column: int | None = None, path: str = ""
+    ) -> UserError:
         return cls([Problem(file, line, column, path, message)])

@@ -1,6 +1,8 @@
 """Writing files so that a crash never leaves a half-written one: a temporary file, fsync, then os.replace."""
+
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -18,10 +20,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 

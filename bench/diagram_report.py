@@ -9,8 +9,10 @@ per format.
 
     python bench/diagram_report.py     # this section alone, as a table
 """
+
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -18,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from advisor.engine.answers import Answers  # noqa: E402
 from bench.timing import Measurement, auto_number, once_each, per_call  # noqa: E402
-from advisor.engine.answers import Answers
 
 SECTION = "diagrams and reports (issue 4)"
 SIZES = (10, 50, 200)
@@ -40,36 +42,52 @@ def synthetic(rulebook, n: int):
     from advisor.engine.evaluate import evaluate
     from advisor.rulebook.formats import Step
 
-    steps = [Step(service=f"Service {i % 12}", action=f"Handle request {i}",
-                  compensation=f"Undo request {i}" if i % 3 == 0 else None, reaction=i % 4 == 3)
-             for i in range(n)]
-    return evaluate(rulebook, Answers({"compensation": True, "ordering": "strict", "fan_out": 3}, steps, f"{n}-step flow"))
+    steps = [
+        Step(
+            service=f"Service {i % 12}",
+            action=f"Handle request {i}",
+            compensation=f"Undo request {i}" if i % 3 == 0 else None,
+            reaction=i % 4 == 3,
+        )
+        for i in range(n)
+    ]
+    return evaluate(
+        rulebook, Answers({"compensation": True, "ordering": "strict", "fan_out": 3}, steps, f"{n}-step flow")
+    )
 
 
 def measurements() -> list[Measurement]:
     from advisor.engine.answers import read_answers
+    from advisor.rulebook.loading import load_rulebook
     from advisor.views.diagram.dot import build_diagram, render
-    from advisor.engine.evaluate import evaluate
     from advisor.views.report.adr import to_adr
     from advisor.views.report.html import to_html
     from advisor.views.report.markdown import to_markdown
     from advisor.views.report.model import build_report
     from advisor.views.report.pdf import to_pdf
-    from advisor.rulebook.loading import load_rulebook
 
     rulebook = load_rulebook()
     out: list[Measurement] = []
     for n in SIZES:
         ev = synthetic(rulebook, n)
         for style in STYLES:
-            build = lambda: build_diagram(ev, style)  # noqa: E731
+            build = functools.partial(build_diagram, ev, style)
             med, lo, hi = per_call(build, number=auto_number(build), repeat=5, unit="ms")
             out.append(Measurement(SECTION, f"diagram build, {n} steps, {style}", med, lo, hi, "ms"))
             digraph = build()
             repeat = 5 if n < 200 else 3
-            med, lo, hi = once_each(lambda: render(build_diagram(ev, style), "svg"), repeat=repeat)
-            out.append(Measurement(SECTION, f"diagram build + dot render SVG, {n} steps, {style}", med, lo, hi, "ms",
-                                   extra={"statements": len(digraph.body)}))
+            med, lo, hi = once_each(lambda ev=ev, style=style: render(build_diagram(ev, style), "svg"), repeat=repeat)
+            out.append(
+                Measurement(
+                    SECTION,
+                    f"diagram build + dot render SVG, {n} steps, {style}",
+                    med,
+                    lo,
+                    hi,
+                    "ms",
+                    extra={"statements": len(digraph.body)},
+                )
+            )
 
     from advisor.engine.assessment import assess
 
@@ -83,8 +101,12 @@ def measurements() -> list[Measurement]:
     for fmt, fn in exports.items():
         fn()  # warm up: lazy imports (WeasyPrint) and font loading are not what we measure
         med, lo, hi = once_each(fn, repeat=3 if fmt == "pdf" else 7)
-        note = {"md": "includes tipping points and Mermaid", "adr": "MADR 4.0",
-                "html": "includes dot -Tsvg", "pdf": "includes dot -Tsvg and WeasyPrint"}[fmt]
+        note = {
+            "md": "includes tipping points and Mermaid",
+            "adr": "MADR 4.0",
+            "html": "includes dot -Tsvg",
+            "pdf": "includes dot -Tsvg and WeasyPrint",
+        }[fmt]
         out.append(Measurement(SECTION, f"report export {fmt} (order-checkout)", med, lo, hi, "ms", note))
     return out
 

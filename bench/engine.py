@@ -5,6 +5,7 @@
 - cold CLI: `advisor recommend examples/order-checkout.yaml --format json` as a fresh process, wall time,
   next to a bare `python -c pass` so the interpreter's own start-up is visible.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -35,8 +36,11 @@ def evaluation_figures(repeat: int = 7) -> list[Measurement]:
     rules = len(rulebook.rules)
     out = []
     for name, fn, note in (
-        ("evaluate() with full trace", with_trace,
-         f"aim <= 10 µs (issue 2); {rules} rules, {len(answers.steps)} steps allocated"),
+        (
+            "evaluate() with full trace",
+            with_trace,
+            f"aim <= 10 µs (issue 2); {rules} rules, {len(answers.steps)} steps allocated",
+        ),
     ):
         med, lo, hi = per_call(fn, number=auto_number(fn), repeat=repeat)
         out.append(Measurement(SECTION, name, med, lo, hi, "µs", note))
@@ -58,16 +62,35 @@ def cold_cli_figures(runs: int = 20) -> list[Measurement]:
     # Why these two: they show where a cold start goes (imports of pydantic and the models, then validating the
     # rulebook), so a regression or an improvement can be placed
     models = once_each(run([sys.executable, "-c", "import advisor.rulebook.formats"]), repeat=runs // 2)
-    loaded = once_each(run([sys.executable, "-c", "from advisor.rulebook.loading import load_rulebook; load_rulebook()"]),
-                       repeat=runs // 2)
+    loaded = once_each(
+        run([sys.executable, "-c", "from advisor.rulebook.loading import load_rulebook; load_rulebook()"]),
+        repeat=runs // 2,
+    )
     return [
-        Measurement(SECTION, "cold `advisor recommend FILE --format json`", med, lo, hi, "ms",
-                    f"aim <= 100 ms; median of {runs} processes"),
+        Measurement(
+            SECTION,
+            "cold `advisor recommend FILE --format json`",
+            med,
+            lo,
+            hi,
+            "ms",
+            f"aim <= 100 ms; median of {runs} processes",
+        ),
         Measurement(SECTION, "  for comparison: `python -c pass`", *base, "ms", "the interpreter's own start-up"),
-        Measurement(SECTION, "  for comparison: a process importing advisor.rulebook.formats", *models, "ms",
-                    "pydantic and the file models"),
-        Measurement(SECTION, "  for comparison: a process running load_rulebook()", *loaded, "ms",
-                    "read, validate, compile rules/"),
+        Measurement(
+            SECTION,
+            "  for comparison: a process importing advisor.rulebook.formats",
+            *models,
+            "ms",
+            "pydantic and the file models",
+        ),
+        Measurement(
+            SECTION,
+            "  for comparison: a process running load_rulebook()",
+            *loaded,
+            "ms",
+            "read, validate, compile rules/",
+        ),
     ]
 
 

@@ -6,13 +6,15 @@ the same random answer sets (and once more with Python's cyclic garbage collecto
 algorithm from the collector). Linear growth shows as ~10x per row; a quadratic regression as ~100x.
 Diagram time against steps comes from bench/diagram_report.py when that module exists.
 """
+
 from __future__ import annotations
 
+import functools
 import gc
 
+from advisor.engine.answers import Answers
 from bench.samples import answer_sets, generated_rulebook
 from bench.timing import Measurement, once_each, per_call
-from advisor.engine.answers import Answers
 
 SECTION = "growth: rules"
 SIZES = (30, 300, 3000)
@@ -28,12 +30,12 @@ def measurements() -> list[Measurement]:
     out: list[Measurement] = []
     previous: dict[str, float] = {}
     for size in SIZES:
-        build = once_each(lambda: generated_rulebook(base, size), repeat=3 if size >= 3000 else 5)
+        build = once_each(functools.partial(generated_rulebook, base, size), repeat=3 if size >= 3000 else 5)
         rulebook = generated_rulebook(base, size)
         sets = answer_sets(rulebook, SETS)
         number = max(1, 3000 // size)
 
-        def full():
+        def full(sets=sets, rulebook=rulebook):
             for traits in sets:
                 tuple(evaluate(rulebook, Answers(traits)).trace)
 
@@ -49,12 +51,17 @@ def measurements() -> list[Measurement]:
         figures = {
             "build_rulebook (validate + compile)": (build, "ms"),
             "evaluate() + full trace": (tuple(x / SETS for x in per_call(full, number=number, repeat=5)), "µs"),
-            "evaluate() + full trace, collector paused":
-                (tuple(x / SETS for x in per_call(full_no_gc, number=number, repeat=5)), "µs"),
+            "evaluate() + full trace, collector paused": (
+                tuple(x / SETS for x in per_call(full_no_gc, number=number, repeat=5)),
+                "µs",
+            ),
         }
         for name, ((med, lo, hi), unit) in figures.items():
             growth = f"x{med / previous[name]:.1f} for x10 rules" if name in previous else ""
-            out.append(Measurement(SECTION, f"{size:>5} rules: {name}", med, lo, hi, unit, growth,
-                                   {"rules": size, "what": name}))
+            out.append(
+                Measurement(
+                    SECTION, f"{size:>5} rules: {name}", med, lo, hi, unit, growth, {"rules": size, "what": name}
+                )
+            )
             previous[name] = med
     return out

@@ -4,6 +4,7 @@ The same harness as tests/e2e/test_load.py (tests/e2e/load_sessions.py): each se
 link, changes one answer, opens the recommendation page and reloads it, waiting each time until the page shows
 the engine's recommendation. Latency = from the action to the correct result on screen, all sessions at once.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -42,18 +43,37 @@ def measurements() -> list[Measurement]:
         Measurement(SECTION, "interaction latency p50", report.percentile(50), min(values), max(values), "s", note),
         Measurement(SECTION, "interaction latency p95", report.percentile(95), min(values), max(values), "s", ""),
     ]
-    kinds = sorted({k for s in report.sessions for k in s.latencies}, key=lambda k: list(
-        report.sessions[0].latencies).index(k) if k in report.sessions[0].latencies else 99)
+    kinds = sorted(
+        {k for s in report.sessions for k in s.latencies},
+        key=lambda k: list(report.sessions[0].latencies).index(k) if k in report.sessions[0].latencies else 99,
+    )
     for kind in kinds:
         xs = [s.latencies[kind] for s in report.sessions if kind in s.latencies]
         out.append(Measurement(SECTION, f"  {kind} (median)", statistics.median(xs), min(xs), max(xs), "s", ""))
-    out.append(Measurement(SECTION, "server RSS: idle -> peak under load", report.rss_peak_kib / 1024,
-                           report.rss_baseline_kib / 1024, report.rss_peak_kib / 1024, "MiB",
-                           f"after the sessions: {report.rss_after_kib / 1024:.0f} MiB"))
-    out.append(Measurement(SECTION, "wall time of the whole run", report.seconds, report.seconds, report.seconds,
-                           "s", f"the server used {report.server_cpu_seconds:.1f} s of CPU in it "
-                           f"({report.server_cpu_seconds / report.seconds:.0%} of one core); the browsers "
-                           "rendering the 20 pages share the same two cores"))
+    out.append(
+        Measurement(
+            SECTION,
+            "server RSS: idle -> peak under load",
+            report.rss_peak_kib / 1024,
+            report.rss_baseline_kib / 1024,
+            report.rss_peak_kib / 1024,
+            "MiB",
+            f"after the sessions: {report.rss_after_kib / 1024:.0f} MiB",
+        )
+    )
+    out.append(
+        Measurement(
+            SECTION,
+            "wall time of the whole run",
+            report.seconds,
+            report.seconds,
+            report.seconds,
+            "s",
+            f"the server used {report.server_cpu_seconds:.1f} s of CPU in it "
+            f"({report.server_cpu_seconds / report.seconds:.0%} of one core); the browsers "
+            "rendering the 20 pages share the same two cores",
+        )
+    )
     for f in failures[:5]:
         print(f"load: {f}", file=sys.stderr)
     return out

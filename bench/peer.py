@@ -1,18 +1,22 @@
 """Our engine against a real peer, in the same run, on the same rulebook and the same answers: GoRules' zen-engine.
 
 zen runs the rulebook two ways: as the JDM decision graph of `advisor rules export --format jdm` (its complete
-model: defaults, visibility, decision table, scores, style, confidence) and as one compiled expression that
-computes the three scores (its fastest path; given answers with defaults and visibility already applied, which
-favours zen). Batches: our numpy evaluation (`advisor.engine.batch`) against zen's `evaluate_batch` of the graph.
+model: evidence from the steps, visibility, decision table, scores, lean, style, confidence) and as one compiled
+expression that computes the three scores (its fastest path; given the resolved answers, evidence and visibility
+already applied, which favours zen). Batches: our numpy evaluation (`advisor.engine.batch`) against zen's
+`evaluate_batch` of the graph.
 
-Every figure is a per-answer-set time over the same seeded random answer sets, and each run first checks that
-zen and our engine agree on every one of them: a speed-up of a wrong answer would mean nothing.
+Every figure is a per-answer-set time over the same seeded random answers files (`bench.samples.answer_files`:
+any share of the questions unanswered, and listed steps the model reads as evidence), and each run first checks
+that zen and our engine agree on every one of them: a speed-up of a wrong answer would mean nothing.
 """
+
 from __future__ import annotations
 
 import importlib.util
 
-from bench.samples import answer_sets
+from advisor.engine.answers import Answers, to_dict
+from bench.samples import answer_files
 from bench.timing import Measurement, per_call
 
 SECTION = "peer: zen-engine"
@@ -32,19 +36,26 @@ def _loop(fn, items):
     def run():
         for item in items:
             fn(item)
+
     return run
 
 
-def _agreement(rulebook, decision, sets) -> int:
+def _agreement(rulebook, decision, sets: list[Answers]) -> int:
+    """On how many answers files zen's graph gives our style, runner-up, scores, fired rules and confidence (the
+    confidence exactly: both round to 3 places, see tests/test_peer_zen.py)."""
     from advisor.engine.evaluate import evaluate
 
     agree = 0
-    for traits in sets:
-        ev = evaluate(rulebook, Answers(traits))
-        got = decision.evaluate({"traits": traits})["result"]
-        same = (ev.style == got["style"] and [r.rule_id for r in ev.fired] == got["fired"]
-                and all(ev.scores[s] == int(got["scores"][s]) for s in ev.scores)
-                and abs(ev.confidence - got["confidence"]) <= 0.0011)
+    for answers in sets:
+        ev = evaluate(rulebook, answers)
+        got = decision.evaluate(to_dict(answers))["result"]
+        same = (
+            ev.style == got["style"]
+            and ev.runner_up == got["runnerUp"]
+            and [r.rule_id for r in ev.fired] == got["fired"]
+            and all(ev.scores[s] == got["scores"][s] for s in ev.scores)
+            and ev.confidence == got["confidence"]
+        )
         agree += same
     return agree
 
@@ -56,24 +67,30 @@ def single_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[s
     from advisor.authoring import jdm
     from advisor.engine.evaluate import evaluate
 
-    sets = answer_sets(rulebook, SINGLE_SETS)
-    resolved = [evaluate(rulebook, Answers(t)).answers for t in sets]
+    sets = answer_files(rulebook, SINGLE_SETS)
+    resolved = [evaluate(rulebook, a).answers for a in sets]
     content = jdm.export_json(rulebook)
     decision = zen.ZenEngine().create_decision(content)
     expression = zen.compile_expression(jdm.scores_expression(rulebook))
     agree = _agreement(rulebook, decision, sets)
-    contexts = [{"traits": t} for t in sets]
+    contexts = [to_dict(a) for a in sets]
 
-    def full_trace(traits):
-        return tuple(evaluate(rulebook, Answers(traits)).trace)
+    def full_trace(answers):
+        return tuple(evaluate(rulebook, answers).trace)
 
     cases = [
         ("ours: evaluate() + full trace", _loop(full_trace, sets), "every RuleResult materialised"),
-        ("zen: compiled expression (scores only)", _loop(expression.evaluate, resolved),
-         "zen.compile_expression, no trace, defaults pre-applied"),
+        (
+            "zen: compiled expression (scores only)",
+            _loop(expression.evaluate, resolved),
+            "zen.compile_expression, no trace, evidence and visibility pre-applied",
+        ),
         ("zen: decision graph (JDM)", _loop(decision.evaluate, contexts), "create_decision(...).evaluate"),
-        ("zen: decision graph with trace", _loop(lambda c: decision.evaluate(c, {"trace": True}), contexts),
-         "evaluate(ctx, {'trace': True})"),
+        (
+            "zen: decision graph with trace",
+            _loop(lambda c: decision.evaluate(c, {"trace": True}), contexts),
+            "evaluate(ctx, {'trace': True})",
+        ),
     ]
     out, times = [], {}
     for name, fn, note in cases:
@@ -96,28 +113,48 @@ def batch_figures(rulebook, repeat: int = 5) -> tuple[list[Measurement], dict[st
     # Why the static loader: a Python callback loader is called back per request, several times slower;
     # the static one is zen's fastest batch path, and the peer should be measured at its best
     engine = zen.ZenEngine({"loader": {"type": "static", "content": {"advisor": jdm.export(rulebook)}}})
-    zen_rows = [{"key": "advisor", "context": {"traits": t}} for t in answer_sets(rulebook, ZEN_BATCH_ROWS, 3)]
-    med, lo, hi = (x / ZEN_BATCH_ROWS for x in per_call(lambda: engine.evaluate_batch(zen_rows), number=1,
-                                                          repeat=repeat))
+    zen_rows = [{"key": "advisor", "context": to_dict(a)} for a in answer_files(rulebook, ZEN_BATCH_ROWS, 3)]
+    med, lo, hi = (
+        x / ZEN_BATCH_ROWS for x in per_call(lambda: engine.evaluate_batch(zen_rows), number=1, repeat=repeat)
+    )
     times["zen batch"] = med
-    out.append(Measurement(SECTION, "zen: evaluate_batch of the graph, per row", med, lo, hi, "µs",
-                           f"{ZEN_BATCH_ROWS:,} rows per call"))
-    if importlib.util.find_spec("advisor.engine.batch") is None or importlib.util.find_spec("advisor.portfolio.reading") is None:
-        out.append(Measurement(SECTION, "ours: batch", float("nan"), float("nan"), float("nan"), "µs",
-                               "not available yet (advisor/batch.py)"))
+    out.append(
+        Measurement(
+            SECTION, "zen: evaluate_batch of the graph, per row", med, lo, hi, "µs", f"{ZEN_BATCH_ROWS:,} rows per call"
+        )
+    )
+    if (
+        importlib.util.find_spec("advisor.engine.batch") is None
+        or importlib.util.find_spec("advisor.portfolio.reading") is None
+    ):
+        out.append(
+            Measurement(
+                SECTION,
+                "ours: batch",
+                float("nan"),
+                float("nan"),
+                float("nan"),
+                "µs",
+                "not available yet (advisor/batch.py)",
+            )
+        )
         return out, times
-    from advisor.engine.answers import Answers
     from advisor.engine.batch import evaluate_columns
     from advisor.portfolio.reading import columns_from_answers
 
-    items = [(f"row{i}", Answers(t)) for i, t in enumerate(answer_sets(rulebook, OUR_BATCH_ROWS, 3))]
+    items = [(f"row{i}", a) for i, a in enumerate(answer_files(rulebook, OUR_BATCH_ROWS, 3))]
     columns = columns_from_answers(items, rulebook)
     for name, fn, note in (
-        ("ours: batch from answers (columns + evaluate), per row",
-         lambda: evaluate_columns(rulebook, columns_from_answers(items, rulebook)),
-         "advisor.portfolio.reading.columns_from_answers + advisor.engine.batch.evaluate_columns"),
-        ("ours: batch over ready columns, per row", lambda: evaluate_columns(rulebook, columns),
-         "advisor.engine.batch.evaluate_columns"),
+        (
+            "ours: batch from answers (columns + evaluate), per row",
+            lambda: evaluate_columns(rulebook, columns_from_answers(items, rulebook)),
+            "advisor.portfolio.reading.columns_from_answers + advisor.engine.batch.evaluate_columns",
+        ),
+        (
+            "ours: batch over ready columns, per row",
+            lambda: evaluate_columns(rulebook, columns),
+            "advisor.engine.batch.evaluate_columns",
+        ),
     ):
         med, lo, hi = (x / OUR_BATCH_ROWS for x in per_call(fn, number=1, repeat=repeat))
         times[name] = med
@@ -140,12 +177,19 @@ def measurements() -> list[Measurement]:
     batch, b = batch_figures(rulebook)
     ours_full = t["ours: evaluate() + full trace"]
     ratios = [
-        _ratio("zen compiled expression / ours with full trace", t["zen: compiled expression (scores only)"],
-               ours_full, 1, "above 1: ours is faster"),
+        _ratio(
+            "zen compiled expression / ours with full trace",
+            t["zen: compiled expression (scores only)"],
+            ours_full,
+            1,
+            "above 1: ours is faster",
+        ),
         _ratio("zen decision graph / ours with full trace", t["zen: decision graph (JDM)"], ours_full, 10, ""),
     ]
-    for key, label in (("ours: batch from answers (columns + evaluate), per row", "from answers"),
-                       ("ours: batch over ready columns, per row", "over ready columns")):
+    for key, label in (
+        ("ours: batch from answers (columns + evaluate), per row", "from answers"),
+        ("ours: batch over ready columns, per row", "over ready columns"),
+    ):
         if key in b:
             ratios.append(_ratio(f"zen evaluate_batch / our batch {label}", b["zen batch"], b[key], 30, ""))
     return single + batch + ratios

@@ -1,11 +1,13 @@
 """Random valid answer sets and generated rulebooks, seeded, for benchmarks that must not favour one input."""
+
 from __future__ import annotations
 
 import json
 import random
 from typing import Any
 
-from advisor.rulebook.formats import Question
+from advisor.engine.answers import Answers
+from advisor.rulebook.formats import Question, Step
 from advisor.rulebook.loading import Rulebook, build_rulebook
 
 
@@ -34,6 +36,42 @@ def answer_sets(rulebook: Rulebook, count: int, seed: int = 7) -> list[dict[str,
     return [random_traits(rulebook, rng) for _ in range(count)]
 
 
+# Names with both quote kinds and a repeat of another's letters: the distinct counts must compare whole names
+_TEAMS = ("payments", "logistics", 'it\'s "ops"', "pay")
+_CONTEXTS = ("ordering", "billing", "shipping")
+
+
+def random_steps(rng: random.Random) -> tuple[Step, ...]:
+    """A workflow's steps as a user lists them: often none, up to a few dozen; some reactions, some compensations
+    (an empty one is none), teams and contexts named on some steps only, repeated across steps."""
+    count = rng.choice((0, 0, 0, 1, 2, 3, 4, 5, 6, 8, 9, 12, 30))
+    teams = rng.sample(_TEAMS, rng.randint(1, len(_TEAMS)))
+    contexts = rng.sample(_CONTEXTS, rng.randint(1, len(_CONTEXTS)))
+    named = rng.random()  # how many steps name their team and context
+    return tuple(
+        Step(
+            service=f"service-{i}",
+            action=f"step {i}",
+            reaction=rng.random() < 0.3,
+            compensation=rng.choice((None, None, "undo it", "")),
+            team=rng.choice(teams) if rng.random() < named else None,
+            context=rng.choice(contexts) if rng.random() < named else None,
+        )
+        for i in range(count)
+    )
+
+
+def random_answers(rulebook: Rulebook, rng: random.Random) -> Answers:
+    """One answers file: any share of the questions unanswered (none to all), and random steps."""
+    return Answers(random_traits(rulebook, rng, missing=rng.random()), random_steps(rng))
+
+
+def answer_files(rulebook: Rulebook, count: int, seed: int = 7) -> list[Answers]:
+    """`count` seeded random answers files (traits with unanswered questions, and steps)."""
+    rng = random.Random(seed)
+    return [random_answers(rulebook, rng) for _ in range(count)]
+
+
 def _random_test(rulebook: Rulebook, rng: random.Random) -> dict[str, Any]:
     q = rng.choice(list(rulebook.questions.values()))
     if q.kind == "choice":
@@ -43,8 +81,11 @@ def _random_test(rulebook: Rulebook, rng: random.Random) -> dict[str, Any]:
         return {"question": q.id, "op": rng.choice(["eq", "eq", "ne"]), "value": rng.choice(values)}
     if q.kind == "yes_no":
         return {"question": q.id, "op": "eq", "value": rng.random() < 0.5}
-    return {"question": q.id, "op": rng.choice(["gte", "lte", "gt", "lt", "eq"]),
-            "value": rng.randint(q.minimum, min(q.maximum, q.minimum + 20))}
+    return {
+        "question": q.id,
+        "op": rng.choice(["gte", "lte", "gt", "lt", "eq"]),
+        "value": rng.randint(q.minimum, min(q.maximum, q.minimum + 20)),
+    }
 
 
 def _random_condition(rulebook: Rulebook, rng: random.Random, depth: int = 0) -> dict[str, Any]:
@@ -66,8 +107,15 @@ def generated_rules_yaml(rulebook: Rulebook, count: int, seed: int = 11) -> byte
         effect = {s: rng.randint(-2, 3) for s in ("orchestration", "choreography", "hybrid")}
         if not any(effect.values()):
             effect["hybrid"] = 1
-        rules.append({"id": f"generated.rule_{i}", "when": _random_condition(rulebook, rng), "effect": effect,
-                      "rationale": "Generated.", "source": "bench"})
+        rules.append(
+            {
+                "id": f"generated.rule_{i}",
+                "when": _random_condition(rulebook, rng),
+                "effect": effect,
+                "rationale": "Generated.",
+                "source": "bench",
+            }
+        )
     decision = rulebook.decision.model_dump()
     return json.dumps({"version": "0.0.1", "decision": decision, "rules": rules}, separators=(",", ":")).encode()
 
@@ -76,6 +124,7 @@ def generated_rulebook(base: Rulebook, count: int, seed: int = 11) -> Rulebook:
     """`base`'s questions, styles and scenarios with `count` generated rules, validated like any rulebook."""
     texts = dict(base.texts)
     texts["rules.yaml"] = generated_rules_yaml(base, count, seed)
-    texts["scenarios.yaml"] = json.dumps({"scenarios": [
-        {"name": "anything", "traits": {}, "expect": {"style": "hybrid"}}]}).encode()
+    texts["scenarios.yaml"] = json.dumps(
+        {"scenarios": [{"name": "anything", "traits": {}, "expect": {"style": "hybrid"}}]}
+    ).encode()
     return build_rulebook(texts, f"generated-{count}")

@@ -4,6 +4,7 @@ Every bench module returns a list of `Measurement`s; `bench/run.py` prints them 
 to `bench/results.json`. Why medians with min-max: on a shared 2-core machine single runs jitter by 2x; the
 median is stable and the range shows how noisy the run was.
 """
+
 from __future__ import annotations
 
 import statistics

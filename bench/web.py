@@ -6,6 +6,7 @@ first render and from an answer change to the updated diagram. Medians with min-
 
 Aims (issue 3): rerun <= 50 ms; first render <= 1500 ms; answer -> updated diagram <= 500 ms.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -73,13 +74,13 @@ def browser_ms(url: str, repeats: int = 10) -> dict[str, tuple[float, float, flo
     - first render, warm: the same in a new tab of a browser that has loaded the app before (its static files
       cached), which is a new Streamlit session too;
     - answer to diagram: clicking an option until the diagram preview's SVG shows the change."""
-    from playwright.sync_api import sync_playwright
-
-    from advisor.web import form
-    from advisor.engine.answers import to_query_params
-    from advisor.rulebook.loading import load_rulebook
     from app_helpers import example
     from browser import launch_chromium, wait_for_app
+    from playwright.sync_api import sync_playwright
+
+    from advisor.engine.answers import to_query_params
+    from advisor.rulebook.loading import load_rulebook
+    from advisor.web import form
 
     link = f"{url}/?{urlencode(to_query_params(example(EXAMPLE)), quote_via=quote)}"
     question, values = TOGGLE
@@ -120,8 +121,11 @@ def browser_ms(url: str, repeats: int = 10) -> dict[str, tuple[float, float, flo
             context.close()
         finally:
             browser.close()
-    return {"first render, cold": _summary(cold), "first render, warm": _summary(warm),
-            "answer to diagram": _summary(change)}
+    return {
+        "first render, cold": _summary(cold),
+        "first render, warm": _summary(warm),
+        "answer to diagram": _summary(change),
+    }
 
 
 def available() -> str | None:
@@ -140,12 +144,23 @@ def measurements(repeats: int = 10) -> list[Measurement]:
         browser = browser_ms(url, repeats=repeats)
     return [
         Measurement(SECTION, "server rerun after one answer change (AppTest)", *rerun, "ms", "aim <= 50 ms"),
-        Measurement(SECTION, "browser: first render, first visit (nothing cached)", *browser["first render, cold"],
-                    "ms", "aim <= 1500 ms"),
-        Measurement(SECTION, "browser: first render, new session (static files cached)",
-                    *browser["first render, warm"], "ms", "aim <= 1500 ms"),
-        Measurement(SECTION, "browser: answer change to updated diagram", *browser["answer to diagram"], "ms",
-                    "aim <= 500 ms"),
+        Measurement(
+            SECTION,
+            "browser: first render, first visit (nothing cached)",
+            *browser["first render, cold"],
+            "ms",
+            "aim <= 1500 ms",
+        ),
+        Measurement(
+            SECTION,
+            "browser: first render, new session (static files cached)",
+            *browser["first render, warm"],
+            "ms",
+            "aim <= 1500 ms",
+        ),
+        Measurement(
+            SECTION, "browser: answer change to updated diagram", *browser["answer to diagram"], "ms", "aim <= 500 ms"
+        ),
     ]
 
 

@@ -1,5 +1,6 @@
 """Driving the web app in-process with Streamlit's AppTest: open a page through the real router (app.py), with
 answers given as a share link, and read back what the page shows."""
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,9 @@ def example(name: str) -> Answers:
     return read_answers(str(EXAMPLES / f"{name}.yaml"), load_rulebook())
 
 
-def open_app(page: str = "questionnaire", answers: Answers | None = None,
-             query: dict[str, str] | None = None) -> AppTest:
+def open_app(
+    page: str = "questionnaire", answers: Answers | None = None, query: dict[str, str] | None = None
+) -> AppTest:
     """The app opened on `page`, as a fresh browser session whose URL carries `answers` (or raw `query`)."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     params = dict(query or {})
@@ -57,8 +59,11 @@ def shown(markdown_text: str) -> str:
 
 def texts(at: AppTest) -> str:
     """Every markdown, caption, heading, alert and metric of the page as plain text, for `in` checks."""
-    parts = [shown(e.value) for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning",
-                                          "error", "success") for e in getattr(at, kind)]
+    parts = [
+        shown(e.value)
+        for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success")
+        for e in getattr(at, kind)
+    ]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     return "\n".join(parts)
 

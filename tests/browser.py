@@ -1,5 +1,6 @@
 """Running the real app for end-to-end tests: a Streamlit server started as `make run` starts it (on a free
 loopback port), and Debian's Chromium driven by Playwright. The fixtures in tests/conftest.py wrap these."""
+
 from __future__ import annotations
 
 import contextlib
@@ -16,8 +17,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 START_TIMEOUT = 90  # seconds; a cold start on a busy 2-core machine takes a few
 
 
@@ -37,8 +46,9 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_app(env: dict[str, str] | None = None, port: int | None = None, cwd: Path = ROOT,
-                argv: list[str] | None = None) -> Iterator[str]:
+def running_app(
+    env: dict[str, str] | None = None, port: int | None = None, cwd: Path = ROOT, argv: list[str] | None = None
+) -> Iterator[str]:
     """Start the app as `make run` does (`python -m advisor web --port P`: advisor/web/app.py with its own
     Streamlit settings, listening on 127.0.0.1); yield its base URL; always stop it.
 
@@ -47,28 +57,33 @@ def running_app(env: dict[str, str] | None = None, port: int | None = None, cwd:
     """
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
-    proc = subprocess.Popen(
-        [sys.executable, *argv, "--server.port", str(port)] if argv else
-        [sys.executable, "-m", "advisor", "web", "--port", str(port)],
-        cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the app did not start on {url}:\n{Path(log.name).read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)  # our own process group only (start_new_session above)
+    # the app's output, read back when it fails to start; removed on leaving the block
+    with tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log") as log:
+        proc = subprocess.Popen(
+            [sys.executable, *argv, "--server.port", str(port)]
+            if argv
+            else [sys.executable, "-m", "advisor", "web", "--port", str(port)],
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
-        os.unlink(log.name)
+            deadline = time.monotonic() + START_TIMEOUT
+            while not _healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the app did not start on {url}:\n{Path(log.name).read_text()[-3000:]}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)  # our own process group only (start_new_session above)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
 
 def launch_chromium(playwright):
@@ -84,4 +99,6 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
             const app = document.querySelector('[data-testid="stApp"]');
             return app && app.getAttribute('data-test-script-state') === 'notRunning'
                 && app.getAttribute('data-test-connection-state') === 'CONNECTED';
-        }""", timeout=timeout)
+        }""",
+        timeout=timeout,
+    )

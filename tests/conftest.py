@@ -1,4 +1,5 @@
 """Shared fixtures: the default rulebook, a scratch copy of it, and paths."""
+
 from __future__ import annotations
 
 import shutil

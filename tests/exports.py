@@ -1,15 +1,15 @@
 """Shared helpers of the diagram and report tests: evaluate an example, hostile names, SVG/HTML safety checks."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from advisor.engine.answers import read_answers
+from advisor.engine.answers import Answers, read_answers
+from advisor.engine.assessment import Assessment, assess
 from advisor.engine.evaluate import Evaluation, evaluate
 from advisor.rulebook.formats import Step
 from advisor.rulebook.loading import Rulebook
-from advisor.engine.answers import Answers
-from advisor.engine.assessment import Assessment, assess
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -53,8 +53,10 @@ def assess_example(rulebook: Rulebook, name: str) -> Assessment:
 
 def hostile_evaluation(rulebook: Rulebook) -> Evaluation:
     """Every hostile string as a service, action, compensation, event and the workflow name."""
-    steps = [Step(service=h, action=h, compensation=h, event=h if i % 4 == 3 else None, reaction=i % 3 == 2)
-             for i, h in enumerate(HOSTILE)]
+    steps = [
+        Step(service=h, action=h, compensation=h, event=h if i % 4 == 3 else None, reaction=i % 3 == 2)
+        for i, h in enumerate(HOSTILE)
+    ]
     return evaluate(rulebook, Answers({"compensation": True, "fan_out": 3}, steps, HOSTILE[0]))
 
 
@@ -68,9 +70,13 @@ def active_content(markup: str) -> list[str]:
     (no raw "<"), so it never forms a tag. Anything found here is a real, active attribute or element."""
     bad = []
     for tag in _TAG.findall(markup):
-        if re.match(r"<\s*(script|iframe|object|embed|foreignobject|a\b|link|base|meta\s+http-equiv=\"refresh)", tag, re.I):
-            bad.append(tag[:200])
-        elif re.search(r"\son[a-z]+\s*=", tag, re.I) or re.search(r"javascript\s*:", tag, re.I):
+        if (
+            re.match(
+                r"<\s*(script|iframe|object|embed|foreignobject|a\b|link|base|meta\s+http-equiv=\"refresh)", tag, re.I
+            )
+            or re.search(r"\son[a-z]+\s*=", tag, re.I)
+            or re.search(r"javascript\s*:", tag, re.I)
+        ):
             bad.append(tag[:200])
     if re.search(r"<script", markup, re.I):
         bad.append("<script")

@@ -1,5 +1,6 @@
 """Storage test fixtures: every store test runs against SQLite and, when ADVISOR_TEST_PG_URL is set (`make test`
 starts a throwaway server with scripts/with-postgres.sh), against PostgreSQL, each test in its own schema."""
+
 from __future__ import annotations
 
 import os
@@ -8,8 +9,10 @@ import uuid
 import pytest
 
 PG_ENV = "ADVISOR_TEST_PG_URL"
-PG_SKIP = (f"{PG_ENV} is not set: `make test` starts a throwaway PostgreSQL for these tests "
-           "(scripts/with-postgres.sh), or point it at a server you own")
+PG_SKIP = (
+    f"{PG_ENV} is not set: `make test` starts a throwaway PostgreSQL for these tests "
+    "(scripts/with-postgres.sh), or point it at a server you own"
+)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -1,18 +1,29 @@
 """Answers round-trip exactly through YAML, JSON and share-link parameters."""
+
 from __future__ import annotations
 
 import pytest
 
-from advisor.engine.answers import (Answers, dump_json, dump_yaml, from_query_params, parse_answers, read_answers,
-                             to_query_params)
+from advisor.engine.answers import (
+    Answers,
+    dump_json,
+    dump_yaml,
+    from_query_params,
+    parse_answers,
+    read_answers,
+    to_query_params,
+)
 from advisor.rulebook.formats import Step
-
 from tests.conftest import EXAMPLES
 
-HOSTILE = Answers({"ordering": "strict", "compensation": True, "fan_out": 3},
-                  (Step(service='<img src=x onerror=alert(1)>', action='say "hi" \\'),
-                   Step(service="order:svc", action="Ship 📦 שלום", reaction=True, compensation="undo: it")),
-                  "Checkout <b>v2</b>: \"quoted\"")
+HOSTILE = Answers(
+    {"ordering": "strict", "compensation": True, "fan_out": 3},
+    (
+        Step(service="<img src=x onerror=alert(1)>", action='say "hi" \\'),
+        Step(service="order:svc", action="Ship 📦 שלום", reaction=True, compensation="undo: it"),
+    ),
+    'Checkout <b>v2</b>: "quoted"',
+)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -31,7 +42,7 @@ def test_hostile_names_survive_every_round_trip_literally(rulebook):
 
 def test_a_tampered_share_link_keeps_the_valid_parts_and_names_the_rest(rulebook):
     params = to_query_params(HOSTILE)
-    params.update({"ordering": "total", "fan_out": "lots", "nonsense": "1", "steps": "[{\"service\": 1}"})
+    params.update({"ordering": "total", "fan_out": "lots", "nonsense": "1", "steps": '[{"service": 1}'})
     restored, problems = from_query_params(params, rulebook)
     assert restored.traits == {"compensation": True}
     assert restored.workflow == HOSTILE.workflow

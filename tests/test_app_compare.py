@@ -1,14 +1,14 @@
 """The Compare page (AppTest): the current answers against an edited copy, and two saved assessments."""
+
 from __future__ import annotations
 
 import pytest
+from app_helpers import ROOT, dataframe_in, example, graphviz_specs, keyed_block, shown, texts
 from streamlit.testing.v1 import AppTest
 
 from advisor.engine.answers import Answers, to_query_params
-from advisor.engine.evaluate import evaluate
-from advisor.saved.store import Store
-from app_helpers import ROOT, dataframe_in, example, graphviz_specs, keyed_block, shown, texts
 from advisor.engine.assessment import assess
+from advisor.saved.store import Store
 
 APP = ROOT / "advisor" / "web" / "app.py"
 
@@ -49,21 +49,37 @@ def test_an_unchanged_copy_has_no_differences():
 
 
 def test_editing_the_copy_shows_the_style_change_and_the_answer_that_drove_it():
-    at = open_compare(example("media-pipeline"))
-    at.selectbox(key="compare-copy-ordering").set_value("strict").run()
-    assert "Choreography" in block_text(at, "compare-result-a") and "Hybrid" in block_text(at, "compare-result-b")
-    assert "The recommendation changes from Choreography to Hybrid" in texts(at)
+    at = open_compare(example("order-checkout"))
+    at.selectbox(key="compare-copy-coupling_tolerance").set_value("low").run()
+    assert "Hybrid" in block_text(at, "compare-result-a") and "Choreography" in block_text(at, "compare-result-b")
+    assert "The recommendation changes from Hybrid to Choreography" in texts(at)
     differences = dataframe_in(at, "compare-differences")
-    assert list(differences["question"]) == ["ordering"]
+    assert list(differences["question"]) == ["coupling_tolerance"]
     assert differences["alone turns A into B's style"].iloc[0] == "yes"
     assert "What drove the change" in texts(at)
 
 
+def test_an_open_question_answered_in_the_copy_reads_not_answered_on_side_a(rulebook):
+    at = open_compare(Answers({"ordering": "strict"}))
+    at.selectbox(key="compare-copy-coupling_tolerance").set_value("low").run()
+    differences = dataframe_in(at, "compare-differences")
+    row = differences[differences["question"] == "coupling_tolerance"].iloc[0]
+    assert (row["A"], row["B"]) == ("not answered", rulebook.questions["coupling_tolerance"].label_of("low"))
+    assert "The recommendation changes from Orchestration to Choreography" in texts(at)
+
+
+def test_not_sure_in_the_copy_assumes_nothing(rulebook):
+    at = open_compare()
+    labels = {shown(o) for s in at.selectbox if s.key.startswith("compare-copy-") for o in s.options}
+    assert "Not sure" in labels and not any("assume" in label for label in labels)
+    assert {n.proto.placeholder for n in at.number_input if n.key.startswith("compare-copy-")} == {"Not sure"}
+
+
 def test_both_diagrams_are_drawn_side_by_side_with_the_users_services():
-    at = open_compare(example("media-pipeline"))
-    at.selectbox(key="compare-copy-ordering").set_value("strict").run()
+    at = open_compare(example("order-checkout"))
+    at.selectbox(key="compare-copy-coupling_tolerance").set_value("low").run()
     first, second = graphviz_specs(at)
-    assert "Transcoder" in first and "Transcoder" in second and first != second
+    assert "Payment" in first and "Payment" in second and first != second
 
 
 def test_reset_returns_the_copy_to_the_current_answers():

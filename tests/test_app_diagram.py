@@ -1,12 +1,14 @@
 """The diagram page (AppTest): the user's own services, drawn in the browser, in any style or all three."""
+
 from __future__ import annotations
 
+from app_helpers import example, graphviz_specs, keyed_block, open_app, texts
+
 from advisor.engine.answers import Answers
-from advisor.views.diagram.dot import build_diagram
 from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
 from advisor.rulebook.formats import Step
-from app_helpers import example, graphviz_specs, keyed_block, open_app, texts
+from advisor.views.diagram.dot import build_diagram
 
 
 def dot_of(answers, rulebook, style=None):
@@ -63,7 +65,7 @@ def test_the_in_page_diagram_needs_no_graphviz_binary(monkeypatch, tmp_path, rul
 
 
 def test_hostile_service_names_reach_the_diagram_escaped_and_the_page_does_not_break(rulebook):
-    names = ['<img src=x onerror=alert(1)>', 'say "hi"', 'ends with \\', 'order:svc', '🚀 :smile:']
+    names = ["<img src=x onerror=alert(1)>", 'say "hi"', "ends with \\", "order:svc", "🚀 :smile:"]
     answers = Answers({"ordering": "strict"}, tuple(Step(service=n, action="act") for n in names), "wf")
 
     at = open_app("diagram", answers)

@@ -1,25 +1,35 @@
 """The export & import page (AppTest): downloads that re-import exactly, imports that refuse bad files without
 touching the current answers, the share link, and what happens without the Graphviz binary."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-
-from advisor.engine.answers import UPLOAD_LIMIT, Answers, dump_yaml, from_query_params, parse_answers
-from advisor.views.diagram.dot import INSTALL_HINT, build_diagram, to_dot
-from advisor.engine.evaluate import evaluate
-from advisor.rulebook.formats import Step
 from app_helpers import download, example, open_app, shown, stored_answers, texts
 
-HOSTILE = Answers({"ordering": "strict", "compensation": True},
-                  tuple(Step(service=n, action=n, compensation=n) for n in
-                        ['<img src=x onerror=alert(1)>', 'say "hi" \'there\'', 'C:\\dir\\', 'order:svc', '🚀 :smile:']),
-                  '<script>alert(1)</script> $x$ :rocket:')
+from advisor.engine.answers import UPLOAD_LIMIT, Answers, dump_yaml, from_query_params, parse_answers
+from advisor.engine.evaluate import evaluate
+from advisor.rulebook.formats import Step
+from advisor.views.diagram.dot import INSTALL_HINT, build_diagram, to_dot
+
+HOSTILE = Answers(
+    {"ordering": "strict", "compensation": True},
+    tuple(
+        Step(service=n, action=n, compensation=n)
+        for n in ["<img src=x onerror=alert(1)>", "say \"hi\" 'there'", "C:\\dir\\", "order:svc", "🚀 :smile:"]
+    ),
+    "<script>alert(1)</script> $x$ :rocket:",
+)
 
 
-@pytest.mark.parametrize("key, filename", [("download-answers-yaml", "order-checkout.answers.yaml"),
-                                           ("download-answers-json", "order-checkout.answers.json")])
+@pytest.mark.parametrize(
+    "key, filename",
+    [
+        ("download-answers-yaml", "order-checkout.answers.yaml"),
+        ("download-answers-json", "order-checkout.answers.json"),
+    ],
+)
 def test_downloaded_answers_re_import_to_exactly_the_same_answers(rulebook, key, filename):
     answers = example("order-checkout")
     at = open_app("export", answers)
@@ -76,10 +86,15 @@ def test_without_the_dot_binary_dot_still_downloads_and_svg_png_say_how_to_insta
     assert b"Graphviz is not installed" in download(at, "download-report-html")[0]
 
 
-@pytest.mark.parametrize("key, marker", [("download-report-md", b"Order checkout"),
-                                         ("download-report-html", b"<!DOCTYPE html>"),
-                                         ("download-report-pdf", b"%PDF-"),
-                                         ("download-adr", b"## Decision Outcome")])
+@pytest.mark.parametrize(
+    "key, marker",
+    [
+        ("download-report-md", b"Order checkout"),
+        ("download-report-html", b"<!DOCTYPE html>"),
+        ("download-report-pdf", b"%PDF-"),
+        ("download-adr", b"## Decision Outcome"),
+    ],
+)
 def test_each_report_format_downloads(key, marker):
     at = open_app("export", example("order-checkout"))
 

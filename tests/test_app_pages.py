@@ -1,26 +1,36 @@
 """Every page of the router runs, and the app's state behaves: per session, hot-reloaded rule files, notices."""
+
 from __future__ import annotations
 
 import ast
 import os
 
 import pytest
+from app_helpers import APP, example, open_app, shown, stored_answers, texts
 
 from advisor.engine.answers import Answers
-from app_helpers import APP, example, open_app, shown, stored_answers, texts
 
 
 def router_pages() -> list[str]:
     """The page files app.py routes to, read from its source (so a page another issue adds is covered too)."""
     tree = ast.parse(APP.read_text())
-    return [node.args[0].value for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page"
-            and node.args and isinstance(node.args[0], ast.Constant)]
+    return [
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", None) == "Page"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ]
 
 
 def test_the_router_lists_the_four_pages_of_one_workflow():
-    assert router_pages()[:4] == ["pages/questionnaire.py", "pages/recommendation.py",
-                                  "pages/diagram.py", "pages/export.py"]
+    assert router_pages()[:4] == [
+        "pages/questionnaire.py",
+        "pages/recommendation.py",
+        "pages/diagram.py",
+        "pages/export.py",
+    ]
 
 
 @pytest.mark.parametrize("page", router_pages())

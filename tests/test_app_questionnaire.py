@@ -1,15 +1,16 @@
 """The questionnaire page (AppTest, widgets found by key = question id)."""
+
 from __future__ import annotations
 
 import pytest
+from app_helpers import example, graphviz_specs, keyed_block, open_app, shown, stored_answers, texts
 
-from advisor.web import form
 from advisor.engine.answers import Answers, to_query_params
+from advisor.engine.evaluate import evaluate
 from advisor.rulebook.formats import Step
 from advisor.rulebook.loading import load_rulebook
 from advisor.views.diagram.dot import build_diagram
-from advisor.engine.evaluate import evaluate
-from app_helpers import example, graphviz_specs, keyed_block, open_app, shown, stored_answers, texts
+from advisor.web import form
 
 
 def radio_keys(at):
@@ -41,13 +42,35 @@ def test_the_sections_of_the_catalog_are_shown_in_order(rulebook):
     assert headings == ["Your workflow"] + [s.title for s in rulebook.sections]
 
 
-def test_not_sure_is_where_every_question_starts_and_every_answer_is_assumed(rulebook):
+def test_not_sure_is_where_every_question_starts_and_it_assumes_nothing(rulebook):
     at = open_app()
 
     assert {r.value for r in at.radio} == {form.NOT_SURE}
     assert {n.value for n in at.number_input} == {None}
+    assert {r.options[-1] for r in at.radio} == {"Not sure"}
+    assert {n.proto.placeholder for n in at.number_input} == {"Not sure"}
     assert stored_answers(at).traits == {}
     assert at.get("progress")[0].proto.text.startswith("0 of ")
+    assert "open (no evidence)" in at.get("progress")[0].proto.text
+    assert "assume" not in texts(at).lower()
+
+
+def test_not_sure_names_what_the_listed_steps_already_say(rulebook):
+    steps = tuple(Step(service=f"S{i}", action="do", compensation="undo" if i == 0 else None) for i in range(9))
+    at = open_app(answers=Answers({}, steps))
+
+    assert at.number_input(key="step_count").value is None  # still unanswered: the steps are the evidence
+    assert at.number_input(key="step_count").proto.placeholder == "Not sure (from the steps: 9)"
+    assert shown(at.radio(key="compensation").options[-1]) == "Not sure (from the steps: Yes)"
+    assert "compensation_can_fail" in radio_keys(at)  # its condition holds on what the steps say
+    progress = at.get("progress")[0].proto.text
+    assert (
+        progress.startswith("0 of ")
+        and f"{len(evaluate(rulebook, Answers({}, steps)).derived)} read from the steps" in progress
+    )
+
+    at.number_input(key="step_count").set_value(3).run()
+    assert stored_answers(at).traits == {"step_count": 3}
 
 
 def test_a_conditional_question_appears_as_soon_as_its_condition_holds():
@@ -70,8 +93,12 @@ def test_answering_updates_the_stored_answers_the_progress_and_the_live_recommen
     at.radio(key="central_monitoring").set_value("high").run()
     at.number_input(key="teams").set_value(1).run()
 
-    assert stored_answers(at).traits == {"ordering": "strict", "compensation": True, "central_monitoring": "high",
-                                         "teams": 1}
+    assert stored_answers(at).traits == {
+        "ordering": "strict",
+        "compensation": True,
+        "central_monitoring": "high",
+        "teams": 1,
+    }
     assert at.get("progress")[0].proto.text.startswith("4 of ")
     assert "Orchestration" in shown(at.sidebar.markdown[0].value)
     assert at.sidebar.markdown[0].value != before
@@ -141,18 +168,46 @@ def test_a_step_cannot_move_beyond_the_ends():
 def test_edits_in_the_steps_table_become_the_workflow_steps():
     at = open_app(answers=Answers({}, (Step(service="Orders", action="Create order"),), "Shop"))
     editor_key = at.data_editor[0].key
+    assert list(at.data_editor[0].value.columns) == list(form.STEP_COLUMNS)
 
     at.session_state[editor_key] = {
-        "edited_rows": {0: {"reaction": True}},
-        "added_rows": [{"service": "Payment", "action": "Charge card", "compensation": "Refund", "reaction": False},
-                       {"service": "Shipping", "reaction": False}],  # the table fills the checkbox's default
+        "edited_rows": {0: {"reaction": True, "team": "Shop team"}},
+        "added_rows": [
+            {
+                "service": "Payment",
+                "action": "Charge card",
+                "compensation": "Refund",
+                "reaction": False,
+                "team": "Payments team",
+                "context": "Billing",
+            },
+            {"service": "Shipping", "reaction": False},
+        ],  # the table fills the checkbox's default
         "deleted_rows": [],
     }
     at.run()
 
-    assert stored_answers(at).steps == (Step(service="Orders", action="Create order", reaction=True),
-                                        Step(service="Payment", action="Charge card", compensation="Refund"))
+    assert stored_answers(at).steps == (
+        Step(service="Orders", action="Create order", reaction=True, team="Shop team"),
+        Step(service="Payment", action="Charge card", compensation="Refund", team="Payments team", context="Billing"),
+    )
     assert any("Step 3 needs action" in shown(w.value) for w in at.warning)
+
+
+def test_each_steps_team_and_context_travel_in_the_share_link_and_come_back(rulebook):
+    steps = (
+        Step(service="Orders", action="Create order", team="Shop", context="Sales"),
+        Step(service="Payment", action="Charge card", team="Payments", context="Billing"),
+    )
+    at = open_app(answers=Answers({"ordering": "strict"}, steps, "Shop"))
+
+    assert stored_answers(at).steps == steps
+    table = at.data_editor[0].value
+    assert table["team"].tolist() == ["Shop", "Payments"] and table["context"].tolist() == ["Sales", "Billing"]
+    again = open_app(query=dict(at.query_params))
+    assert stored_answers(again).steps == steps
+    derived = evaluate(rulebook, stored_answers(again)).derived
+    assert derived["teams"] == 2 and derived["cross_context"] is True
 
 
 def test_a_hostile_workflow_name_is_kept_exactly():
@@ -168,14 +223,23 @@ def test_a_hostile_workflow_name_is_kept_exactly():
 @pytest.fixture
 def rules_with_a_new_question(rules_copy, monkeypatch):
     path = rules_copy / "questions.yaml"
-    path.write_text(path.read_text() + """
+    path.write_text(
+        path.read_text()
+        + """
   - id: data_residency
     section: scale
     text: Must the data stay in one region?
-    help: A question added to the catalog, with no code change.
+    help: A question added to the catalog, with no code change and no default.
     kind: yes_no
-    default: false
-""")
+  - id: regions
+    section: scale
+    text: In how many regions does the workflow run?
+    help: An integer question without a default.
+    kind: integer
+    minimum: 1
+    maximum: 20
+"""
+    )
     monkeypatch.setenv("ADVISOR_RULES", str(rules_copy))
     return rules_copy
 
@@ -185,8 +249,14 @@ def test_a_question_added_to_the_rule_files_appears_without_a_code_change(rules_
 
     assert "data_residency" in radio_keys(at)
     assert shown(at.radio(key="data_residency").label) == "Must the data stay in one region?"
+    assert at.radio(key="data_residency").value == form.NOT_SURE
+    assert at.radio(key="data_residency").options[-1] == "Not sure"
+    assert at.number_input(key="regions").value is None
     at.radio(key="data_residency").set_value(True).run()
-    assert stored_answers(at).traits == {"data_residency": True}
+    at.number_input(key="regions").set_value(3).run()
+    assert stored_answers(at).traits == {"data_residency": True, "regions": 3}
+    at.switch_page("pages/recommendation.py").run()
+    assert not at.exception
 
 
 def test_a_rulebook_that_fails_to_load_in_a_new_session_shows_its_problems(rules_copy, monkeypatch):
@@ -204,10 +274,13 @@ def test_answers_reset_by_a_changed_rulebook_are_named(rules_copy, monkeypatch):
     monkeypatch.setenv("ADVISOR_RULES", str(rules_copy))
     at = open_app(query={"ordering": "strict"})
     questions = rules_copy / "questions.yaml"
-    questions.write_text(questions.read_text().replace(
-        '      - {value: strict, label: "Strict order, waiting on confirmations"}\n', ""))
-    for name, old, new in (("rules.yaml", "value: strict", "value: some"),
-                           ("scenarios.yaml", "ordering: strict", "ordering: some")):
+    questions.write_text(
+        questions.read_text().replace('      - {value: strict, label: "Strict order, waiting on confirmations"}\n', "")
+    )
+    for name, old, new in (
+        ("rules.yaml", "value: strict", "value: some"),
+        ("scenarios.yaml", "ordering: strict", "ordering: some"),
+    ):
         (rules_copy / name).write_text((rules_copy / name).read_text().replace(old, new))
 
     at.run()

@@ -1,12 +1,13 @@
 """The Saved assessments page (AppTest), on a scratch database: save, versions, history, reopen, rename, delete,
 export, re-evaluate all."""
+
 from __future__ import annotations
 
 import pytest
+from app_helpers import ROOT, dataframe_in, download, example, stored_answers, texts
 from streamlit.testing.v1 import AppTest
 
 from advisor.engine.answers import Answers, parse_answers, to_query_params
-from app_helpers import ROOT, dataframe_in, download, example, stored_answers, texts
 
 APP = ROOT / "advisor" / "web" / "app.py"
 

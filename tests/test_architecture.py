@@ -1,5 +1,6 @@
 """The tree is the architecture (shared/STYLE.md, 11): the layer contracts of pyproject.toml hold, no module hides an
 import inside a function without saying why, and no module grows past 300 lines."""
+
 from __future__ import annotations
 
 import ast
@@ -38,8 +39,12 @@ def unexplained_local_imports(source: str) -> list[str]:
 
     def walk(node: ast.AST, functions: tuple[ast.FunctionDef | ast.AsyncFunctionDef, ...]) -> None:
         for child in ast.iter_child_nodes(node):
-            if (isinstance(child, (ast.Import, ast.ImportFrom)) and functions and not module_says
-                    and not any(says_why(ast.get_source_segment(source, f)) for f in functions)):
+            if (
+                isinstance(child, (ast.Import, ast.ImportFrom))
+                and functions
+                and not module_says
+                and not any(says_why(ast.get_source_segment(source, f)) for f in functions)
+            ):
                 dots = "." * child.level if isinstance(child, ast.ImportFrom) else ""
                 name = getattr(child, "module", None) or child.names[0].name
                 found.append(f"line {child.lineno} in {functions[-1].name}: {dots}{name}")
@@ -59,34 +64,44 @@ def lint_imports() -> str:
 
 
 def test_the_import_contracts_of_pyproject_hold():
-    done = subprocess.run([lint_imports(), "--no-cache", "--no-logo"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [lint_imports(), "--no-cache", "--no-logo"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, f"lint-imports failed:\n{done.stdout}\n{done.stderr}"
     assert "0 broken" in done.stdout
 
 
 def test_every_function_local_import_says_why():
-    found = {str(path.relative_to(ROOT)): unexplained_local_imports(path.read_text(encoding="utf-8"))
-             for path in modules()}
+    found = {
+        str(path.relative_to(ROOT)): unexplained_local_imports(path.read_text(encoding="utf-8")) for path in modules()
+    }
     found = {path: imports for path, imports in found.items() if imports}
-    assert not found, ("imports inside functions with no `Why:` (start-up time or an optional extra) in the module "
-                       "docstring or the function; move them to the top of the module:\n"
-                       + "\n".join(f"  {path}: {line}" for path, imports in found.items() for line in imports))
+    assert not found, (
+        "imports inside functions with no `Why:` (start-up time or an optional extra) in the module "
+        "docstring or the function; move them to the top of the module:\n"
+        + "\n".join(f"  {path}: {line}" for path, imports in found.items() for line in imports)
+    )
 
 
 def test_no_module_is_over_300_lines():
-    long = {str(p.relative_to(ROOT)): n for p in modules()
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in modules()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert not long, f"modules over {MAX_LINES} lines (split them by job): {long}"
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ('"""A module."""\ndef f():\n    import json\n', ["line 3 in f: json"]),
-    ('"""A module."""\ndef f():\n    def g():\n        from . import x\n', ["line 4 in g: .x"]),
-    ('"""A module."""\ndef f():\n    # Why: it looked tidier\n    import json\n', ["line 4 in f: json"]),
-    ('"""A module."""\ndef f():\n    # Why: an optional extra\n    import weasyprint\n', []),
-    ('"""A module.\n\nWhy: start-up time.\n"""\ndef f():\n    import pandas\n', []),
-    ('"""A module."""\nimport json\nclass C:\n    import os\n', []),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('"""A module."""\ndef f():\n    import json\n', ["line 3 in f: json"]),
+        ('"""A module."""\ndef f():\n    def g():\n        from . import x\n', ["line 4 in g: .x"]),
+        ('"""A module."""\ndef f():\n    # Why: it looked tidier\n    import json\n', ["line 4 in f: json"]),
+        ('"""A module."""\ndef f():\n    # Why: an optional extra\n    import weasyprint\n', []),
+        ('"""A module.\n\nWhy: start-up time.\n"""\ndef f():\n    import pandas\n', []),
+        ('"""A module."""\nimport json\nclass C:\n    import os\n', []),
+    ],
+)
 def test_the_local_import_check_finds_what_it_should(source, expected):
     assert unexplained_local_imports(source) == expected

@@ -2,6 +2,7 @@
 
 The catalogue follows ../shared/RELIABILITY.md and issue 2, item 6.
 """
+
 from __future__ import annotations
 
 import time
@@ -21,8 +22,9 @@ def answers_error(rulebook, text: str | bytes, name: str = "answers.yaml") -> Us
     return info.value
 
 
-def rules_error(rules_dir: Path, filename: str, replace: tuple[str, str] | None = None,
-                text: bytes | None = None) -> UserError:
+def rules_error(
+    rules_dir: Path, filename: str, replace: tuple[str, str] | None = None, text: bytes | None = None
+) -> UserError:
     texts = read_texts(rules_dir)
     if replace:
         old, new = replace
@@ -33,6 +35,13 @@ def rules_error(rules_dir: Path, filename: str, replace: tuple[str, str] | None 
     with pytest.raises(UserError) as info:
         build_rulebook(texts, "rules")
     return info.value
+
+
+def position(text: bytes, needle: str) -> tuple[int, int]:
+    """The 1-based line and column where `needle` first starts in a file: expectations are computed from the
+    rulebook as it is, so that editing a rule does not move them."""
+    before = text[: text.index(needle.encode())].decode()
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
 def only(error: UserError):
@@ -146,7 +155,10 @@ def test_a_list_at_the_top_is_refused(rulebook):
 def test_every_problem_is_reported_at_once(rulebook):
     error = answers_error(rulebook, "traits:\n  ordering: total\n  fan_out: -3\n  teams: 0\n")
     assert [(p.line, p.path) for p in error.problems] == [
-        (2, "traits.ordering"), (3, "traits.fan_out"), (4, "traits.teams")]
+        (2, "traits.ordering"),
+        (3, "traits.fan_out"),
+        (4, "traits.teams"),
+    ]
     assert "outside 0..1000" in error.problems[1].message
 
 
@@ -163,58 +175,96 @@ def test_json_answers_are_checked_with_line_numbers_too(rulebook):
 
 # ---------------------------------------------------------------- rule files
 def test_a_rule_naming_an_unknown_question_is_a_load_error(rules_copy):
-    error = rules_error(rules_copy, "rules.yaml", ("{question: ordering, op: eq, value: strict}",
-                                                   "{question: orderin, op: eq, value: strict}"))
+    error = rules_error(
+        rules_copy,
+        "rules.yaml",
+        ("{question: ordering, op: eq, value: strict}", "{question: orderin, op: eq, value: strict}"),
+    )
     p = only(error)
     assert p.file == "rules/rules.yaml" and p.path == "rules[0].when.question"
     assert p.message.startswith("unknown question 'orderin'")
 
 
 def test_a_rule_naming_an_option_the_question_does_not_have_is_a_load_error(rules_copy):
-    p = only(rules_error(rules_copy, "rules.yaml", ("{question: ordering, op: eq, value: strict}",
-                                                    "{question: ordering, op: eq, value: strikt}")))
+    p = only(
+        rules_error(
+            rules_copy,
+            "rules.yaml",
+            ("{question: ordering, op: eq, value: strict}", "{question: ordering, op: eq, value: strikt}"),
+        )
+    )
     assert p.path == "rules[0].when.value"
     assert p.message == "invalid value 'strikt' for 'ordering'; expected none|some|strict"
 
 
 def test_an_unknown_operator_lists_the_operator_set(rules_copy):
-    p = only(rules_error(rules_copy, "rules.yaml", ("{question: ordering, op: eq, value: strict}",
-                                                    "{question: ordering, op: equals, value: strict}")))
+    p = only(
+        rules_error(
+            rules_copy,
+            "rules.yaml",
+            ("{question: ordering, op: eq, value: strict}", "{question: ordering, op: equals, value: strict}"),
+        )
+    )
     assert p.path == "rules[0].when.op"
     assert p.message == "invalid value 'equals'; expected eq|ne|in|not_in|gt|gte|lt|lte"
 
 
-def test_a_duplicate_rule_id_names_both_places(rules_copy):
+def test_a_duplicate_rule_id_names_both_places(rules_copy, rulebook):
+    text = read_texts(rules_copy)["rules.yaml"]
+    index = [r.id for r in rulebook.rules].index("ordering.none")
+    (line, _), (first, _) = position(text, "- id: ordering.none"), position(text, "- id: ordering.strict")
+    assert first < line
     error = rules_error(rules_copy, "rules.yaml", ("- id: ordering.none", "- id: ordering.strict"))
     p = error.problems[0]
-    assert (p.file, p.line, p.path) == ("rules/rules.yaml", 22, "rules[1].id")
-    assert p.message == "duplicate rule id 'ordering.strict' (first defined at line 13)"
+    assert (p.file, p.line, p.path) == ("rules/rules.yaml", line, f"rules[{index}].id")
+    assert p.message == f"duplicate rule id 'ordering.strict' (first defined at line {first})"
 
 
-def test_a_duplicate_question_id_names_both_places(rules_copy):
+def test_a_duplicate_question_id_names_both_places(rules_copy, rulebook):
+    text = read_texts(rules_copy)["questions.yaml"]
+    index = list(rulebook.questions).index("branching")
+    (line, _), (first, _) = position(text, "- id: branching"), position(text, "- id: ordering")
     error = rules_error(rules_copy, "questions.yaml", ("- id: branching", "- id: ordering"))
     p = error.problems[0]
-    assert (p.path, p.line) == ("questions[1].id", 35)
-    assert p.message == "duplicate question id 'ordering' (first defined at line 22)"
+    assert (p.path, p.line) == (f"questions[{index}].id", line)
+    assert p.message == f"duplicate question id 'ordering' (first defined at line {first})"
 
 
 def test_an_unknown_key_in_a_rule_is_refused_at_the_key(rules_copy):
-    p = only(rules_error(rules_copy, "rules.yaml", ("    effect: {orchestration: 3, hybrid: 2}\n",
-                                                    "    effect: {orchestration: 3, hybrid: 2}\n    weight: 3\n")))
+    p = only(
+        rules_error(
+            rules_copy,
+            "rules.yaml",
+            (
+                "    effect: {orchestration: 3}\n",  # the first rule's (ordering.strict)
+                "    effect: {orchestration: 3}\n    weight: 3\n",
+            ),
+        )
+    )
     assert p.path == "rules[0].weight" and p.message == "unknown key 'weight'"
     assert p.column == 5
 
 
 def test_a_wrong_type_in_an_effect_names_the_path(rules_copy):
-    p = only(rules_error(rules_copy, "rules.yaml", ("effect: {orchestration: 3, hybrid: 2}",
-                                                    "effect: {orchestration: lots, hybrid: 2}")))
+    p = only(
+        rules_error(
+            rules_copy,
+            "rules.yaml",
+            ("effect: {orchestration: 3}", "effect: {orchestration: lots}"),  # the first rule's
+        )
+    )
     assert p.path == "rules[0].effect.orchestration"
     assert p.message == "expected an integer, got 'lots'"
 
 
 def test_a_yes_no_question_compared_with_gt_is_refused(rules_copy):
-    p = only(rules_error(rules_copy, "rules.yaml", ("{question: compensation, op: eq, value: true}",
-                                                    "{question: compensation, op: gt, value: 1}")))
+    p = only(
+        rules_error(
+            rules_copy,
+            "rules.yaml",
+            ("{question: compensation, op: eq, value: true}", "{question: compensation, op: gt, value: 1}"),
+        )
+    )
     assert "operator 'gt' does not apply to yes_no question 'compensation'" in p.message
 
 
@@ -223,14 +273,18 @@ def test_a_scenario_naming_an_unknown_rule_is_refused(rules_copy):
     assert p.file == "rules/scenarios.yaml" and p.message == "unknown rule 'ordering.strictt'"
 
 
-def test_problems_in_several_rule_files_are_all_reported(rules_copy):
+def test_problems_in_several_rule_files_are_all_reported(rules_copy, rulebook):
     texts = read_texts(rules_copy)
-    texts["rules.yaml"] = texts["rules.yaml"].replace(b"version: 1.0.0", b"version: one")
+    version = f"version: {rulebook.version}".encode()
+    assert version in texts["rules.yaml"]
+    texts["rules.yaml"] = texts["rules.yaml"].replace(version, b"version: one")
     texts["styles.yaml"] = texts["styles.yaml"].replace(b"  name: Hybrid\n", b"")
     with pytest.raises(UserError) as info:
         build_rulebook(texts, "rules")
     assert {(p.file, p.path) for p in info.value.problems} == {
-        ("rules/rules.yaml", "version"), ("rules/styles.yaml", "hybrid.name")}
+        ("rules/rules.yaml", "version"),
+        ("rules/styles.yaml", "hybrid.name"),
+    }
 
 
 def test_a_python_tag_in_a_rule_file_is_refused(rules_copy):
@@ -247,10 +301,14 @@ def test_a_missing_rule_file_is_named(rules_copy):
 
 
 def test_the_error_text_reads_file_line_column_path_message(rules_copy):
-    error = rules_error(rules_copy, "rules.yaml", ("{question: ordering, op: eq, value: strict}",
-                                                   "{question: ordering, op: eq, value: strikt}"))
-    assert str(error) == ("rules/rules.yaml:14:47: rules[0].when.value: "
-                          "invalid value 'strikt' for 'ordering'; expected none|some|strict")
+    condition = "{question: ordering, op: eq, value: strict}"
+    line, column = position(read_texts(rules_copy)["rules.yaml"], condition)
+    column += condition.index("strict")  # the value's column
+    error = rules_error(rules_copy, "rules.yaml", (condition, "{question: ordering, op: eq, value: strikt}"))
+    assert str(error) == (
+        f"rules/rules.yaml:{line}:{column}: rules[0].when.value: invalid value 'strikt' for 'ordering'; "
+        "expected none|some|strict"
+    )
 
 
 def test_an_empty_answer_says_what_kinds_of_value_are_expected(rulebook):

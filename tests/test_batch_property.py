@@ -1,12 +1,19 @@
-"""The vectorised batch gives exactly the engine's results: style, runner-up, scores, lead, confidence (to the
-last bit), fired rules, assumed and not-applicable questions, top drivers and the per-step allocation.
+"""The vectorised batch gives exactly the engine's results: style, runner-up, the core's lean and tie, scores, lead,
+confidence (to the last bit), fired rules, every answer as the rules read it (None when unknown), the answers read
+from the steps, assumed and not-applicable questions, top drivers and the per-step allocation.
 
-Checked on thousands of random answer sets: with the default rulebook, through both inputs (typed answers and CSV
-text), and with randomly generated rulebooks (conditional questions, nested all/any/not, integer questions too
-wide to tabulate, negative effects, any tie-break order and half-lead).
+Checked on thousands of random answer sets, which leave any questions unanswered (unknown: no rule reads them as
+anything) and list steps with reactions, compensations, teams and bounded contexts (the `from_steps` evidence and
+the per-link allocation): with the default rulebook, through both inputs (typed answers and CSV text), and with
+randomly generated rulebooks (conditional questions, nested all/any/not, integer questions too wide to tabulate,
+questions without a default, `from_steps` on any measure, negative effects, any tie-break, link threshold and
+confidence fit).
 """
+
 from __future__ import annotations
 
+import csv
+import io
 import random
 
 import yaml
@@ -14,13 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.engine.answers import Answers
-from advisor.engine.batch import evaluate_columns, summarize
+from advisor.engine.batch import BatchResult, evaluate_columns, summarize
+from advisor.engine.batch_evidence import STEP_MEASURES
+from advisor.engine.evaluate import evaluate
 from advisor.portfolio.reading import columns_from_answers, read_csv
 from advisor.portfolio.steps_cell import format_steps_cell
-from advisor.engine.evaluate import evaluate
 from advisor.rulebook.formats import STYLES, Step
 from advisor.rulebook.loading import build_rulebook, load_rulebook
-
 from tests.conftest import RULES
 
 DEFAULT = load_rulebook(RULES)
@@ -30,29 +37,62 @@ SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, Heal
 # ---------------------------------------------------------------- answers
 def answer_values(q) -> st.SearchStrategy:
     if q.kind == "integer":
-        edges = [q.minimum, q.maximum, q.default]
-        return st.one_of(st.sampled_from(edges), st.integers(q.minimum, min(q.maximum, q.minimum + 30)),
-                         st.integers(q.minimum, q.maximum))
+        edges = [q.minimum, q.maximum] + ([q.default] if q.default is not None else [])
+        return st.one_of(
+            st.sampled_from(edges),
+            st.integers(q.minimum, min(q.maximum, q.minimum + 30)),
+            st.integers(q.minimum, q.maximum),
+        )
     return st.sampled_from(q.option_values())
 
 
 def answer_sets(rulebook) -> st.SearchStrategy:
-    """A dict of some questions' answers (any subset: unanswered ones are assumed)."""
-    return st.fixed_dictionaries({}, optional={qid: answer_values(q) for qid, q in rulebook.questions.items()})
+    """A dict of some questions' answers: any subset, often none or a few (the others are unknown)."""
+    some = st.fixed_dictionaries({}, optional={qid: answer_values(q) for qid, q in rulebook.questions.items()})
+    few = st.lists(st.sampled_from(list(rulebook.questions)), max_size=3).flatmap(
+        lambda qids: st.fixed_dictionaries({qid: answer_values(rulebook.questions[qid]) for qid in qids})
+    )
+    return st.one_of(some, few)
 
 
-steps_strategy = st.lists(st.builds(Step, service=st.sampled_from(["Payment", "Stock", "Mail"]),
-                                    action=st.sampled_from(["Charge", "Reserve", "Send"]), reaction=st.booleans()),
-                          max_size=4).map(tuple)
+TEAMS, CONTEXTS = ["Payments", "Warehouse", "Growth"], ["Billing", "Fulfilment", "Marketing"]
+steps_strategy = st.lists(
+    st.builds(
+        Step,
+        service=st.sampled_from(["Payment", "Stock", "Mail"]),
+        action=st.sampled_from(["Charge", "Reserve", "Send"]),
+        reaction=st.booleans(),
+        compensation=st.none() | st.sampled_from(["", "Refund", "Release"]),  # "" is no compensation
+        team=st.none() | st.sampled_from(TEAMS),
+        context=st.none() | st.sampled_from(CONTEXTS),
+    ),
+    max_size=10,  # past the step counts the default rules test (8 and more, 3 and fewer)
+).map(tuple)
 
 
-def assert_batch_equals_engine(rulebook, rows: list[dict], steps: list[tuple] | None = None) -> None:
+def random_steps(rng: random.Random) -> tuple[Step, ...]:
+    """Seeded steps like `steps_strategy`'s, for the large batch."""
+    return tuple(
+        Step(
+            service=rng.choice(["Payment", "Stock", "Mail"]),
+            action="Act",
+            reaction=rng.random() < 0.3,
+            compensation=rng.choice([None, None, "Refund"]),
+            team=rng.choice([None, *TEAMS]),
+            context=rng.choice([None, None, *CONTEXTS]),
+        )
+        for _ in range(rng.choice([0, 0, 1, 2, 3, 5, 8, 12]))
+    )
+
+
+def assert_batch_equals_engine(rulebook, rows: list[dict], steps: list[tuple] | None = None) -> BatchResult:
     steps = steps or [()] * len(rows)
     items = [(f"row{i}", Answers(dict(r), s, None)) for i, (r, s) in enumerate(zip(rows, steps))]
     result = evaluate_columns(rulebook, columns_from_answers(items, rulebook))
     assert result.ok.all()
     for i, (traits, row_steps) in enumerate(zip(rows, steps)):
         assert result.row(i) == summarize(evaluate(rulebook, Answers(traits, row_steps)), rulebook), traits
+    return result
 
 
 def csv_cell(q, value, rng: random.Random) -> str:
@@ -68,40 +108,56 @@ def csv_cell(q, value, rng: random.Random) -> str:
 @settings(max_examples=300, **SETTINGS)
 @given(rows=st.lists(answer_sets(DEFAULT), min_size=1, max_size=40), steps=st.lists(steps_strategy, max_size=40))
 def test_the_batch_equals_the_engine_on_random_answer_sets(rows, steps):
-    steps = (steps + [()] * len(rows))[:len(rows)]
+    steps = (steps + [()] * len(rows))[: len(rows)]
     assert_batch_equals_engine(DEFAULT, rows, steps)
 
 
 @settings(max_examples=100, **SETTINGS)
-@given(rows=st.lists(answer_sets(DEFAULT), min_size=1, max_size=30), seed=st.integers(0, 2**32))
+@given(
+    rows=st.lists(st.tuples(answer_sets(DEFAULT), steps_strategy), min_size=1, max_size=30),
+    seed=st.integers(0, 2**32),
+)
 def test_the_batch_read_from_csv_text_equals_the_engine(rows, seed):
     rng = random.Random(seed)
     qids = list(DEFAULT.questions)
     rng.shuffle(qids)  # any column order
-    lines = [",".join(["workflow", "steps"] + qids)]
-    for i, row in enumerate(rows):
-        cells = [f"wf {i}", format_steps_cell([Step(service="A", action="B", reaction=i % 2 == 0)])]
+    sink = io.StringIO()
+    writer = csv.writer(sink, lineterminator="\n")
+    writer.writerow(["workflow", "steps", *qids])
+    for i, (row, steps) in enumerate(rows):
+        cells = [f"wf {i}", format_steps_cell(steps)]  # compact, or JSON when a step has a team, context, ...
         cells += [csv_cell(DEFAULT.questions[q], row[q], rng) if q in row else rng.choice(["", " "]) for q in qids]
-        lines.append(",".join(cells))
-    columns = read_csv(("\n".join(lines) + "\n").encode(), "random.csv", DEFAULT)
+        writer.writerow(cells)
+    columns = read_csv(sink.getvalue().encode(), "random.csv", DEFAULT)
     result = evaluate_columns(DEFAULT, columns)
     assert columns.errors == {}
-    for i, row in enumerate(rows):
-        expected = summarize(evaluate(DEFAULT, Answers(row, columns.steps[i])), DEFAULT)
+    for i, (row, steps) in enumerate(rows):
+        assert columns.steps[i] == steps
+        expected = summarize(evaluate(DEFAULT, Answers(row, steps)), DEFAULT)
         assert result.row(i) == expected, row
 
 
 def test_twenty_thousand_seeded_random_workflows_in_one_batch_equal_the_engine(rulebook):
     rng = random.Random(20_000)
-    rows = []
+    rows, steps = [], []
     for _ in range(20_000):
         row = {}
+        answered = rng.choice([0.1, 0.5, 0.75, 1.0])  # from nearly nothing known to everything
         for qid, q in rulebook.questions.items():
-            if rng.random() < 0.75:
-                row[qid] = rng.randint(q.minimum, min(q.maximum, 20)) if q.kind == "integer" \
-                    else rng.choice(q.option_values())
+            if rng.random() < answered:
+                row[qid] = (
+                    rng.randint(q.minimum, min(q.maximum, 20)) if q.kind == "integer" else rng.choice(q.option_values())
+                )
         rows.append(row)
-    assert_batch_equals_engine(rulebook, rows)
+        steps.append(random_steps(rng))
+    result = assert_batch_equals_engine(rulebook, rows, steps)
+    # what the comparison covered: every style, ties, unknown answers, every answer the steps can give, and
+    # hybrids whose steps in another bounded context than the core react to events
+    assert set(result.style.tolist()) == {0, 1, 2} and result.tie.any() and result.assumed.any(axis=1).all()
+    for qid in rulebook.from_steps:
+        assert result.derived[result.question_ids.index(qid)].any(), qid
+    apart, reactions = (result.columns.counts[STEP_MEASURES.index(m)] for m in ("apart", "reactions"))
+    assert ((result.style == STYLES.index("hybrid")) & (apart > reactions)).any()
 
 
 # ---------------------------------------------------------------- random rulebooks
@@ -127,6 +183,11 @@ def questions(draw):
             high = low + draw(st.sampled_from([0, 3, 10, WIDE]))
             q["minimum"], q["maximum"] = low, high
             q["default"] = draw(st.integers(low, high))
+        if draw(st.booleans()):
+            del q["default"]  # optional: only what the form suggests
+        if kind != "choice" and draw(st.integers(0, 2)) == 0:
+            measure = draw(st.sampled_from(["steps", "reactions", "compensations", "teams", "contexts"]))
+            q["from_steps"] = {"measure": measure, "at_least": draw(st.integers(1, 4))}
         out.append(q)
     return out
 
@@ -143,8 +204,11 @@ def condition(draw, qs, depth=0, exclude=None):
     if q["kind"] == "choice":
         values = [o["value"] for o in q["options"]]
         op = draw(st.sampled_from(["eq", "ne", "in", "not_in"]))
-        value = draw(st.lists(st.sampled_from(values), min_size=1, max_size=3, unique=True)) if "in" in op \
+        value = (
+            draw(st.lists(st.sampled_from(values), min_size=1, max_size=3, unique=True))
+            if "in" in op
             else draw(st.sampled_from(values))
+        )
     elif q["kind"] == "yes_no":
         op, value = draw(st.sampled_from(["eq", "ne"])), draw(st.booleans())
     else:
@@ -170,9 +234,25 @@ def rulebooks(draw):
         effect = {s: draw(st.integers(-5, 6)) for s in STYLES}
         if not any(effect.values()):
             effect["hybrid"] = 1
-        rules.append({"id": f"r{i}", "when": draw(condition(qs)), "effect": {k: v for k, v in effect.items() if v},
-                      "rationale": "Because.", "source": "Test."})
-    decision = {"tie_break": draw(st.permutations(list(STYLES))), "confidence_half_lead": draw(st.integers(1, 9))}
+        rules.append(
+            {
+                "id": f"r{i}",
+                "when": draw(condition(qs)),
+                "effect": {k: v for k, v in effect.items() if v},
+                "rationale": "Because.",
+                "source": "Test.",
+            }
+        )
+    core = draw(st.permutations(["orchestration", "choreography"]))
+    decision = {
+        "tie_break": draw(st.sampled_from([core, [*core, "hybrid"], ["hybrid", *core], [core[0], "hybrid", core[1]]])),
+        "hybrid_links": draw(st.integers(1, 8)),
+        "confidence": {
+            "bias": draw(st.floats(-3, 3, allow_nan=False)),
+            "per_point": draw(st.floats(-1, 1, allow_nan=False)),
+            "per_answer": draw(st.floats(-5, 5, allow_nan=False)),
+        },
+    }
     texts = {
         "questions.yaml": {"sections": [{"id": "s", "title": "S"}], "questions": qs},
         "rules.yaml": {"version": "1.0.0", "decision": decision, "rules": rules},
@@ -188,20 +268,41 @@ def rulebooks(draw):
 def test_the_batch_equals_the_engine_for_random_rulebooks(data):
     rulebook = data.draw(rulebooks())
     rows = data.draw(st.lists(answer_sets(rulebook), min_size=1, max_size=25))
-    assert_batch_equals_engine(rulebook, rows)
+    steps = data.draw(st.lists(steps_strategy, min_size=len(rows), max_size=len(rows)))
+    assert_batch_equals_engine(rulebook, rows, steps)
 
 
 def test_the_generated_rulebooks_reach_the_engines_closure_path():
     """Guard for the test above: wide integer questions really leave rules as closures in the engine."""
-    qs = [{"id": "q0", "section": "s", "text": "Q?", "help": "H.", "kind": "integer", "minimum": 0,
-           "maximum": WIDE, "default": 5}]
-    rules = [{"id": "r0", "when": {"question": "q0", "op": "gt", "value": 7}, "effect": {"hybrid": 1},
-              "rationale": "R.", "source": "S."}]
-    raw = {"questions.yaml": yaml.safe_dump({"sections": [{"id": "s", "title": "S"}], "questions": qs}).encode(),
-           "rules.yaml": yaml.safe_dump({"version": "1.0.0", "rules": rules}).encode(),
-           "scenarios.yaml": yaml.safe_dump({"scenarios": [{"name": "a", "traits": {},
-                                                            "expect": {"style": "hybrid"}}]}).encode(),
-           "styles.yaml": STYLES_TEXT}
+    qs = [
+        {
+            "id": "q0",
+            "section": "s",
+            "text": "Q?",
+            "help": "H.",
+            "kind": "integer",
+            "minimum": 0,
+            "maximum": WIDE,
+            "default": 5,
+        }
+    ]
+    rules = [
+        {
+            "id": "r0",
+            "when": {"question": "q0", "op": "gt", "value": 7},
+            "effect": {"hybrid": 1},
+            "rationale": "R.",
+            "source": "S.",
+        }
+    ]
+    raw = {
+        "questions.yaml": yaml.safe_dump({"sections": [{"id": "s", "title": "S"}], "questions": qs}).encode(),
+        "rules.yaml": yaml.safe_dump({"version": "1.0.0", "rules": rules}).encode(),
+        "scenarios.yaml": yaml.safe_dump(
+            {"scenarios": [{"name": "a", "traits": {}, "expect": {"style": "hybrid"}}]}
+        ).encode(),
+        "styles.yaml": STYLES_TEXT,
+    }
     rulebook = build_rulebook(raw, "wide")
     assert len(rulebook.program.closures) == 1
     assert_batch_equals_engine(rulebook, [{"q0": 7}, {"q0": 8}, {"q0": WIDE}, {}])

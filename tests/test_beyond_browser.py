@@ -1,6 +1,7 @@
 """Beyond one workflow, in a real browser (headless Chromium): upload a CSV of 50 workflows and see the table and
 the charts; save an assessment, reopen it, see its history, delete it; compare two saved assessments and the
 current answers against an edited copy. The server runs the app as `make run` does, on a scratch database."""
+
 from __future__ import annotations
 
 import re
@@ -8,11 +9,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from browser import running_app, wait_for_app
 from playwright.sync_api import expect
 
 from advisor.engine.answers import read_answers, to_query_params
 from advisor.rulebook.loading import load_rulebook
-from browser import running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,8 +83,9 @@ def pick(page, key: str, option) -> None:
 # ---------------------------------------------------------------- portfolio
 def test_upload_a_csv_of_fifty_workflows_and_see_the_table_and_the_charts(app, page, tmp_path):
     go(page, link(app, "portfolio"))
-    page.locator(".st-key-portfolio-upload input[type='file']").set_input_files(str(ROOT / "examples" /
-                                                                                     "portfolio.csv"))
+    page.locator(".st-key-portfolio-upload input[type='file']").set_input_files(
+        str(ROOT / "examples" / "portfolio.csv")
+    )
     page.locator(".st-key-portfolio-table [data-testid='stDataFrame']").wait_for()
     wait_for_app(page)
     metrics = page.locator("[data-testid='stMetric']")
@@ -157,13 +159,13 @@ def test_compare_two_saved_assessments_side_by_side(app, page):
 
 
 def test_compare_the_current_answers_with_an_edited_copy(app, page):
-    go(page, link(app, "compare", "media-pipeline"))
-    pick(page, "compare-copy-ordering", "Strict order, waiting on confirmations")
-    page.get_by_text("The recommendation changes from Choreography to Hybrid").wait_for()
+    go(page, link(app, "compare", "order-checkout"))
+    pick(page, "compare-copy-coupling_tolerance", "Low: avoid it")
+    page.get_by_text("The recommendation changes from Hybrid to Choreography").wait_for()
     assert page.get_by_text("What drove the change").is_visible()
-    assert "Hybrid" in page.locator(".st-key-compare-result-b").inner_text()
-    # the copy's diagram follows the edit (it was drawn first as the same choreography as A)
+    assert "Choreography" in page.locator(".st-key-compare-result-b").inner_text()
+    # the copy's diagram follows the edit (it was drawn first as the same hybrid as A)
     expect(page.locator(".st-key-compare-diagram-b svg:has(g.node)").first).to_contain_text(
-        "Media processing pipeline: hybrid")
-    expect(page.locator(".st-key-compare-diagram-a svg:has(g.node)").first).to_contain_text(
-        "Media processing pipeline: choreography")
+        "Order checkout: choreography"
+    )
+    expect(page.locator(".st-key-compare-diagram-a svg:has(g.node)").first).to_contain_text("Order checkout: hybrid")

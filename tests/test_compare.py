@@ -1,16 +1,15 @@
 """Comparing two answer sets: the differences, the score and style change, and which differences drove it."""
+
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from advisor.engine.answers import Answers, read_answers
 from advisor.engine.compare import MAX_EXACT, compare
-from advisor.views.diagram.dot import comparison_diagrams, to_dot
 from advisor.engine.evaluate import evaluate
 from advisor.rulebook.formats import STYLES, Step
-
+from advisor.views.diagram.dot import comparison_diagrams, to_dot
 from tests.conftest import ROOT
 from tests.test_batch_property import DEFAULT, answer_sets
 
@@ -41,12 +40,12 @@ def media(rulebook):
     return read_answers(str(ROOT / "examples" / "media-pipeline.yaml"), rulebook)
 
 
-def test_a_single_difference_that_flips_the_style_is_the_driver(rulebook, media):
-    b = edited(media, ordering="strict")
-    result = compare(rulebook, media, b)
-    assert (result.a.style, result.b.style) == ("choreography", "hybrid")
+def test_a_single_difference_that_flips_the_style_is_the_driver(rulebook, checkout):
+    b = edited(checkout, fan_out=0)  # no consumers left: the link evidence falls below the hybrid threshold
+    result = compare(rulebook, checkout, b)
+    assert (result.a.style, result.b.style) == ("hybrid", "orchestration")
     [d] = result.differences
-    assert (d.question, d.a, d.b, d.a_state, d.b_state) == ("ordering", "some", "strict", "given", "given")
+    assert (d.question, d.a, d.b, d.a_state, d.b_state) == ("fan_out", 2, 0, "given", "given")
     assert d.flips_alone and d.needed
     assert d.effect == {s: float(result.score_change[s]) for s in STYLES}
     assert result.drivers == (d,)
@@ -72,25 +71,26 @@ def test_two_answers_that_fire_a_rule_only_together_share_its_points(rulebook):
     assert by_question["compensation_can_fail"].a_state == "not applicable"
 
 
-def test_an_answer_left_to_its_default_differs_from_the_same_value_given(rulebook):
-    default = rulebook.questions["ordering"].default
-    result = compare(rulebook, Answers({}, (), None), Answers({"ordering": default}, (), None))
+def test_an_unanswered_question_differs_from_any_answer_given_even_one_that_fires_nothing(rulebook):
+    result = compare(rulebook, Answers({}, (), None), Answers({"ordering": "some"}, (), None))
     [d] = result.differences
-    assert (d.a, d.b, d.a_state, d.b_state) == (default, default, "assumed", "given")
-    assert d.effect == {"orchestration": 0.0, "choreography": 0.0, "hybrid": 0.0}
+    assert (d.a, d.b, d.a_state, d.b_state) == (None, "some", "assumed", "given")
+    assert d.effect == {"orchestration": 0.0, "choreography": 0.0, "hybrid": 0.0}  # "some" fires no rule
     assert result.b.confidence >= result.a.confidence
 
 
-def test_differences_are_ordered_with_the_ones_that_decided_the_style_first(rulebook, media):
-    b = edited(media, audit=True, ordering="strict")
-    result = compare(rulebook, media, b)
-    assert result.b.style == "hybrid"
-    assert [(d.question, d.flips_alone, d.needed) for d in result.differences] == [("ordering", True, True),
-                                                                                  ("audit", False, False)]
+def test_differences_are_ordered_with_the_ones_that_decided_the_style_first(rulebook, checkout):
+    b = edited(checkout, audit=True, fan_out=0)
+    result = compare(rulebook, checkout, b)
+    assert result.b.style == "orchestration"
+    assert [(d.question, d.flips_alone, d.needed) for d in result.differences] == [
+        ("fan_out", True, True),
+        ("audit", False, False),
+    ]
 
 
 def test_too_many_differences_are_approximated_and_say_so(rulebook):
-    qids = list(rulebook.questions)[:MAX_EXACT + 1]
+    qids = list(rulebook.questions)[: MAX_EXACT + 1]
     b = {}
     for qid in qids:
         q = rulebook.questions[qid]
@@ -105,10 +105,10 @@ def test_steps_and_workflow_names_that_differ_are_flagged(rulebook, checkout):
     assert result.steps_differ and result.workflow_differs and result.differences == ()
 
 
-def test_both_diagrams_are_drawn_each_in_its_recommended_style(rulebook, media):
-    b = edited(media, ordering="strict")
-    first, second = comparison_diagrams(compare(rulebook, media, b))
-    assert "Transcoder" in to_dot(first) and "Transcoder" in to_dot(second)
+def test_both_diagrams_are_drawn_each_in_its_recommended_style(rulebook, checkout):
+    b = edited(checkout, fan_out=0)
+    first, second = comparison_diagrams(compare(rulebook, checkout, b))
+    assert "Inventory" in to_dot(first) and "Inventory" in to_dot(second)
     assert to_dot(first) != to_dot(second)
 
 

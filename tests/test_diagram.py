@@ -1,20 +1,21 @@
 """The diagram builder: what each style draws for the user's own steps, and how it stays safe and stable."""
+
 from __future__ import annotations
 
 import re
 import subprocess
 
 import pytest
+from exports import EXAMPLE_NAMES, ROOT, evaluate_example
 
-from advisor.views.diagram.dot import build_diagram, check_size, render, to_dot, to_mermaid
-from advisor.views.diagram.plan import plan
+from advisor.engine.answers import Answers
 from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
-from advisor.views.diagram.events import derive_event, event_name
 from advisor.rulebook.formats import STYLES, Step
+from advisor.views.diagram.dot import build_diagram, check_size, render, to_dot, to_mermaid
+from advisor.views.diagram.events import derive_event, event_name
+from advisor.views.diagram.plan import plan
 from advisor.views.diagram.theme import load_theme
-from exports import EXAMPLE_NAMES, ROOT, evaluate_example
-from advisor.engine.answers import Answers
 
 
 def labels(digraph) -> list[str]:
@@ -39,8 +40,14 @@ def checkout(rulebook):
 def test_orchestration_numbers_a_command_to_each_service_in_step_order(checkout, theme):
     drawing = plan(checkout, theme, "orchestration")
     commands = [e.label for e in edges_of(drawing, "command")]
-    assert commands == ["1. Create order", "2. Authorize card", "3. Reserve stock", "4. Schedule delivery",
-                        "5. Email receipt", "6. Record sale"]
+    assert commands == [
+        "1. Create order",
+        "2. Authorize card",
+        "3. Reserve stock",
+        "4. Schedule delivery",
+        "5. Email receipt",
+        "6. Record sale",
+    ]
 
 
 def test_orchestration_draws_a_reply_per_command_named_after_the_event(checkout, theme):
@@ -61,8 +68,14 @@ def test_choreography_has_each_service_publish_its_event_for_the_next_to_react(c
     drawing = plan(checkout, theme, "choreography")
     names = {n.id: n.label for n in drawing.nodes}
     events = [names[n.id] for n in drawing.nodes if n.kind == "event"]
-    assert events == ["1. OrderCreated", "2. CardAuthorized", "3. StockReserved", "4. DeliveryScheduled",
-                      "5. ReceiptEmailed", "6. SaleRecorded"]
+    assert events == [
+        "1. OrderCreated",
+        "2. CardAuthorized",
+        "3. StockReserved",
+        "4. DeliveryScheduled",
+        "5. ReceiptEmailed",
+        "6. SaleRecorded",
+    ]
     reacts = {(names[e.tail], names[e.head]) for e in edges_of(drawing, "event") if e.label}
     assert ("1. OrderCreated", "Payment") in reacts
     assert ("4. DeliveryScheduled", "Notification") in reacts and ("4. DeliveryScheduled", "Analytics") in reacts
@@ -73,20 +86,55 @@ def test_choreography_triggers_a_compensation_from_the_service_that_reacts_next(
     drawing = plan(checkout, theme, "choreography")
     names = {n.id: n.label for n in drawing.nodes}
     comps = [(names[e.tail], names[e.head], e.label) for e in edges_of(drawing, "compensation")]
-    assert comps == [("Payment", "Orders", "undo 1: Cancel order"), ("Inventory", "Payment", "undo 2: Void authorization"),
-                     ("Shipping", "Inventory", "undo 3: Release stock")]
+    assert comps == [
+        ("Payment", "Orders", "undo 1: Cancel order"),
+        ("Inventory", "Payment", "undo 2: Void authorization"),
+        ("Shipping", "Inventory", "undo 3: Release stock"),
+    ]
 
 
 def test_hybrid_puts_the_core_and_the_reactions_in_two_clusters_with_the_crossing_event(checkout, theme):
     drawing = plan(checkout, theme, "hybrid")
     names = {n.id: n.label for n in drawing.nodes}
     clusters = {c.id: [names[m] for m in c.members] for c in drawing.clusters}
-    assert clusters == {"core": ["Order checkout", "Orders", "Payment", "Inventory", "Shipping"],
-                        "reactions": ["Notification", "Analytics"]}
+    assert clusters == {
+        "core": ["Order checkout", "Orders", "Payment", "Inventory", "Shipping"],
+        "reactions": ["Notification", "Analytics"],
+    }
     crossing = [n for n in drawing.nodes if n.kind == "event"]
     assert [(n.label, n.note) for n in crossing] == [("DeliveryScheduled", "published after step 4")]
     into_reactions = [names[e.head] for e in drawing.edges if e.tail == crossing[0].id]
     assert into_reactions == ["Notification", "Analytics"]
+
+
+def test_hybrid_draws_a_step_in_another_bounded_context_as_event_driven_as_the_allocation_says(rulebook, theme):
+    steps = (
+        Step(service="Orders", action="Create order", context="Sales"),
+        Step(service="Payment", action="Charge card", context="Sales", compensation="Refund"),
+        Step(service="Ledger", action="Book revenue", context="Accounting"),  # not a reaction: another context
+        Step(service="Email", action="Send receipt", context="Sales", reaction=True),
+    )
+    ev = evaluate(rulebook, Answers({"ordering": "strict", "compensation": True, "fan_out": 2}, steps, "Sale"))
+    assert ev.style == "hybrid"
+    modes = {a.service: a.mode for a in ev.allocation}
+    assert modes == {
+        "Orders": "orchestrated",
+        "Payment": "orchestrated",
+        "Ledger": "event-driven",
+        "Email": "event-driven",
+    }
+    drawing = plan(ev, theme, "hybrid")
+    names = {n.id: n.label for n in drawing.nodes}
+    clusters = {c.id: [names[m] for m in c.members] for c in drawing.clusters}
+    assert clusters == {"core": ["Sale", "Orders", "Payment"], "reactions": ["Ledger", "Email"]}
+    assert [e.label for e in edges_of(drawing, "command")] == ["1. Create order", "2. Charge card"]
+    # the same steps drawn as a hybrid from an evaluation that recommends another style split the same way
+    other = evaluate(rulebook, Answers({"ordering": "none", "coupling_tolerance": "low"}, steps, "Sale"))
+    assert other.style != "hybrid"
+    again = plan(other, theme, "hybrid")
+    assert [[{n.id: n.label for n in again.nodes}[m] for m in c.members] for c in again.clusters] == list(
+        clusters.values()
+    )
 
 
 def test_hybrid_without_reactions_still_shows_the_boundary_and_the_completion_event(rulebook, theme):
@@ -109,8 +157,12 @@ def test_every_diagram_has_its_title_and_a_legend_of_exactly_the_kinds_it_uses(c
     dot = to_dot(build_diagram(checkout, style))
     assert f"Order checkout: {style}" in dot
     used = plan(checkout, load_theme(), style).edge_kinds
-    for kind, text in (("command", "command (numbered in order)"), ("reply", "</FONT>&#160;reply"),
-                       ("event", "event: published"), ("compensation", "compensation (undo on failure)")):
+    for kind, text in (
+        ("command", "command (numbered in order)"),
+        ("reply", "</FONT>&#160;reply"),
+        ("event", "event: published"),
+        ("compensation", "compensation (undo on failure)"),
+    ):
         assert (text in dot) == (kind in used), kind
 
 
@@ -136,8 +188,9 @@ def test_commanded_services_stand_top_to_bottom_in_step_order(rulebook, theme, n
     """Graphviz orders nodes of a rank freely; the builder pins the order (see advisor.views.diagram.dot._same_rank)."""
     ev = evaluate_example(rulebook, name)
     drawing = plan(ev, theme, style)
-    plain = subprocess.run(["dot", "-Tplain"], input=to_dot(build_diagram(ev, style)).encode(),
-                           capture_output=True, check=True).stdout.decode()
+    plain = subprocess.run(
+        ["dot", "-Tplain"], input=to_dot(build_diagram(ev, style)).encode(), capture_output=True, check=True
+    ).stdout.decode()
     y = {p[1]: float(p[3]) for p in (line.split() for line in plain.splitlines()) if p[0] == "node"}
     for rank in drawing.ranks:
         assert sorted(rank, key=lambda n: -y[n]) == list(rank)
@@ -159,8 +212,7 @@ def test_png_and_pdf_render(checkout, rulebook):
     assert render(digraph, "pdf").startswith(b"%PDF")
 
 
-def test_without_graphviz_rendering_says_how_to_install_it_and_dot_export_still_works(checkout, rulebook,
-                                                                                    monkeypatch):
+def test_without_graphviz_rendering_says_how_to_install_it_and_dot_export_still_works(checkout, rulebook, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     digraph = build_diagram(checkout)
     with pytest.raises(UserError, match=r"sudo apt-get install graphviz"):
@@ -183,7 +235,7 @@ def test_a_diagram_over_the_size_cap_is_refused_as_too_large(rulebook):
 def test_dot_running_past_its_timeout_is_reported_as_too_large(rulebook):
     steps = [Step(service=f"S{i % 40}", action=f"Do thing {i}", compensation="undo") for i in range(300)]
     digraph = build_diagram(evaluate(rulebook, Answers({}, steps, "Slow")), "orchestration")
-    with pytest.raises(UserError, match="diagram too large.*within 0.01 seconds"):
+    with pytest.raises(UserError, match=r"diagram too large.*within 0\.01 seconds"):
         render(digraph, "svg", timeout=0.01)
 
 
@@ -196,13 +248,23 @@ def test_a_theme_with_a_link_attribute_is_refused_naming_the_line(tmp_path):
     assert "URL" in str(err.value) and "not allowed" in str(err.value) and ":" in str(err.value)
 
 
-@pytest.mark.parametrize("action, event", [
-    ("Authorize card", "CardAuthorized"), ("Create order", "OrderCreated"), ("Ship parcel", "ParcelShipped"),
-    ("Send welcome email", "WelcomeEmailSent"), ("Verify identity", "IdentityVerified"),
-    ("Review by underwriter", "ReviewedByUnderwriter"), ("Pay invoice", "InvoicePaid"),
-    ("Cancel flight", "FlightCancelled"), ("Add contact", "ContactAdded"), ("Play video", "VideoPlayed"),
-    ("Email receipt", "ReceiptEmailed"), ("Send trip tips to customer", "TripTipsSentToCustomer"),
-])
+@pytest.mark.parametrize(
+    "action, event",
+    [
+        ("Authorize card", "CardAuthorized"),
+        ("Create order", "OrderCreated"),
+        ("Ship parcel", "ParcelShipped"),
+        ("Send welcome email", "WelcomeEmailSent"),
+        ("Verify identity", "IdentityVerified"),
+        ("Review by underwriter", "ReviewedByUnderwriter"),
+        ("Pay invoice", "InvoicePaid"),
+        ("Cancel flight", "FlightCancelled"),
+        ("Add contact", "ContactAdded"),
+        ("Play video", "VideoPlayed"),
+        ("Email receipt", "ReceiptEmailed"),
+        ("Send trip tips to customer", "TripTipsSentToCustomer"),
+    ],
+)
 def test_event_names_say_what_happened(action, event):
     assert derive_event(action) == event
 

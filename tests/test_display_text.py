@@ -1,4 +1,5 @@
 """Text for display (advisor/display_text.py): user strings shown literally, errors as lines, file names."""
+
 from __future__ import annotations
 
 import re
@@ -6,11 +7,24 @@ import string
 
 import pytest
 
-from advisor.web.display import error_text, file_stem, md_literal
 from advisor.errors import Problem, UserError
+from advisor.web.display import error_text, file_stem, md_literal
 
-HOSTILE = ["<img src=x onerror=alert(1)>", "a :smile: b", ":material/home:", ":red[red]", "$x^2$", "**bold**",
-           "[link](javascript:alert(1))", "C:\\path\\", "&lt;b&gt;", "# heading", "1. list", "`code`", "🚀 émoji"]
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "a :smile: b",
+    ":material/home:",
+    ":red[red]",
+    "$x^2$",
+    "**bold**",
+    "[link](javascript:alert(1))",
+    "C:\\path\\",
+    "&lt;b&gt;",
+    "# heading",
+    "1. list",
+    "`code`",
+    "🚀 émoji",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -31,14 +45,26 @@ def test_non_ascii_text_is_left_as_it_is():
 
 
 def test_a_user_error_without_a_place_reads_as_its_message_alone():
-    error = UserError([Problem("", None, None, "", "Graphviz is not installed"),
-                       Problem("a.yaml", 3, 5, "traits.ordering", "invalid value")])
+    error = UserError(
+        [
+            Problem("", None, None, "", "Graphviz is not installed"),
+            Problem("a.yaml", 3, 5, "traits.ordering", "invalid value"),
+        ]
+    )
 
     assert error_text(error) == "Graphviz is not installed\na.yaml:3:5: traits.ordering: invalid value"
 
 
-@pytest.mark.parametrize("workflow, stem", [("Order checkout", "order-checkout"), (None, "workflow"),
-                                            ("../../etc/passwd", "etc-passwd"), ("<script>", "script"),
-                                            ("🚀", "workflow"), ("A" * 100, "a" * 60)])
+@pytest.mark.parametrize(
+    "workflow, stem",
+    [
+        ("Order checkout", "order-checkout"),
+        (None, "workflow"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("<script>", "script"),
+        ("🚀", "workflow"),
+        ("A" * 100, "a" * 60),
+    ],
+)
 def test_download_file_names_are_safe_words_of_the_workflow_name(workflow, stem):
     assert file_stem(workflow) == stem

@@ -1,4 +1,5 @@
 """The gallery in diagrams/gallery/ is up to date: rebuild it with `make gallery` when this fails."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,11 @@ def test_the_gallery_has_every_example_in_every_style_and_nothing_else():
 
 def test_each_gallery_svg_was_drawn_from_the_dot_the_code_builds_today():
     files = manifest()["files"]
-    stale = [name for name, digraph in gallery.diagrams().items()
-             if files.get(name, {}).get("dot_sha256") != gallery.sha256(to_dot(digraph).encode())]
+    stale = [
+        name
+        for name, digraph in gallery.diagrams().items()
+        if files.get(name, {}).get("dot_sha256") != gallery.sha256(to_dot(digraph).encode())
+    ]
     assert stale == [], f"gallery is stale for {stale}: run `make gallery`"
 
 
@@ -49,8 +53,10 @@ def environment_differences(recorded: dict, here: dict) -> list[str]:
     for family, font in here["fonts"].items():
         theirs = recorded.get("fonts", {}).get(family)
         if theirs != font:
-            out.append(f"{family!r} resolves to {font['file']} ({font['sha256'][:12]}) here, "
-                       f"{theirs and theirs['file']} ({theirs and theirs['sha256'][:12]}) in the manifest")
+            out.append(
+                f"{family!r} resolves to {font['file']} ({font['sha256'][:12]}) here, "
+                f"{theirs and theirs['file']} ({theirs and theirs['sha256'][:12]}) in the manifest"
+            )
     return out
 
 
@@ -80,16 +86,21 @@ def only_setup_fonts_config(tmp_path: Path) -> Path:
         dirs |= {str(Path(f).parent) for f in listed.stdout.split() if f.endswith((".ttf", ".otf", ".ttc"))}
     entries = "".join(f"<dir>{d}</dir>" for d in sorted(dirs))
     config = tmp_path / "fonts.conf"
-    config.write_text(f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>{entries}'
-                      f"<cachedir>{tmp_path / 'cache'}</cachedir>"
-                      '<include ignore_missing="yes">/etc/fonts/conf.d</include></fontconfig>', encoding="utf-8")
+    config.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>{entries}'
+        f"<cachedir>{tmp_path / 'cache'}</cachedir>"
+        '<include ignore_missing="yes">/etc/fonts/conf.d</include></fontconfig>',
+        encoding="utf-8",
+    )
     return config
 
 
 def test_a_machine_with_only_the_fonts_setup_installs_draws_the_gallery_byte_for_byte(tmp_path, monkeypatch):
     """The gallery depends on no font that setup does not install: fontconfig limited to those draws the same."""
     if gallery.graphviz_version() != manifest()["graphviz"]:
-        pytest.skip(f"gallery drawn with Graphviz {manifest()['graphviz']}, this machine has {gallery.graphviz_version()}")
+        pytest.skip(
+            f"gallery drawn with Graphviz {manifest()['graphviz']}, this machine has {gallery.graphviz_version()}"
+        )
     monkeypatch.setenv("FONTCONFIG_FILE", str(only_setup_fonts_config(tmp_path)))
     assert gallery.resolved_fonts() == manifest()["fonts"]
     for name, digraph in list(gallery.diagrams().items())[::3]:

@@ -5,6 +5,7 @@ review the diff (`git diff tests/data/golden`) as you would review code: every c
 The HTML golden has the inline SVG replaced by a marker, since SVG bytes depend on the Graphviz version (the SVG
 itself is covered by the gallery test); everything else in these files depends on our code alone.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,14 +13,14 @@ import re
 from pathlib import Path
 
 import pytest
+from exports import EXAMPLE_NAMES, assess_example, evaluate_example
 
-from advisor.views.diagram.dot import build_diagram, to_dot, to_mermaid
 from advisor.rulebook.formats import STYLES
+from advisor.views.diagram.dot import build_diagram, to_dot, to_mermaid
 from advisor.views.report.adr import to_adr
 from advisor.views.report.html import to_html
 from advisor.views.report.markdown import to_markdown
 from advisor.views.report.model import build_report
-from exports import EXAMPLE_NAMES, assess_example, evaluate_example
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -71,6 +72,10 @@ def test_the_html_golden_marker_stands_where_the_rendered_svg_goes(rulebook):
     report = build_report(assess_example(rulebook, "order-checkout"), rulebook)
     real = to_html(report)
     marked = to_html(report, diagram_svg=SVG_MARKER)
-    normalised = re.sub(r'<figure class="diagram"><svg.*?</svg>\s*</figure>',
-                        f'<figure class="diagram">{SVG_MARKER}\n</figure>', real, flags=re.S)
+    normalised = re.sub(
+        r'<figure class="diagram"><svg.*?</svg>\s*</figure>',
+        f'<figure class="diagram">{SVG_MARKER}\n</figure>',
+        real,
+        flags=re.S,
+    )
     assert normalised == marked

@@ -4,6 +4,7 @@ The names (tests/exports.py HOSTILE): HTML and script tags, javascript: URLs, qu
 Graphviz escapes, colons, newlines, a 10,000-character name, emoji, right-to-left text, Markdown and Mermaid
 syntax. Each is a service, an action, a compensation, sometimes an event, and the first is the workflow name.
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -11,17 +12,17 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from exports import HOSTILE, active_content, hostile_evaluation
 from markdown_it import MarkdownIt
 
+from advisor.engine.assessment import assess
+from advisor.rulebook.formats import STYLES
 from advisor.views.diagram.dot import build_diagram, render, to_dot, to_mermaid
 from advisor.views.labels import clean
-from advisor.rulebook.formats import STYLES
 from advisor.views.report.adr import to_adr
 from advisor.views.report.html import to_html
 from advisor.views.report.markdown import to_markdown
 from advisor.views.report.model import build_report
-from advisor.engine.assessment import assess
-from exports import HOSTILE, active_content, hostile_evaluation
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +46,13 @@ def test_a_diagram_of_hostile_names_renders_to_svg_with_nothing_active(hostile, 
     ET.fromstring(svg.encode())  # well-formed XML: nothing broke out of its text node
     assert active_content(svg) == []
     visible = text_of(svg)
-    for name in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "trailing backslash\\",
-                 "order:svc:port", "\\N \\G \\n \\l escapes"):
+    for name in (
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "trailing backslash\\",
+        "order:svc:port",
+        "\\N \\G \\n \\l escapes",
+    ):
         assert name in visible, f"{name!r} is not shown literally in the {style} SVG"
 
 
@@ -114,9 +120,36 @@ def test_the_pdf_report_of_hostile_names_is_produced(report):
 def test_a_hostile_svg_is_disarmed_by_the_last_line_of_defence():
     from advisor.views.diagram.svgsafe import sanitize_svg
 
-    evil = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)">'
-            '<script>alert(1)</script><g onclick="x()"><a xlink:href="javascript:alert(1)"><text>keep</text></a>'
-            '</g><foreignObject><div>x</div></foreignObject><image href="https://evil/x.png"/></svg>')
+    evil = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)">'
+        '<script>alert(1)</script><g onclick="x()"><a xlink:href="javascript:alert(1)"><text>keep</text></a>'
+        '</g><foreignObject><div>x</div></foreignObject><image href="https://evil/x.png"/></svg>'
+    )
     out = sanitize_svg(evil)
     assert active_content(out) == []
     assert "keep" in out and "image" not in out and "foreignObject" not in out
+
+
+@pytest.fixture(scope="module")
+def owned_report(rulebook):
+    """Hostile names as the steps' teams and bounded contexts too (at most 200 characters, as a step allows)."""
+    from advisor.engine.answers import Answers
+    from advisor.rulebook.formats import Step
+
+    steps = [
+        Step(service=f"S{i}", action=f"A{i}", team=h[:200], context=h[:200], reaction=i % 3 == 2)
+        for i, h in enumerate(HOSTILE)
+    ]
+    return build_report(assess(rulebook, Answers({"ordering": "strict", "fan_out": 3}, steps, "Owned")), rulebook)
+
+
+def test_hostile_team_and_context_names_show_literally_and_safely_in_every_report(owned_report):
+    assert owned_report.owners
+    page = to_html(owned_report, diagram_svg="<svg></svg>")
+    md = MarkdownIt("commonmark").enable("table").render(to_markdown(owned_report))
+    adr = MarkdownIt("commonmark").enable("table").render(to_adr(owned_report))
+    for rendered in (page, md, adr):
+        assert active_content(rendered) == []
+        visible = text_of(rendered)
+        for name in HOSTILE:
+            assert " ".join(clean(name[:200]).split()) in visible, f"{name[:40]!r} is not shown literally"

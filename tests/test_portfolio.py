@@ -1,14 +1,14 @@
 """Portfolios from uploaded files: one CSV or several answers files, the app's caps, rows back to answers."""
+
 from __future__ import annotations
 
 import pytest
 
 from advisor.engine.answers import read_answers
-from advisor.portfolio.reading import read_csv
 from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
 from advisor.portfolio.assess import MAX_FILES, answers_of, read_portfolio, template_csv
-
+from advisor.portfolio.reading import read_csv
 from tests.conftest import EXAMPLES, ROOT
 
 PORTFOLIO_CSV = ROOT / "examples" / "portfolio.csv"
@@ -27,12 +27,15 @@ def test_answers_files_give_one_row_each_and_a_broken_file_an_error_row(rulebook
     assert (portfolio.table["error"].iloc[:-1] == "").all()
 
 
-@pytest.mark.parametrize("files, message", [
-    ([], "choose a portfolio CSV file or one or more answers files"),
-    ([("a.csv", b"ordering\n"), ("b.csv", b"ordering\n")], "not a mix"),
-    ([("a.csv", b"ordering\n"), ("b.yaml", b"traits: {}\n")], "not a mix"),
-    ([("notes.txt", b"")], "notes.txt: expected a .csv file or answers files"),
-])
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ([], "choose a portfolio CSV file or one or more answers files"),
+        ([("a.csv", b"ordering\n"), ("b.csv", b"ordering\n")], "not a mix"),
+        ([("a.csv", b"ordering\n"), ("b.yaml", b"traits: {}\n")], "not a mix"),
+        ([("notes.txt", b"")], "notes.txt: expected a .csv file or answers files"),
+    ],
+)
 def test_unusable_uploads_are_refused_with_a_clear_message(rulebook, files, message):
     with pytest.raises(UserError) as e:
         read_portfolio(files, rulebook)

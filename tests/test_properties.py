@@ -5,9 +5,11 @@
   (`build_rulebook`) and the answers loader (`parse_answers`), only ever raise `UserError`, and every problem
   names its file (and its line, once the text is readable YAML). Any other exception is a bug.
 """
+
 from __future__ import annotations
 
 import json
+import math
 import os
 
 import pytest
@@ -15,7 +17,6 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from advisor.views import contract as recommendation
 from advisor.engine.answers import Answers, dump_json, dump_yaml, from_query_params, parse_answers, to_query_params
 from advisor.engine.assessment import assess
 from advisor.engine.evaluate import evaluate
@@ -23,6 +24,7 @@ from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES, Step
 from advisor.rulebook.loading import FILES, build_rulebook, load_rulebook
 from advisor.rulebook.yamlsafe import MAX_BYTES
+from advisor.views import contract as recommendation
 
 RULEBOOK = load_rulebook()  # Why module level: hypothesis strategies are built at import time
 # Why an environment variable: CI runs 300 examples per property; a longer hunt is `ADVISOR_PROPERTY_EXAMPLES=5000`
@@ -43,13 +45,36 @@ def answer_for(q) -> st.SearchStrategy:
 
 TRAITS = st.fixed_dictionaries({}, optional={qid: answer_for(q) for qid, q in RULEBOOK.questions.items()})
 NAMES = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40)
-STEPS = st.lists(st.builds(Step, service=NAMES, action=NAMES, reaction=st.booleans(),
-                           compensation=st.none() | NAMES, event=st.none() | NAMES), max_size=8)
-SCALARS = (st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False)
-           | st.text(max_size=20) | st.sampled_from(["strict", "yes", "no", "on", "~", "2024-01-01", "0x1f", ".inf"]))
-STRUCTURES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
-                          | st.dictionaries(st.text(max_size=12) | st.integers(0, 5) | st.booleans(), inner,
-                                            max_size=4), max_leaves=25)
+STEPS = st.lists(
+    st.builds(
+        Step,
+        service=NAMES,
+        action=NAMES,
+        reaction=st.booleans(),
+        compensation=st.none() | NAMES,
+        event=st.none() | NAMES,
+        # few distinct owners, so that steps share a team or a context (what the engine counts)
+        team=st.none() | st.sampled_from(["Payments", "Orders", "🚀 ops"]),
+        context=st.none() | st.sampled_from(["Sales", "Billing", "שלום"]),
+    ),
+    max_size=8,
+)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | st.sampled_from(["strict", "yes", "no", "on", "~", "2024-01-01", "0x1f", ".inf"])
+)
+STRUCTURES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=12) | st.integers(0, 5) | st.booleans(), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
 
 
 def assert_only_user_errors(load) -> None:
@@ -77,19 +102,40 @@ def test_any_valid_answers_evaluate_deterministically_and_consistently(traits, s
     first = evaluate(RULEBOOK, Answers(traits, steps, workflow))
     second = evaluate(RULEBOOK, Answers(dict(traits), list(steps), workflow))
     assert first == second
-    assert recommendation.as_json(assess(RULEBOOK, first.input), RULEBOOK) == \
-        recommendation.as_json(assess(RULEBOOK, second.input), RULEBOOK)
+    contract = recommendation.as_json(assess(RULEBOOK, first.input), RULEBOOK)
+    assert contract == recommendation.as_json(assess(RULEBOOK, second.input), RULEBOOK)
     assert first.style in STYLES and first.runner_up in STYLES and first.style != first.runner_up
     assert 0.0 <= first.confidence <= 1.0
-    assert first.scores[first.style] - first.scores[first.runner_up] == first.lead >= 0
-    assert max(first.scores.values()) == first.scores[first.style]
+    # the decision model (rules/README.md): the core's points decide the lean, the link points make a hybrid
+    o, c, h = (first.scores[s] for s in STYLES)
+    decision = RULEBOOK.decision
+    assert first.lead == abs(o - c) and first.tie == (o == c)
+    assert first.lean == ("orchestration" if o > c else "choreography" if c > o else decision.first_core_style)
+    hybrid = first.lean == "orchestration" and h >= decision.hybrid_links
+    assert first.style == ("hybrid" if hybrid else first.lean)
+    assert first.runner_up == (
+        "orchestration" if hybrid else "choreography" if first.lean == "orchestration" else "orchestration"
+    )
+    if first.tie:  # balanced evidence picks no side: the confidence stays at chance
+        assert first.confidence == round(1 / (1 + math.exp(-decision.confidence.bias)), 3)
     for style in STYLES:
         assert sum(getattr(r, style) for r in first.trace) == first.scores[style]
     assert [r.rule_id for r in first.trace] == [r.id for r in RULEBOOK.rules]
     assert list(first.trace) == [first.trace[i] for i in range(len(first.trace))]
-    assert set(first.assumed).isdisjoint(traits)
+    assert all(first.answers[q] == v for r in first.trace for q, v in r.values)  # the trace reads the answers
+    # unknown is None, never a default; the steps answer only what was left open
+    assert set(first.assumed).isdisjoint(traits) and set(first.assumed).isdisjoint(first.derived)
+    assert all(first.answers[q] is None for q in first.assumed)
+    known = [q for q in RULEBOOK.questions if q not in first.assumed + first.not_applicable]
+    assert all(first.answers[q] is not None for q in known)
+    assert set(first.derived).isdisjoint(traits) and all(first.answers[q] == v for q, v in first.derived.items())
+    if not steps:
+        assert first.derived == {}
     assert set(first.answers) == set(RULEBOOK.questions)
     assert [a.service for a in first.allocation] == [s.service for s in steps]
+    out = json.loads(contract)
+    assert out["unanswered"] == out["assumed"] == list(first.assumed)
+    assert (out["lean"], out["tie"], out["derived"]) == (first.lean, first.tie, first.derived)
 
 
 @SETTINGS
@@ -129,8 +175,7 @@ def test_random_bytes_as_an_answers_file_give_only_user_errors(raw):
 @SETTINGS
 @given(text=st.text(max_size=300))
 def test_random_text_as_an_answers_file_gives_only_user_errors(text):
-    assert_only_user_errors(lambda: parse_answers(text.encode("utf-8", "surrogatepass"), "answers.yaml",
-                                                  RULEBOOK))
+    assert_only_user_errors(lambda: parse_answers(text.encode("utf-8", "surrogatepass"), "answers.yaml", RULEBOOK))
 
 
 @SETTINGS
@@ -140,15 +185,23 @@ def test_random_yaml_structures_as_an_answers_file_give_only_user_errors(data):
 
 
 @SETTINGS
-@given(traits=st.dictionaries(st.sampled_from(sorted(RULEBOOK.questions)) | st.text(max_size=10), SCALARS,
-                              max_size=6),
-       steps=st.lists(st.dictionaries(st.sampled_from(["service", "action", "reaction", "compensation", "event",
-                                                       "other"]), SCALARS | STRUCTURES, max_size=5), max_size=3))
+@given(
+    traits=st.dictionaries(st.sampled_from(sorted(RULEBOOK.questions)) | st.text(max_size=10), SCALARS, max_size=6),
+    steps=st.lists(
+        st.dictionaries(
+            st.sampled_from(["service", "action", "reaction", "compensation", "event", "other"]),
+            SCALARS | STRUCTURES,
+            max_size=5,
+        ),
+        max_size=3,
+    ),
+)
 def test_wrongly_typed_answers_and_steps_give_only_user_errors(traits, steps):
     raw = yaml_bytes({"workflow": "w", "traits": traits, "steps": steps})
     assert_only_user_errors(lambda: parse_answers(raw, "answers.yaml", RULEBOOK))
-    assert_only_user_errors(lambda: parse_answers(json.dumps({"traits": traits, "steps": steps}).encode(),
-                                                  "answers.json", RULEBOOK))
+    assert_only_user_errors(
+        lambda: parse_answers(json.dumps({"traits": traits, "steps": steps}).encode(), "answers.json", RULEBOOK)
+    )
 
 
 # ---------------------------------------------------------------- hostile input to the rule loader
@@ -207,7 +260,7 @@ def test_a_random_value_anywhere_in_a_real_rule_file_gives_only_user_errors(data
 def test_a_real_rule_file_with_random_bytes_spliced_in_gives_only_user_errors(name, at, cut, insert):
     raw = RULEBOOK.texts[name]
     i = int(at * len(raw))
-    texts = {**RULEBOOK.texts, name: raw[:i] + insert + raw[i + cut:]}
+    texts = {**RULEBOOK.texts, name: raw[:i] + insert + raw[i + cut :]}
     assert_only_user_errors(lambda: build_rulebook(texts, "rules"))
 
 

@@ -4,6 +4,7 @@ Most cases are tested where their feature is (the table in docs/bad-input.md say
 other file covers: caps that name their limit, characters YAML cannot carry, diagrams too large or too slow,
 user text kept out of link and tooltip attributes, and no raw HTML anywhere in the app.
 """
+
 from __future__ import annotations
 
 import ast
@@ -12,12 +13,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from advisor.engine.answers import Answers, dump_json, dump_yaml, parse_answers, read_answers
 from advisor.errors import UserError
 from advisor.rulebook.loading import build_rulebook
 from advisor.rulebook.yamlsafe import MAX_BYTES
-from conftest import ROOT
 
 
 def problems_of(load) -> list:
@@ -32,8 +33,7 @@ def test_a_control_character_in_an_answers_file_is_named_at_its_line_and_column(
     raw = f"workflow: Checkout\ntraits:\n  ordering: str{char}ict\n".encode()
     [p] = problems_of(lambda: parse_answers(raw, "answers.yaml", rulebook))
     assert (p.file, p.line, p.column) == ("answers.yaml", 3, 16)
-    assert p.message == (f"character U+{ord(char):04X} is not allowed in YAML text (a control character); "
-                         "remove it")
+    assert p.message == (f"character U+{ord(char):04X} is not allowed in YAML text (a control character); remove it")
 
 
 def test_a_control_character_in_a_rule_file_is_named_at_its_line(rulebook):
@@ -46,8 +46,18 @@ def test_a_control_character_in_a_rule_file_is_named_at_its_line(rulebook):
     assert "U+0007" in p.message
 
 
-@pytest.mark.parametrize("name", ["next\x85line", "del\x7fete", "c1\x9bcontrol", "non\ufffecharacter",
-                                  "line\u2028separator", "tab\tand\r\nbreaks", " spaces around "])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "next\x85line",
+        "del\x7fete",
+        "c1\x9bcontrol",
+        "non\ufffecharacter",
+        "line\u2028separator",
+        "tab\tand\r\nbreaks",
+        " spaces around ",
+    ],
+)
 def test_a_name_with_characters_yaml_cannot_carry_raw_survives_the_yaml_and_json_exports(rulebook, name):
     from advisor.rulebook.formats import Step
 
@@ -66,8 +76,12 @@ def test_a_rule_file_over_the_size_cap_is_refused_naming_the_limit(rulebook):
 
 
 def test_more_rules_than_the_cap_are_refused_naming_the_limit(rulebook):
-    rule = {"when": {"question": "audit", "op": "eq", "value": True}, "effect": {"orchestration": 1},
-            "rationale": "r", "source": "s"}
+    rule = {
+        "when": {"question": "audit", "op": "eq", "value": True},
+        "effect": {"orchestration": 1},
+        "rationale": "r",
+        "source": "s",
+    }
     rules = [{"id": f"r{i}", **rule} for i in range(5001)]
     texts = {**rulebook.texts, "rules.yaml": json.dumps({"version": "1.0.0", "rules": rules}).encode()}
     problems = problems_of(lambda: build_rulebook(texts, "rules"))
@@ -79,8 +93,13 @@ def test_more_rules_than_the_cap_are_refused_naming_the_limit(rulebook):
 def test_a_rationale_longer_than_the_cap_is_refused_naming_the_limit_and_the_rule(rulebook):
     texts = dict(rulebook.texts)
     first = texts["rules.yaml"].index(b"    rationale: >-")
-    texts["rules.yaml"] = (texts["rules.yaml"][:first] + b"    rationale: " + b"word " * 500 + b"\n"
-                           + texts["rules.yaml"][first:].split(b"\n    source:", 1)[1].join([b"    source:", b""]))
+    texts["rules.yaml"] = (
+        texts["rules.yaml"][:first]
+        + b"    rationale: "
+        + b"word " * 500
+        + b"\n"
+        + texts["rules.yaml"][first:].split(b"\n    source:", 1)[1].join([b"    source:", b""])
+    )
     [p] = problems_of(lambda: build_rulebook(texts, "rules"))
     assert (p.file, p.path) == ("rules/rules.yaml", "rules[0].rationale")
     assert p.message == "too long (2,499 characters; the limit is 2,000)"
@@ -95,8 +114,9 @@ def test_an_answers_path_that_is_a_directory_is_a_user_error(rulebook, tmp_path)
 # ---------------------------------------------------------------- diagrams
 @pytest.fixture(scope="module")
 def hostile_digraph(rulebook):
-    from advisor.views.diagram.dot import build_diagram
     from exports import hostile_evaluation
+
+    from advisor.views.diagram.dot import build_diagram
 
     return build_diagram(hostile_evaluation(rulebook))
 
@@ -154,8 +174,10 @@ def raw_html_calls(source: str) -> list[tuple[int, bool]]:
         if not isinstance(node, ast.Call):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        unsafe = any(k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant) and not k.value.value)
-                     for k in node.keywords)
+        unsafe = any(
+            k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+            for k in node.keywords
+        )
         if name == "html" or unsafe:
             first = node.args[0] if node.args else None
             found.append((node.lineno, isinstance(first, ast.Constant) and isinstance(first.value, str)))
@@ -164,8 +186,12 @@ def raw_html_calls(source: str) -> list[tuple[int, bool]]:
 
 def test_raw_html_in_the_app_is_only_ever_a_constant_never_user_text():
     sources = sorted((ROOT / "advisor").rglob("*.py"))  # the app, its pages and the package
-    offenders = [f"{p.relative_to(ROOT)}:{line}" for p in sources for line, constant in raw_html_calls(p.read_text())
-                 if not constant]
+    offenders = [
+        f"{p.relative_to(ROOT)}:{line}"
+        for p in sources
+        for line, constant in raw_html_calls(p.read_text())
+        if not constant
+    ]
     assert len(sources) > 10
     assert offenders == []
 
@@ -188,7 +214,10 @@ def test_the_app_caps_uploads_below_the_file_cap():
 def test_every_test_named_in_the_bad_input_catalogue_exists():
     table = (ROOT / "docs" / "bad-input.md").read_text()
     named = sorted(set(re.findall(r"`(tests/[\w/]+\.py)::(test_\w+)`", table)))
-    missing = [f"{path}::{name}" for path, name in named
-               if not re.search(rf"^\s*def {name}\(", (ROOT / path).read_text(), re.M)]
+    missing = [
+        f"{path}::{name}"
+        for path, name in named
+        if not re.search(rf"^\s*def {name}\(", (ROOT / path).read_text(), re.M)
+    ]
     assert len(named) > 60
     assert missing == []

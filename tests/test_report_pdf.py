@@ -1,4 +1,5 @@
 """The PDF report, read back the way a person would: as text (pdftotext) and as page images (pdftoppm)."""
+
 from __future__ import annotations
 
 import shutil
@@ -6,14 +7,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from exports import assess_example
 from PIL import Image
 
 from advisor.views.report.model import build_report
 from advisor.views.report.pdf import to_pdf
-from exports import assess_example, evaluate_example
 
-pytestmark = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdftoppm")),
-                                reason="poppler-utils (pdftotext, pdftoppm) not installed")
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("pdftotext") and shutil.which("pdftoppm")),
+    reason="poppler-utils (pdftotext, pdftoppm) not installed",
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +30,13 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
-def test_the_pdf_names_the_recommended_style_and_confidence(checkout_pdf):
+def test_the_pdf_names_the_recommended_style_and_confidence(checkout_pdf, rulebook):
+    ev = assess_example(rulebook, "order-checkout").evaluation
+    assert ev.style == "hybrid"  # the example's point: an orchestrated core with event-driven reactions
     text = pdf_text(checkout_pdf)
     assert "Coordination style for Order checkout" in text
-    assert "Hybrid" in text and "Confidence 0.43" in text
+    assert "Hybrid" in text and f"Confidence {ev.confidence:.2f}" in text
+    assert "link evidence" in text  # what the hybrid points mean, said in the PDF too
 
 
 def test_the_pdf_names_every_service_of_the_workflow(checkout_pdf):
@@ -42,8 +48,13 @@ def test_the_pdf_names_every_service_of_the_workflow(checkout_pdf):
 def test_the_pdf_contains_the_diagram_as_vector_text(checkout_pdf):
     """Labels that only the diagram has: numbered commands, the crossing event's note, the legend, the clusters."""
     text = pdf_text(checkout_pdf)
-    for label in ("1. Create order", "published after step 4", "Orchestrated core", "Event-driven reactions",
-                  "compensation (undo on failure)"):
+    for label in (
+        "1. Create order",
+        "published after step 4",
+        "Orchestrated core",
+        "Event-driven reactions",
+        "compensation (undo on failure)",
+    ):
         assert label in text, f"diagram label {label!r} missing from the PDF"
 
 

@@ -1,6 +1,7 @@
 """The Rules page in a real browser (headless Chromium): edit a rule, see the validation error, fix it, see the
 impact preview, save, restore, and hit the stale-save refusal from a second session. The server runs on a
 scratch copy of rules/ ($ADVISOR_RULES), never on the repository's files."""
+
 from __future__ import annotations
 
 import re
@@ -8,13 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-
 from browser import launch_chromium, running_app, wait_for_app
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
-STRICT_EFFECT = "value: strict}\n    effect: {orchestration: 3, hybrid: 2}"
+STRICT_EFFECT = "value: strict}\n    effect: {orchestration: 3}"
 TIMEOUT = 30_000
 
 
@@ -41,6 +41,14 @@ def browser():
         chromium = launch_chromium(p)
         yield chromium
         chromium.close()
+
+
+def with_version(rules_yaml: str, steps: int) -> str:
+    """`rules_yaml` with its version's patch number raised `steps` times: what a save writes (every save that
+    changes the rulebook raises it; a restore too, since versions only go up)."""
+    old = re.search(r"^version: (\d+)\.(\d+)\.(\d+)$", rules_yaml, re.M)
+    new = f"version: {old.group(1)}.{old.group(2)}.{int(old.group(3)) + steps}"
+    return rules_yaml.replace(old.group(0), new, 1)
 
 
 def open_session(browser, url: str):
@@ -77,8 +85,12 @@ def test_edit_validate_fix_preview_save_restore_and_stale_save_in_a_real_browser
     # an invalid edit: the error names its line; the save button stays disabled
     type_yaml(alice, original.replace(STRICT_EFFECT, STRICT_EFFECT.replace("strict}", "strictly}"), 1))
     line = original[: original.index(STRICT_EFFECT)].count("\n") + 1
-    alert = alice.get_by_text(re.compile(rf"^Line {line}, column \d+: rules\[0\]\.when\.value: invalid value "
-                                         r"'strictly' for 'ordering'"))
+    alert = alice.get_by_text(
+        re.compile(
+            rf"^Line {line}, column \d+: rules\[0\]\.when\.value: invalid value "
+            r"'strictly' for 'ordering'"
+        )
+    )
     alert.wait_for(timeout=TIMEOUT)
     assert button(alice, "rules-save").is_disabled()
 
@@ -86,7 +98,8 @@ def test_edit_validate_fix_preview_save_restore_and_stale_save_in_a_real_browser
     edited = original.replace(STRICT_EFFECT, "value: strict}\n    effect: {choreography: 20}", 1)
     type_yaml(alice, edited)
     alice.get_by_text(re.compile(r"^Valid: \d+ questions, \d+ rules, \d+ scenarios\. Not saved yet\.$")).wait_for(
-        timeout=TIMEOUT)
+        timeout=TIMEOUT
+    )
     alice.get_by_text("Impact preview").wait_for(timeout=TIMEOUT)
     metric = alice.locator('[data-testid="stMetric"]', has_text="Recommendations that change")
     assert not re.search(r"\b0 of \d+", metric.inner_text())
@@ -95,23 +108,27 @@ def test_edit_validate_fix_preview_save_restore_and_stale_save_in_a_real_browser
     # save
     button(alice, "rules-save").click()
     alice.get_by_text("Saved rules.yaml. The previous version is kept as version 1.").wait_for(timeout=TIMEOUT)
-    assert (scratch_rules / "rules.yaml").read_text() == edited
+    saved = with_version(edited, 1)
+    assert (scratch_rules / "rules.yaml").read_text() == saved
+    expect(alice.locator(".st-key-rules-editor textarea")).to_have_value(saved, timeout=TIMEOUT)
 
     # a second session that opened the file before the save: its save is refused, with what changed
-    type_yaml(bob, original.replace("confidence_half_lead: 4", "confidence_half_lead: 5"))
+    type_yaml(bob, original.replace("hybrid_links: 2", "hybrid_links: 5"))
     button(bob, "rules-save").click()
     bob.get_by_text(re.compile("was changed by someone else since you opened it")).wait_for(timeout=TIMEOUT)
     assert "+    effect: {choreography: 20}" in bob.locator('[data-testid="stCode"]').first.inner_text()
-    assert (scratch_rules / "rules.yaml").read_text() == edited  # Alice's save survives
-    assert "confidence_half_lead: 5" in editor_text(bob)  # and Bob's edit is still in his editor
+    assert (scratch_rules / "rules.yaml").read_text() == saved  # Alice's save survives
+    assert "hybrid_links: 5" in editor_text(bob)  # and Bob's edit is still in his editor
 
     # restore the previous version from the History tab
     alice.get_by_role("tab", name="History").click()
     button(alice, "rules-restore").click()
     alice.get_by_text("Restored version 1 of rules.yaml. The replaced version is kept as version 2.").wait_for(
-        timeout=TIMEOUT)
-    assert (scratch_rules / "rules.yaml").read_text() == original
-    expect(alice.locator(".st-key-rules-editor textarea")).to_have_value(original, timeout=TIMEOUT)
+        timeout=TIMEOUT
+    )
+    restored = with_version(original, 2)  # the original rules, under a version above the one replaced
+    assert (scratch_rules / "rules.yaml").read_text() == restored
+    expect(alice.locator(".st-key-rules-editor textarea")).to_have_value(restored, timeout=TIMEOUT)
 
 
 def zip_of(entries: dict[str, bytes]) -> bytes:
@@ -127,7 +144,8 @@ def zip_of(entries: dict[str, bytes]) -> bytes:
 
 def upload(page, name: str, data: bytes) -> None:
     page.locator(".st-key-rules-upload input[type=file]").set_input_files(
-        files=[{"name": name, "mimeType": "application/zip", "buffer": data}])
+        files=[{"name": name, "mimeType": "application/zip", "buffer": data}]
+    )
     wait_for_app(page)
 
 
@@ -141,10 +159,10 @@ def test_uploading_a_rulebook_zip_refuses_a_bad_one_and_installs_a_good_one(app,
     page.get_by_text(re.compile(r"a path outside the rulebook")).wait_for(timeout=TIMEOUT)
     assert {p.name: p.read_bytes() for p in sorted(scratch_rules.glob("*.yaml"))} == texts
 
-    new_rules = texts["rules.yaml"].replace(b"confidence_half_lead: 4", b"confidence_half_lead: 8")
+    new_rules = texts["rules.yaml"].replace(b"hybrid_links: 2", b"hybrid_links: 8")
     upload(page, "team.zip", zip_of({**texts, "rules.yaml": new_rules}))
     page.get_by_text(re.compile(r"^team\.zip is a valid rulebook")).wait_for(timeout=TIMEOUT)
     button(page, "rules-install").click()
     page.get_by_text("Installed; files changed: rules.yaml. Previous versions are kept.").wait_for(timeout=TIMEOUT)
-    assert (scratch_rules / "rules.yaml").read_bytes() == new_rules
+    assert (scratch_rules / "rules.yaml").read_text() == with_version(new_rules.decode(), 1)
     assert (scratch_rules / ".history" / "rules.yaml.1").read_bytes() == texts["rules.yaml"]

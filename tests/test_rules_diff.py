@@ -1,5 +1,6 @@
 """`advisor rules diff OLD NEW --answers DIR`: what changed in the definitions, and which recommendations change,
 as a table. Both rulebooks are scratch copies of rules/."""
+
 from __future__ import annotations
 
 import json
@@ -11,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from advisor.engine.answers import read_answers
-from advisor.engine.evaluate import evaluate
-from advisor.rulebook.loading import load_rulebook
 from advisor.authoring.diff import answer_cases, recommendation_changes, scenario_cases
+from advisor.engine.answers import Answers, read_answers
+from advisor.engine.evaluate import evaluate
 from advisor.rulebook.changes import definition_changes
-from advisor.engine.answers import Answers
+from advisor.rulebook.loading import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -39,8 +39,11 @@ def new_copy(rules_copy: Path, tmp_path: Path) -> Path:
     rules = rules.replace("      If even a durable", "      Even if a durable", 1)
     (new / "rules.yaml").write_text(rules + NEW_RULE)
     questions = (new / "questions.yaml").read_text()
-    (new / "questions.yaml").write_text(questions.replace("Is a complete audit trail per instance required?",
-                                                          "Must every instance keep a complete audit trail?"))
+    (new / "questions.yaml").write_text(
+        questions.replace(
+            "Is a complete audit trail per instance required?", "Must every instance keep a complete audit trail?"
+        )
+    )
     return new
 
 
@@ -87,9 +90,12 @@ def test_a_removed_question_makes_the_answers_that_use_it_invalid_under_the_new_
     new = tmp_path / "new"
     shutil.copytree(rules_copy, new)
     q = (new / "questions.yaml").read_text()
-    (new / "questions.yaml").write_text(q.replace('      - {value: some, label: "Some steps depend on others"}\n',
-                                                  '      - {value: some, label: "Some steps depend on others"}\n'
-                                                  '      - {value: partial, label: "Partly"}\n'))
+    (new / "questions.yaml").write_text(
+        q.replace(
+            '      - {value: some, label: "Some steps depend on others"}\n',
+            '      - {value: some, label: "Some steps depend on others"}\n      - {value: partial, label: "Partly"}\n',
+        )
+    )
     (result,) = recommendation_changes(load_rulebook(rules_copy), load_rulebook(new), answer_cases(answers))
     assert result.change == "validity"
     assert str(result.old).startswith("invalid: line 2: invalid value 'partial' for 'ordering'")
@@ -97,8 +103,13 @@ def test_a_removed_question_makes_the_answers_that_use_it_invalid_under_the_new_
 
 
 def test_the_diff_command_prints_the_changed_recommendations_as_a_table(rules_copy, new_copy):
-    run = subprocess.run([sys.executable, "-m", "advisor", "rules", "diff", str(rules_copy), str(new_copy),
-                          "--answers", str(EXAMPLES)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "advisor", "rules", "diff", str(rules_copy), str(new_copy), "--answers", str(EXAMPLES)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert "  added    rule      audit.event_store\n" in out
@@ -106,8 +117,9 @@ def test_the_diff_command_prints_the_changed_recommendations_as_a_table(rules_co
     header = re.search(r"^  kind +case +old +new +change$", out, re.M)
     assert header, out
     for path in audited_examples():
-        row = re.search(rf"^  answers +{re.escape(str(path))} +(\w+) \((\d\.\d\d)\) +choreography \(\d\.\d\d\) +(\S+)$",
-                        out, re.M)
+        row = re.search(
+            rf"^  answers +{re.escape(str(path))} +(\w+) \((\d\.\d\d)\) +choreography \(\d\.\d\d\) +(\S+)$", out, re.M
+        )
         assert row, out
     rows = re.findall(r"^  (scenario|answers) ", out, re.M)
     assert len(rows) == len(load_rulebook(rules_copy).scenarios) + len(list(EXAMPLES.glob("*.yaml")))
@@ -121,9 +133,25 @@ def test_the_diff_command_can_fail_ci_when_recommendations_change(rules_copy, ne
 
 
 def test_the_diff_as_json_lists_every_case_with_both_outcomes(rules_copy, new_copy):
-    run = subprocess.run([sys.executable, "-m", "advisor", "rules", "diff", str(rules_copy), str(new_copy),
-                          "--answers", str(EXAMPLES), "--format", "json"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=60)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "advisor",
+            "rules",
+            "diff",
+            str(rules_copy),
+            str(new_copy),
+            "--answers",
+            str(EXAMPLES),
+            "--format",
+            "json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     data = json.loads(run.stdout)
     cases = {c["name"]: c for c in data["cases"]}
     (audited, *_) = audited_examples()

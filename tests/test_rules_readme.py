@@ -1,14 +1,16 @@
 """rules/README.md's worked example works: its three snippets, appended to a copy of the rulebook, validate,
 pass the scenarios with 100% coverage, and leave nothing for the linter."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from advisor.authoring.history import read_file, save
 from advisor.authoring.lint import lint
-from advisor.rulebook.loading import load_rulebook
-from advisor.rulebook.changes import definition_changes
 from advisor.engine.scenarios import run_scenarios
+from advisor.rulebook.changes import definition_changes
+from advisor.rulebook.loading import load_rulebook
 
 README = Path(__file__).resolve().parent.parent / "rules" / "README.md"
 
@@ -28,9 +30,25 @@ def test_the_worked_example_adds_a_valid_tested_question_rule_and_scenario(rules
         path.write_text(path.read_text().rstrip("\n") + "\n\n" + block)
     after = load_rulebook(rules_copy)
     assert {(c.kind, c.id, c.status) for c in definition_changes(before, after)} == {
-        ("question", "human_approval", "added"), ("rule", "approval.human", "added"),
-        ("scenario", "Expense claim approved by a manager", "added")}
+        ("question", "human_approval", "added"),
+        ("rule", "approval.human", "added"),
+        ("scenario", "Expense claim approved by a manager", "added"),
+    }
     run = run_scenarios(after)
     assert [r.failures for r in run.results if not r.passed] == []
     assert run.coverage == 1.0
     assert lint(after) == []
+
+
+def test_saving_the_worked_example_from_the_editor_raises_the_version_for_you(rules_copy):
+    """The README says a save from the app raises `version`: each of the three saves raises the patch number."""
+    before = load_rulebook(rules_copy).version
+    major, minor, patch = (int(p) for p in before.split("."))
+    versions = []
+    for name, block in snippets():
+        state = read_file(rules_copy, name)
+        result = save(rules_copy, name, state.text.rstrip(b"\n") + b"\n\n" + block.encode(), state.hash)
+        versions.append(result.rulebook.version)
+    assert versions == [f"{major}.{minor}.{patch + n}" for n in (1, 2, 3)]
+    after = load_rulebook(rules_copy)
+    assert after.version == versions[-1] and lint(after) == []

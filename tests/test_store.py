@@ -1,23 +1,23 @@
 """Saved assessments: save, versions and history, open, rename, delete, export; transactions that lose nothing
 under injected faults, a killed process, and concurrent saves. Each test runs on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 import subprocess
 import sys
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from advisor.engine.answers import Answers, parse_answers, read_answers
-from advisor.engine.evaluate import evaluate
 from advisor.engine.assessment import assess
+from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
 from advisor.rulebook.formats import Step
 from advisor.saved.store import Store, default_url
-
 from tests.conftest import EXAMPLES, ROOT
 from tests.store_helpers import db_url  # noqa: F401 (fixture)
 
@@ -28,7 +28,7 @@ class Clock:
     """A clock that moves one minute per reading, from a fixed start (timestamps a test can predict)."""
 
     def __init__(self):
-        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         self.now += timedelta(minutes=1)
@@ -49,8 +49,7 @@ def checkout(rulebook):
 
 
 def save(store, rulebook, name, answers, note=""):
-    return store.save(name, assess(rulebook, answers), rulebook,
-                      note)
+    return store.save(name, assess(rulebook, answers), rulebook, note)
 
 
 def test_a_saved_assessment_opens_with_its_answers_steps_and_evaluation(store, rulebook, checkout):
@@ -65,7 +64,8 @@ def test_a_saved_assessment_opens_with_its_answers_steps_and_evaluation(store, r
 
 
 def test_every_save_is_a_new_version_with_its_timestamp_and_the_history_lists_them_newest_first(
-        store, rulebook, checkout):
+    store, rulebook, checkout
+):
     answers, _ = checkout
     first = save(store, rulebook, "Checkout", answers, note="design review")
     changed = Answers({**answers.traits, "ordering": "none", "compensation": False}, answers.steps, answers.workflow)
@@ -123,8 +123,12 @@ def test_delete_removes_an_assessment_with_all_its_versions_and_nothing_else(sto
 
 @pytest.mark.parametrize("action", ["open", "rename", "delete", "history"])
 def test_an_assessment_that_does_not_exist_is_a_clear_error(store, action):
-    call = {"open": lambda: store.open(99), "rename": lambda: store.rename(99, "x"),
-            "delete": lambda: store.delete(99), "history": lambda: store.history(99)}[action]
+    call = {
+        "open": lambda: store.open(99),
+        "rename": lambda: store.rename(99, "x"),
+        "delete": lambda: store.delete(99),
+        "history": lambda: store.history(99),
+    }[action]
     with pytest.raises(UserError, match="saved assessment 99 does not exist"):
         call()
 
@@ -141,12 +145,15 @@ def test_an_exported_version_is_an_answers_file_that_reads_back_the_same(store, 
     assert parse_answers(text.encode(), "export.yaml", rulebook) == checkout[0]
 
 
-@pytest.mark.parametrize("name, message", [
-    ("", "give the assessment a name"),
-    ("   ", "give the assessment a name"),
-    ("x" * 201, "name too long (201 characters; limit 200)"),
-    ("two\nlines", "a name cannot contain control characters"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("", "give the assessment a name"),
+        ("   ", "give the assessment a name"),
+        ("x" * 201, "name too long (201 characters; limit 200)"),
+        ("two\nlines", "a name cannot contain control characters"),
+    ],
+)
 def test_a_bad_name_is_refused_and_nothing_is_saved(store, rulebook, checkout, name, message):
     with pytest.raises(UserError) as e:
         save(store, rulebook, name, checkout[0])
@@ -183,14 +190,14 @@ def test_two_stores_on_one_database_see_each_others_saves(db_url, rulebook, chec
 
 
 def test_concurrent_saves_of_one_assessment_keep_every_version(store, rulebook, checkout):
-    answers, ev = checkout
+    answers, _ = checkout
     errors = []
 
     def work():
         for _ in range(5):
             try:
                 store.save("Checkout", assess(rulebook, answers), rulebook)
-            except Exception as e:  # noqa: BLE001 (collected and asserted below)
+            except Exception as e:
                 errors.append(repr(e))
 
     threads = [threading.Thread(target=work) for _ in range(4)]
@@ -282,8 +289,13 @@ store.save("Checkout", assess(rulebook, answers), rulebook, note="lost")
 
 
 def test_a_process_killed_in_the_middle_of_a_save_leaves_the_earlier_versions_intact(db_url):  # noqa: F811
-    run = subprocess.run([sys.executable, "-c", CRASHING_SAVE, db_url, str(CHECKOUT)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", CRASHING_SAVE, db_url, str(CHECKOUT)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 9, run.stderr
     store = Store(db_url)
     try:

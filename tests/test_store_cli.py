@@ -1,4 +1,5 @@
 """`advisor saved ...`: list, history, export and re-evaluate the saved assessments from the command line."""
+
 from __future__ import annotations
 
 import os
@@ -8,11 +9,9 @@ import sys
 import pytest
 
 from advisor.engine.answers import parse_answers, read_answers
-from advisor.engine.evaluate import evaluate
-from advisor.saved.store import Store
-
-from tests.conftest import ROOT
 from advisor.engine.assessment import assess
+from advisor.saved.store import Store
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -21,7 +20,6 @@ def database(tmp_path, rulebook):
     store = Store(url)
     for name, notes in (("order-checkout", ("first", "second")), ("media-pipeline", ("first",))):
         answers = read_answers(str(ROOT / "examples" / f"{name}.yaml"), rulebook)
-        ev = evaluate(rulebook, answers)
         for note in notes:
             store.save(answers.workflow, assess(rulebook, answers), rulebook, note=note)
     store.close()
@@ -29,8 +27,14 @@ def database(tmp_path, rulebook):
 
 
 def advisor(url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "advisor", "saved", *args], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, "ADVISOR_DB_URL": url}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "advisor", "saved", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "ADVISOR_DB_URL": url},
+        timeout=120,
+    )
 
 
 def test_list_shows_every_assessment_with_its_version_count(database):
@@ -52,7 +56,8 @@ def test_export_writes_a_versions_answers_file(database, rulebook, tmp_path):
     run = advisor(database, "export", "Order checkout", "--version", "1", "-o", str(out))
     assert run.returncode == 0, run.stderr
     assert parse_answers(out.read_bytes(), "v1.yaml", rulebook) == read_answers(
-        str(ROOT / "examples" / "order-checkout.yaml"), rulebook)
+        str(ROOT / "examples" / "order-checkout.yaml"), rulebook
+    )
 
 
 def test_an_unknown_name_or_version_is_a_clear_error(database):
@@ -62,16 +67,19 @@ def test_an_unknown_name_or_version_is_a_clear_error(database):
     assert run.returncode == 2 and "version 9 of saved assessment" in run.stderr and "Traceback" not in run.stderr
 
 
-def test_reevaluate_under_an_edited_rulebook_lists_the_changes_and_can_fail_ci(database, rules_copy):
+def test_reevaluate_under_an_edited_rulebook_lists_the_changes_and_can_fail_ci(database, rules_copy, rulebook):
     rules = rules_copy / "rules.yaml"
     text = rules.read_text()
-    edited = "        - {question: fan_out, op: gte, value: 2}\n    effect: {hybrid: 3}"
+    # fanout.some: the checkout's two consumers, link evidence that makes its orchestrated core a hybrid
+    edited = "  - id: fanout.some\n    when: {question: fan_out, op: gte, value: 2}\n    effect: {hybrid: 2}"
     assert edited in text
-    rules.write_text(text.replace(edited, edited.replace("{hybrid: 3}", "{choreography: 20}"), 1))
+    rules.write_text(text.replace(edited, edited.replace("{hybrid: 2}", "{choreography: 20}"), 1))
     run = advisor(database, "reevaluate", "--rules", str(rules_copy))
     assert run.returncode == 0, run.stderr
-    assert "1 of 2 recommendations change under" in run.stdout
+    assert "1 of 2 recommendations change under" in run.stdout  # the media pipeline stays choreographed
     row = next(line for line in run.stdout.splitlines() if line.startswith("Order checkout"))
-    assert "hybrid (0.43)" in row and "choreography" in row and " style " in row
+    saved = assess(rulebook, read_answers(str(ROOT / "examples" / "order-checkout.yaml"), rulebook))
+    assert saved.evaluation.style == "hybrid"
+    assert f"hybrid ({saved.evaluation.confidence:.2f})" in row and "choreography" in row and " style " in row
     assert advisor(database, "reevaluate", "--rules", str(rules_copy), "--exit-code").returncode == 1
     assert advisor(database, "reevaluate", "--exit-code").returncode == 0

@@ -4,6 +4,7 @@ The advisory check is offline-tolerant: pip-audit asks a vulnerability service (
 neither answers (a sandbox, an air-gapped CI), that test is skipped and says why, and the offline check against
 tests/data/streamlit-advisories.yaml still runs.
 """
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -16,9 +17,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from advisor.rulebook import yamlsafe
-from conftest import ROOT
 
 CONFIG = ROOT / "advisor" / "web" / ".streamlit" / "config.toml"
 
@@ -30,7 +31,9 @@ def settings() -> dict:
 def pinned_streamlit() -> str:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     pins = [d for d in project["optional-dependencies"]["web"] if re.match(r"streamlit\s*==", d)]
-    assert len(pins) == 1, f"streamlit must be pinned exactly once with ==, found {project['optional-dependencies']['web']}"
+    assert len(pins) == 1, (
+        f"streamlit must be pinned exactly once with ==, found {project['optional-dependencies']['web']}"
+    )
     return pins[0].split("==", 1)[1].strip()
 
 
@@ -92,9 +95,26 @@ def test_pip_audit_finds_no_published_advisory_for_the_pinned_streamlit(tmp_path
     reasons = []
     for service in ("osv", "pypi"):
         try:
-            done = subprocess.run([audit, "-r", str(requirements), "--no-deps", "--disable-pip", "-s", service,
-                                   "-f", "json", "--progress-spinner", "off", "--timeout", "20"],
-                                  capture_output=True, text=True, timeout=120)
+            done = subprocess.run(
+                [
+                    audit,
+                    "-r",
+                    str(requirements),
+                    "--no-deps",
+                    "--disable-pip",
+                    "-s",
+                    service,
+                    "-f",
+                    "json",
+                    "--progress-spinner",
+                    "off",
+                    "--timeout",
+                    "20",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
         except subprocess.TimeoutExpired:
             reasons.append(f"{service}: no answer in 120 s")
             continue
@@ -109,8 +129,11 @@ def test_pip_audit_finds_no_published_advisory_for_the_pinned_streamlit(tmp_path
             continue
         assert dependency["vulns"] == [], f"published advisories for streamlit {pinned_streamlit()}"
         return
-    pytest.skip("no vulnerability service reachable, so the online advisory check could not run ("
-                + "; ".join(reasons) + "); the offline record was checked instead")
+    pytest.skip(
+        "no vulnerability service reachable, so the online advisory check could not run ("
+        + "; ".join(reasons)
+        + "); the offline record was checked instead"
+    )
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -145,6 +168,7 @@ def test_the_apps_own_settings_apply_when_it_is_started_from_another_directory(t
     from browser import free_port, running_app
 
     port = free_port()
-    with running_app(port=port, cwd=tmp_path,
-                     argv=["-m", "streamlit", "run", str(ROOT / "advisor" / "web" / "app.py")]):
+    with running_app(
+        port=port, cwd=tmp_path, argv=["-m", "streamlit", "run", str(ROOT / "advisor" / "web" / "app.py")]
+    ):
         assert listening_addresses(port) == {"0100007F"}

@@ -14,6 +14,7 @@ to their first import. The module takes ~70 s on a busy 2-core machine, half of 
 
 Skipped, saying why, only when pip cannot reach a package index (the wheel's dependencies come from one).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -41,23 +42,33 @@ DIST = "coordination_advisor"
 EXAMPLE_NAMES = sorted(p.name for p in (ROOT / "advisor" / "examples").glob("*.yaml"))
 SOURCE = ("pyproject.toml", "README.md", "advisor")
 # The environment of the installed CLI: nothing that could lead it back to the checkout.
-CLEAN_ENV = {k: v for k, v in os.environ.items()
-             if k not in {"PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV", "ADVISOR_RULES"}}
+CLEAN_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in {"PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV", "ADVISOR_RULES"}
+}
 START_TIMEOUT = 90  # seconds for the web server; a cold start on a busy 2-core machine takes a few
 
 
 # ---------------------------------------------------------------- helpers
 
+
 def pip(*args: str, python: Path | None = None) -> subprocess.CompletedProcess:
     """This interpreter's pip (for `python`'s environment when given); skips when no package index can be reached."""
     target = ["--python", str(python)] if python else []
-    done = subprocess.run([sys.executable, "-m", "pip", *target, "--disable-pip-version-check", "--no-input", *args],
-                          check=False, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", *target, "--disable-pip-version-check", "--no-input", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if done.returncode != 0:
         unreachable = index_unreachable()
         if unreachable:
-            pytest.skip(f"pip cannot reach a package index, which the wheel's build and dependencies need: "
-                        f"{unreachable}")
+            pytest.skip(
+                f"pip cannot reach a package index, which the wheel's build and dependencies need: {unreachable}"
+            )
         pytest.fail(f"pip {' '.join(args)} failed ({done.returncode}):\n{(done.stdout + done.stderr)[-4000:]}")
     return done
 
@@ -67,8 +78,9 @@ def index_unreachable() -> str | None:
 
     Why ask the index directly: pip reports an unreachable index only at debug level (or in warnings its `--quiet`
     and build subprocesses hide) as "No matching distribution", the same words as a missing version."""
-    listed = subprocess.run([sys.executable, "-m", "pip", "config", "list"], check=False, capture_output=True,
-                            text=True).stdout
+    listed = subprocess.run(
+        [sys.executable, "-m", "pip", "config", "list"], check=False, capture_output=True, text=True
+    ).stdout
     settings: dict[str, list[str]] = {}
     for key, value in re.findall(r"^[^.\n]*\.([\w-]+)='(.*)'$", listed, re.MULTILINE):
         settings.setdefault(key, []).extend(value.split())
@@ -92,10 +104,18 @@ def index_unreachable() -> str | None:
     return "; ".join(problems)
 
 
-def run(command: list[str | Path], cwd: Path, env: dict[str, str] | None = None, check: bool = True,
-        timeout: float = 180) -> subprocess.CompletedProcess:
-    done = subprocess.run([str(c) for c in command], cwd=cwd, env=env or CLEAN_ENV, check=False,
-                          capture_output=True, text=True, timeout=timeout)
+def run(
+    command: list[str | Path], cwd: Path, env: dict[str, str] | None = None, check: bool = True, timeout: float = 180
+) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [str(c) for c in command],
+        cwd=cwd,
+        env=env or CLEAN_ENV,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check:
         assert done.returncode == 0, f"{command} exited {done.returncode}:\n{done.stderr[-3000:]}"
     return done
@@ -105,9 +125,12 @@ def is_junk(name: str) -> bool:
     """Files that must never ship: caches, rule-save versions, hidden files and editor leftovers, tests."""
     parts = PurePosixPath(name).parts
     hidden = [p for p in parts if p.startswith(".")]
-    return (any(p in {"__pycache__", "tests", "test"} for p in parts) or name.endswith((".pyc", ".pyo", "~", ".orig",
-            ".rej", ".swp", ".bak")) or PurePosixPath(name).name.startswith("test_")
-            or (bool(hidden) and name != "advisor/web/.streamlit/config.toml"))
+    return (
+        any(p in {"__pycache__", "tests", "test"} for p in parts)
+        or name.endswith((".pyc", ".pyo", "~", ".orig", ".rej", ".swp", ".bak"))
+        or PurePosixPath(name).name.startswith("test_")
+        or (bool(hidden) and name != "advisor/web/.streamlit/config.toml")
+    )
 
 
 def healthy(url: str) -> bool:
@@ -132,12 +155,15 @@ class Venv:
         return self.root / "bin" / "advisor"
 
     def has(self, module: str) -> bool:
-        probe = run([self.python, "-c", f"import importlib.util; print(importlib.util.find_spec({module!r}) is None)"],
-                    cwd=self.outside)
+        probe = run(
+            [self.python, "-c", f"import importlib.util; print(importlib.util.find_spec({module!r}) is None)"],
+            cwd=self.outside,
+        )
         return probe.stdout.strip() == "False"
 
 
 # ---------------------------------------------------------------- fixtures (one build, one venv per module)
+
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory) -> Path:
@@ -197,8 +223,9 @@ def without_web_extra(installed) -> dict:
     return {
         "modules": {m: installed.has(m) for m in ("streamlit", "sqlalchemy", "psycopg", "altair")},
         # Why a timeout: with Streamlit present by mistake, this would start a server instead of refusing.
-        "web": run([installed.advisor, "web", "--port", str(free_port())], cwd=installed.outside, check=False,
-                   timeout=60),
+        "web": run(
+            [installed.advisor, "web", "--port", str(free_port())], cwd=installed.outside, check=False, timeout=60
+        ),
     }
 
 
@@ -211,12 +238,16 @@ def with_web_extra(installed, without_web_extra, wheel) -> Venv:
 def checkout_json(example: str) -> dict:
     """`advisor recommend` run from the checkout itself, for the same example."""
     env = {k: v for k, v in os.environ.items() if k != "ADVISOR_RULES"}
-    done = run([sys.executable, "-m", "advisor", "recommend", ROOT / "advisor" / "examples" / example, "--format",
-                "json"], cwd=ROOT, env=env)
+    done = run(
+        [sys.executable, "-m", "advisor", "recommend", ROOT / "advisor" / "examples" / example, "--format", "json"],
+        cwd=ROOT,
+        env=env,
+    )
     return json.loads(done.stdout)
 
 
 # ---------------------------------------------------------------- the installed CLI
+
 
 @pytest.mark.parametrize("example", EXAMPLE_NAMES)
 def test_the_installed_wheel_recommends_from_outside_the_checkout_with_the_packaged_rulebook(installed, example):
@@ -241,16 +272,19 @@ def test_the_installed_cli_draws_and_reports_as_the_checkout_does_with_the_packa
     env = {k: v for k, v in os.environ.items() if k != "ADVISOR_RULES"}
     for command in (["diagram", "--format", "dot"], ["report", "--format", "md"], ["report", "--format", "html"]):
         mine = run([installed.advisor, command[0], example, *command[1:]], cwd=installed.outside).stdout
-        theirs = run([sys.executable, "-m", "advisor", command[0], ROOT / "advisor" / "examples" / example,
-                      *command[1:]], cwd=ROOT, env=env).stdout
+        theirs = run(
+            [sys.executable, "-m", "advisor", command[0], ROOT / "advisor" / "examples" / example, *command[1:]],
+            cwd=ROOT,
+            env=env,
+        ).stdout
         assert mine, command
         assert mine == theirs, f"`advisor {' '.join(command)}` differs between the wheel and the checkout"
 
 
 def test_the_cli_without_the_web_extra_installs_no_web_packages_and_advisor_web_says_to_install_the_extra(
-        without_web_extra):
-    assert without_web_extra["modules"] == {"streamlit": False, "sqlalchemy": False, "psycopg": False,
-                                            "altair": False}
+    without_web_extra,
+):
+    assert without_web_extra["modules"] == {"streamlit": False, "sqlalchemy": False, "psycopg": False, "altair": False}
     web = without_web_extra["web"]
     assert web.returncode == 2, web
     assert "`web` extra" in web.stderr and "pip install 'coordination-advisor[web]'" in web.stderr, web.stderr
@@ -260,9 +294,13 @@ def test_the_cli_without_the_web_extra_installs_no_web_packages_and_advisor_web_
 
 # ---------------------------------------------------------------- the web extra
 
+
 def test_the_web_extra_adds_the_app_and_every_page_of_the_wheel_runs(with_web_extra, names):
-    pages = sorted(PurePosixPath(n).relative_to("advisor/web").as_posix() for n in names
-                   if n.startswith("advisor/web/pages/") and n.endswith(".py") and not n.endswith("__init__.py"))
+    pages = sorted(
+        PurePosixPath(n).relative_to("advisor/web").as_posix()
+        for n in names
+        if n.startswith("advisor/web/pages/") and n.endswith(".py") and not n.endswith("__init__.py")
+    )
     assert len(pages) >= 8, pages
     script = (
         "import json, sys\n"
@@ -273,7 +311,8 @@ def test_the_web_extra_adds_the_app_and_every_page_of_the_wheel_runs(with_web_ex
         "for page in sys.argv[1:]:\n"
         "    at.switch_page(page).run()\n"
         "    seen[page] = [str(e.value) for e in at.exception]\n"
-        "print(json.dumps(seen))\n")
+        "print(json.dumps(seen))\n"
+    )
     done = run([with_web_extra.python, "-c", script, *pages], cwd=with_web_extra.outside)
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert Path(seen.pop("app")).is_relative_to(with_web_extra.root)
@@ -285,8 +324,14 @@ def test_advisor_web_with_the_web_extra_serves_the_app(with_web_extra):
     url = f"http://127.0.0.1:{port}"
     log = with_web_extra.outside / "web.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen([str(with_web_extra.advisor), "web", "--port", str(port)], cwd=with_web_extra.outside,
-                                env=CLEAN_ENV, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [str(with_web_extra.advisor), "web", "--port", str(port)],
+            cwd=with_web_extra.outside,
+            env=CLEAN_ENV,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while not healthy(url):
@@ -307,13 +352,21 @@ def test_advisor_web_with_the_web_extra_serves_the_app(with_web_extra):
 
 # ---------------------------------------------------------------- what the wheel holds
 
+
 def test_the_wheel_ships_the_default_rulebook_the_examples_the_theme_and_the_app(names):
     required = [
-        *(f"advisor/rulebook/default/{f}" for f in ("questions.yaml", "rules.yaml", "scenarios.yaml", "styles.yaml",
-                                                     "README.md")),
-        *(f"advisor/examples/{f}" for f in EXAMPLE_NAMES), "advisor/examples/portfolio.csv",
-        "advisor/views/diagram/theme.yaml", "advisor/views/diagram/events.yaml", "advisor/views/report/report.css",
-        "advisor/web/app.py", "advisor/web/.streamlit/config.toml", "advisor/web/pages/questionnaire.py",
+        *(
+            f"advisor/rulebook/default/{f}"
+            for f in ("questions.yaml", "rules.yaml", "scenarios.yaml", "styles.yaml", "README.md")
+        ),
+        *(f"advisor/examples/{f}" for f in EXAMPLE_NAMES),
+        "advisor/examples/portfolio.csv",
+        "advisor/views/diagram/theme.yaml",
+        "advisor/views/diagram/events.yaml",
+        "advisor/views/report/report.css",
+        "advisor/web/app.py",
+        "advisor/web/.streamlit/config.toml",
+        "advisor/web/pages/questionnaire.py",
         "advisor/cli/main.py",
     ]
     assert [n for n in required if n not in names] == []

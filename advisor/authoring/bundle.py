@@ -6,6 +6,7 @@ the rulebook they form (`build_rulebook`). Only then does `rulestore.commit` wri
 versions. Entries may sit at the top of the zip or all inside one folder (`my-rules/rules.yaml`), as zipping a
 directory produces.
 """
+
 from __future__ import annotations
 
 import io
@@ -14,9 +15,9 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from advisor.authoring.history import SaveResult, commit
 from advisor.errors import Problem, UserError
 from advisor.rulebook.loading import FILES, Rulebook, build_rulebook, content_hash
-from advisor.authoring.history import SaveResult, commit
 from advisor.rulebook.yamlsafe import MAX_BYTES
 
 UPLOAD_LIMIT = 512 * 1024  # Why: the zip of a generous rulebook is ~20 KiB; a web upload is capped well below 1 MiB
@@ -44,8 +45,9 @@ def read_zip(raw: bytes, label: str = "upload.zip", limit: int = UPLOAD_LIMIT) -
         archive = zipfile.ZipFile(io.BytesIO(raw))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
-        raise UserError.at(label, "not a zip file; download a rulebook from the Rules page for the expected form") \
-            from None
+        raise UserError.at(
+            label, "not a zip file; download a rulebook from the Rules page for the expected form"
+        ) from None
     if len(infos) > MAX_ENTRIES:
         raise UserError.at(label, f"too many entries ({len(infos)}; a rulebook zip holds {len(FILES)} files)")
     problems: list[Problem] = []
@@ -59,11 +61,19 @@ def read_zip(raw: bytes, label: str = "upload.zip", limit: int = UPLOAD_LIMIT) -
     prefix = _common_folder([info.filename for info in files])
     texts: dict[str, bytes] = {}
     for info in files:
-        name = info.filename[len(prefix):]
+        name = info.filename[len(prefix) :]
         where = f"{label}:{info.filename}"
         if name not in FILES:
-            problems.append(Problem(where, None, None, "", f"unexpected file; a rulebook zip holds only "
-                                    f"{', '.join(FILES)}" + (" (at the top or in one folder)" if "/" in name else "")))
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    None,
+                    "",
+                    f"unexpected file; a rulebook zip holds only "
+                    f"{', '.join(FILES)}" + (" (at the top or in one folder)" if "/" in name else ""),
+                )
+            )
         elif name in texts:
             problems.append(Problem(where, None, None, "", "the zip holds this file twice"))
         else:
@@ -71,8 +81,11 @@ def read_zip(raw: bytes, label: str = "upload.zip", limit: int = UPLOAD_LIMIT) -
                 texts[name] = _read_capped(archive, info)
             except UserError as e:
                 problems.extend(Problem(where, None, None, "", p.message) for p in e.problems)
-    problems += [Problem(label, None, None, "", f"missing rule file {name}") for name in FILES
-                 if name not in texts and not any(p.file.endswith(name) for p in problems)]
+    problems += [
+        Problem(label, None, None, "", f"missing rule file {name}")
+        for name in FILES
+        if name not in texts and not any(p.file.endswith(name) for p in problems)
+    ]
     if problems:
         raise UserError(problems)
     return texts
@@ -83,8 +96,13 @@ def check_zip(raw: bytes, label: str = "upload.zip", limit: int = UPLOAD_LIMIT) 
     return build_rulebook(read_zip(raw, label, limit), label)
 
 
-def install_zip(directory: Path | str, raw: bytes, base_hash: str | None = None, label: str = "upload.zip",
-                limit: int = UPLOAD_LIMIT) -> SaveResult:
+def install_zip(
+    directory: Path | str,
+    raw: bytes,
+    base_hash: str | None = None,
+    label: str = "upload.zip",
+    limit: int = UPLOAD_LIMIT,
+) -> SaveResult:
     """Replace the rulebook in `directory` with the zip's files, keeping the previous versions.
 
     Validated first (the zip alone, then as the rulebook to write); with `base_hash` (the rulebook hash the
@@ -94,8 +112,11 @@ def install_zip(directory: Path | str, raw: bytes, base_hash: str | None = None,
 
     def unchanged(current: dict[str, bytes]) -> None:
         if base_hash is not None and content_hash(current) != base_hash:
-            raise UserError.at(str(directory), "the rulebook changed on disk since you loaded it (someone else "
-                               "saved); the upload was NOT installed. Reload and upload again.")
+            raise UserError.at(
+                str(directory),
+                "the rulebook changed on disk since you loaded it (someone else "
+                "saved); the upload was NOT installed. Reload and upload again.",
+            )
 
     return commit(directory, texts, unchanged)
 

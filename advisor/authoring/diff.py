@@ -8,6 +8,7 @@ page's impact preview read these.
 Why a scenario is run on one set of traits under both rulebooks (the new rulebook's version of it when it has
 one): the question is what the rule change does to that case, not what an edit of the case itself does.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,9 @@ from typing import Any
 from advisor.engine.answers import Answers, parse_answers
 from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
-from advisor.rulebook.loading import Rulebook, answer_problem
 from advisor.resources import EXAMPLES
 from advisor.rulebook.changes import Change
+from advisor.rulebook.loading import Rulebook, answer_problem
 from advisor.views.labels import md_inline
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
@@ -99,8 +100,7 @@ def recommendation_changes(old: Rulebook, new: Rulebook, cases: list[Case]) -> l
 def outcome(rulebook: Rulebook, case: Case) -> Outcome:
     """The recommendation for a case under `rulebook`, or the first reason it is not valid there."""
     try:
-        answers = parse_answers(case.raw, case.name, rulebook) if case.raw is not None else \
-            _checked(rulebook, case)
+        answers = parse_answers(case.raw, case.name, rulebook) if case.raw is not None else _checked(rulebook, case)
     except UserError as e:
         first = e.problems[0]
         more = f" (and {len(e.problems) - 1} more)" if len(e.problems) > 1 else ""
@@ -121,8 +121,12 @@ def _checked(rulebook: Rulebook, case: Case) -> Answers:
 # ---------------------------------------------------------------- rendering
 def as_text(old: Rulebook, new: Rulebook, changes: list[Change], results: list[CaseResult]) -> str:
     """The diff for a terminal: definitions, then a table of every case's recommendation under both rulebooks."""
-    lines = [f"old: {old.origin} (version {old.version}, sha256 {old.short_hash})",
-             f"new: {new.origin} (version {new.version}, sha256 {new.short_hash})", "", "Definitions"]
+    lines = [
+        f"old: {old.origin} (version {old.version}, sha256 {old.short_hash})",
+        f"new: {new.origin} (version {new.version}, sha256 {new.short_hash})",
+        "",
+        "Definitions",
+    ]
     if not changes:
         lines.append("  no question, rule, scenario or decision setting changed")
     for c in changes:
@@ -141,14 +145,19 @@ def as_text(old: Rulebook, new: Rulebook, changes: list[Change], results: list[C
 
 def as_markdown(old: Rulebook, new: Rulebook, changes: list[Change], results: list[CaseResult]) -> str:
     """The same diff as Markdown tables (for a pull request description)."""
-    out = [f"**old:** {md_inline(old.origin)} (version {old.version}, sha256 `{old.short_hash}`)  ",
-           f"**new:** {md_inline(new.origin)} (version {new.version}, sha256 `{new.short_hash}`)", "",
-           "| change | kind | id | fields |", "|---|---|---|---|"]
+    out = [
+        f"**old:** {md_inline(old.origin)} (version {old.version}, sha256 `{old.short_hash}`)  ",
+        f"**new:** {md_inline(new.origin)} (version {new.version}, sha256 `{new.short_hash}`)",
+        "",
+        "| change | kind | id | fields |",
+        "|---|---|---|---|",
+    ]
     out += [f"| {c.status} | {c.kind} | {md_inline(c.id)} | {', '.join(c.fields)} |" for c in changes]
-    out += ["", recommendation_summary(results), "", "| kind | case | old | new | change |",
-            "|---|---|---|---|---|"]
-    out += [f"| {r.kind} | {md_inline(r.name)} | {md_inline(str(r.old))} | {md_inline(str(r.new))} | {r.change or '-'} |"
-            for r in results]
+    out += ["", recommendation_summary(results), "", "| kind | case | old | new | change |", "|---|---|---|---|---|"]
+    out += [
+        f"| {r.kind} | {md_inline(r.name)} | {md_inline(str(r.old))} | {md_inline(str(r.new))} | {r.change or '-'} |"
+        for r in results
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -157,10 +166,11 @@ def as_json(old: Rulebook, new: Rulebook, changes: list[Change], results: list[C
     data = {
         "old": {"origin": old.origin, "version": old.version, "hash": old.hash},
         "new": {"origin": new.origin, "version": new.version, "hash": new.hash},
-        "definitions": [{"kind": c.kind, "id": c.id, "status": c.status, "fields": list(c.fields)}
-                        for c in changes],
-        "cases": [{"name": r.name, "kind": r.kind, "change": r.change,
-                   "old": asdict(r.old), "new": asdict(r.new)} for r in results],
+        "definitions": [{"kind": c.kind, "id": c.id, "status": c.status, "fields": list(c.fields)} for c in changes],
+        "cases": [
+            {"name": r.name, "kind": r.kind, "change": r.change, "old": asdict(r.old), "new": asdict(r.new)}
+            for r in results
+        ],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -169,4 +179,3 @@ def recommendation_summary(results: list[CaseResult]) -> str:
     """'Recommendations: 2 of 14 cases change (style or validity)'."""
     changed = sum(r.change in ("style", "validity") for r in results)
     return f"Recommendations: {changed} of {len(results)} cases change (style or validity)"
-

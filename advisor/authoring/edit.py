@@ -4,18 +4,19 @@ The page holds a draft of one rule file; everything it displays comes from here:
 make (or its problems, line by line), the rules as table rows, and the impact preview (the scenarios, the
 example answers and any extra answers, under the rulebook on disk and under the draft, side by side).
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from advisor.rulebook.conditions import condition_words
+from advisor.authoring.diff import EXAMPLES_DIR, Case, CaseResult, answer_cases, recommendation_changes, scenario_cases
 from advisor.errors import Problem, UserError
+from advisor.rulebook.changes import Change, definition_changes
+from advisor.rulebook.conditions import condition_words
 from advisor.rulebook.formats import points_by_style
 from advisor.rulebook.loading import Rulebook, build_rulebook, read_texts
-from advisor.authoring.diff import (EXAMPLES_DIR, Case, CaseResult, answer_cases, recommendation_changes,
-                                     scenario_cases)
-from advisor.rulebook.changes import Change, definition_changes
 from advisor.views.labels import effect_text
 
 
@@ -65,7 +66,7 @@ def problem_line(problem: Problem, filename: str) -> str:
     return f"{where}: {path}{problem.message}"
 
 
-def impact(old: Rulebook, new: Rulebook, extra: list[Case] = (), examples: Path | None = EXAMPLES_DIR) -> Impact:
+def impact(old: Rulebook, new: Rulebook, extra: Sequence[Case] = (), examples: Path | None = EXAMPLES_DIR) -> Impact:
     """The impact preview: scenarios, the example answers files and `extra` cases, old vs new."""
     cases = scenario_cases(old, new)
     if examples is not None and Path(examples).is_dir():
@@ -89,12 +90,22 @@ def saved_cases(url: str | None = None) -> list[Case]:
 
 def rule_rows(rulebook: Rulebook) -> list[dict[str, object]]:
     """One row per rule, as the page's table shows it: id, condition in words, effect, rationale, source, line."""
-    return [{"id": r.id, "condition": condition_words(r.when), "effect": effect_text(points_by_style(r.effect)),
-             "rationale": r.rationale, "source": r.source, "line": rulebook.rule_line(r.id)}
-            for r in rulebook.rules]
+    return [
+        {
+            "id": r.id,
+            "condition": condition_words(r.when),
+            "effect": effect_text(points_by_style(r.effect)),
+            "rationale": r.rationale,
+            "source": r.source,
+            "line": rulebook.rule_line(r.id),
+        }
+        for r in rulebook.rules
+    ]
 
 
 def impact_rows(result: Impact) -> list[dict[str, object]]:
     """One row per case: its name and kind, the old and new recommendation side by side, what changed."""
-    return [{"case": r.name, "kind": r.kind, "old": str(r.old), "new": str(r.new), "change": r.change or "-"}
-            for r in sorted(result.results, key=lambda r: r.change not in ("style", "validity"))]
+    return [
+        {"case": r.name, "kind": r.kind, "old": str(r.old), "new": str(r.new), "change": r.change or "-"}
+        for r in sorted(result.results, key=lambda r: r.change not in ("style", "validity"))
+    ]

@@ -1,123 +1,56 @@
 """A rulebook as a GoRules JDM decision graph (JSON Decision Model), for zen-engine and GoRules' editors.
 
-The graph reads an answers file given as JSON (`{"traits": {question id: value}}`, already valid) and computes
-what `advisor recommend` computes, step by step, each step a node a GoRules user can open and edit:
+The graph reads an answers file given as JSON (`{"traits": {question id: value}, "steps": [...]}`, already valid:
+`advisor.engine.answers.to_dict`) and computes what `advisor.engine.evaluate.evaluate` computes, step by step,
+each step a node a GoRules user can open and edit:
 
-    Answers file -> Defaults -> Applicable answers -> Scoring rules (decision table) -> Recommendation -> output
+    Answers file -> Evidence -> Applicable answers -> Scoring rules (decision table) -> Recommendation -> output
 
-- Defaults: every question's answer, the default where none was given, and which ones were given.
-- Applicable answers: a question whose `show_if` does not hold takes its default and is "not applicable";
-  the answers left unanswered among those that apply are "assumed".
+- Evidence: every question's answer, or what the listed steps say for a question left unanswered (`from_steps`:
+  the number of steps, of reactions, of compensations, of distinct teams and of distinct contexts the steps name;
+  an integer question takes the count within its bounds, a yes/no question is yes when the count reaches
+  `at_least`), else null: unknown. No default is filled in.
+- Applicable answers: a question whose `show_if` does not surely hold is not applicable (null as well); the
+  applicable questions still unknown are "assumed".
 - Scoring rules: one row per rule, one column per question it reads (a condition that is not a plain `all` of
   tests goes in a last column as a whole expression); hit policy "collect" returns every rule that fired.
-- Recommendation: the three scores, the style (ties go to `decision.tie_break`), the runner-up, the lead and the
-  confidence (the formula of `advisor.engine.evaluate.confidence`), the rules that fired, the assumptions, the rulebook's version.
+- Recommendation: the three scores, the core's lean (a tie goes to the first core style of `decision.tie_break`),
+  the style (an orchestrated core with at least `decision.hybrid_links` hybrid points is a hybrid), the runner-up,
+  the lead, the answered share and the confidence (`advisor.engine.evaluate.confidence`), the rules that fired,
+  the assumptions, the answers read from the steps, the rulebook's version.
 
-Not exported: the per-step allocation (it depends on the steps of one workflow, not on the rules).
+Unknown answers follow the engine's three-valued (Kleene) logic: every test on a null answer is false, and so is
+its negation (how: `advisor.authoring.zen_text`, which writes the conditions and the confidence as zen text). Every
+measure of `from_steps` is a zen expression (the distinct teams and contexts with `contains` over the earlier
+steps, since zen has no `unique`), so the parity test (tests/test_peer_zen.py) is not restricted: it runs random
+answers files with random steps and any share of the questions unanswered, and compares every output exactly.
+
+Not exported: the per-step allocation (`allocate`: a list built per step, for the diagram and the report).
 `scores_expression()` gives the same scoring as a single zen expression (zen's fastest path, used by bench/).
 """
+
 from __future__ import annotations
 
+import itertools
 import json
-import re
 from typing import Any
 
-from advisor.errors import Problem, UserError
-from advisor.rulebook.conditions import bracketed, fold
-from advisor.rulebook.formats import STYLES, Condition, Test
+from advisor.authoring.zen_text import (
+    cell,
+    check_exportable,
+    columns,
+    confidence_expression,
+    expression,
+    field,
+    literal,
+    logodds_expression,
+    share_expression,
+)
+from advisor.rulebook.formats import STYLES
 from advisor.rulebook.loading import Rulebook
 
 CONTENT_TYPE = "application/vnd.gorules.decision"
-# Why: zen's expression language reads these as keywords, so a question (or part of one) named so cannot be
-# written as a field; the export refuses such a rulebook with a clear message rather than produce a broken graph.
-_RESERVED = frozenset({"true", "false", "null", "and", "or", "not", "in"})
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
-_UNARY = {"ne": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-_BINARY = {"eq": "==", **_UNARY}
 _X = 280  # horizontal distance between nodes in the editor
-
-
-# ---------------------------------------------------------------- expression text
-def literal(value: Any) -> str:
-    """A value as a zen expression literal. Why the quoting dance: zen strings have no escape sequences."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if "'" not in value:
-        return f"'{value}'"
-    if '"' not in value:
-        return f'"{value}"'
-    return "(" + ' + "\'" + '.join(f"'{part}'" for part in value.split("'")) + ")"
-
-
-def field(qid: str) -> str:
-    """How an expression names the answer to `qid` (dotted ids are nested paths in zen)."""
-    return qid
-
-
-def expression(cond: Condition) -> str:
-    """A condition as a zen boolean expression over the answers."""
-    return fold(cond, _test_expression, lambda node, texts: " and ".join(bracketed(node.all, texts)),
-                lambda node, texts: " or ".join(bracketed(node.any, texts)), lambda _, inner: f"not ({inner})")
-
-
-def _test_expression(t: Test) -> str:
-    ref = field(t.question)
-    if t.op in ("in", "not_in"):
-        listed = f"{ref} in [{', '.join(literal(v) for v in t.value)}]"
-        return listed if t.op == "in" else f"not ({listed})"
-    return f"{ref} {_BINARY[t.op]} {literal(t.value)}"
-
-
-def _unary(tests: list[Test]) -> str:
-    """A decision-table cell: the tests on one question as a zen unary expression (`$` is the answer)."""
-    if len(tests) == 1:
-        t = tests[0]
-        simple = all(literal(v)[0] != "(" for v in (t.value if isinstance(t.value, list) else [t.value]))
-        if t.op == "eq" and simple:
-            return literal(t.value)
-        if t.op == "in" and simple:
-            return ", ".join(literal(v) for v in t.value)
-        if t.op in _UNARY:
-            return f"{_UNARY[t.op]} {literal(t.value)}"
-    return " and ".join(expression(Test.model_construct(question="$", op=t.op, value=t.value)) for t in tests)
-
-
-def _columns(cond: Condition) -> dict[str, list[Test]] | None:
-    """The tests of a condition grouped by question when it is a plain `all` of tests, else None."""
-    return fold(cond, lambda t: {t.question: [t]}, lambda _, parts: _merged(parts), lambda _, parts: None,
-                lambda _, inner: None)
-
-
-def _merged(parts: list[dict[str, list[Test]] | None]) -> dict[str, list[Test]] | None:
-    if any(part is None for part in parts):
-        return None
-    out: dict[str, list[Test]] = {}
-    for part in parts:
-        for qid, tests in part.items():  # type: ignore[union-attr]
-            out.setdefault(qid, []).extend(tests)
-    return out
-
-
-def check_exportable(rulebook: Rulebook) -> None:
-    """Refuse question ids that zen cannot name as a field, with the place of each one."""
-    doc = rulebook.documents["questions.yaml"]
-    ids = list(rulebook.questions)
-    problems = []
-    for i, qid in enumerate(ids):
-        parts = qid.split(".")
-        bad = [p for p in parts if p in _RESERVED or not _IDENTIFIER.match(p)]
-        if bad:
-            problems.append(doc.problem(("questions", i, "id"), f"question id '{qid}' cannot be a field in a "
-                                        f"GoRules expression ('{bad[0]}' is a keyword or not a name); rename it "
-                                        "to export as JDM"))
-        clash = next((o for o in ids if o.startswith(qid + ".")), None)
-        if clash:
-            problems.append(doc.problem(("questions", i, "id"), f"question ids '{qid}' and '{clash}' would be the "
-                                        "same field in a GoRules graph; rename one to export as JDM"))
-    if problems:
-        raise UserError(problems)
 
 
 # ---------------------------------------------------------------- the graph
@@ -132,86 +65,157 @@ def _node(node_id: str, kind: str, name: str, column: int, content: dict | None 
     return node
 
 
-def _defaults_node(rulebook: Rulebook) -> dict[str, Any]:
-    pairs = []
-    for qid, q in rulebook.questions.items():
-        raw = f"traits.{qid}" if "." not in qid else f"traits[{literal(qid)}]"
-        pairs.append((qid, f"{raw} ?? {literal(q.default)}"))
-        pairs.append((f"isGiven.{qid}", f"{raw} != null"))
-    return _node("defaults", "expressionNode", "Defaults", 1, {"expressions": _expressions("defaults", pairs)})
+def _given(qid: str) -> str:
+    """How the evidence node reads the answer given to `qid` (the answers file's `traits` keys are flat)."""
+    return f"traits.{qid}" if "." not in qid else f"traits[{literal(qid)}]"
+
+
+# The names the graph adds next to the answers (`stepList`, `stepNames.*`, `stepCount.*`, `fromSteps.*`) are
+# camelCase, which no question id can be, so they never clash with an answer
+_LISTED = "$.stepList"
+_NAMED = {"teams": "team", "contexts": "context"}
+
+
+def _measure(measure: str) -> list[tuple[str, str]]:
+    """The evidence node's expressions that count `measure` (`FromSteps.measure`) over the listed steps, into
+    `stepCount.<measure>`. A distinct count keeps each name where no earlier step names it (zen has no `unique`)."""
+    if measure == "steps":
+        return [("stepCount.steps", f"len({_LISTED})")]
+    if measure == "reactions":
+        return [("stepCount.reactions", f"count({_LISTED}, #.reaction == true)")]
+    if measure == "compensations":
+        # an empty compensation is none, as in the engine (`if step.compensation`)
+        return [("stepCount.compensations", f"count({_LISTED}, #.compensation != null and #.compensation != '')")]
+    names = f"$.stepNames.{measure}"
+    first = f"{names}[#] != null and (# == 0 or not contains({names}[0:# - 1], {names}[#]))"
+    return [
+        (f"stepNames.{measure}", f"map({_LISTED}, #.{_NAMED[measure]})"),
+        (f"stepCount.{measure}", f"count([0..len({_LISTED}) - 1], {first})"),
+    ]
+
+
+def _from_steps(rulebook: Rulebook, qid: str) -> str:
+    """What the listed steps answer to `qid` when it was left unanswered (`evidence_from_steps`), else null."""
+    source = rulebook.from_steps[qid]
+    q = rulebook.questions[qid]
+    count = f"$.stepCount.{source.measure}"
+    known = [f"{_given(qid)} == null", f"len({_LISTED}) > 0"]
+    if source.measure in _NAMED:
+        known.append(f"{count} > 0")  # no step names one: no evidence
+    if q.kind == "integer":
+        value = f"min([max([{count}, {q.minimum}]), {q.maximum}])"
+    else:
+        known.append(f"{count} >= {source.at_least}")
+        value = "true"
+    return f"{' and '.join(known)} ? {value} : null"
+
+
+def _evidence_node(rulebook: Rulebook) -> dict[str, Any]:
+    """Every question's answer: as given, else read from the listed steps, else null (unknown)."""
+    pairs: list[tuple[str, str]] = []
+    if rulebook.from_steps:
+        pairs.append(("stepList", "steps ?? []"))
+        measures = {source.measure for source in rulebook.from_steps.values()}
+        for measure in ("steps", "reactions", "compensations", "teams", "contexts"):
+            if measure in measures:
+                pairs += _measure(measure)
+        pairs += [(f"fromSteps.{qid}", _from_steps(rulebook, qid)) for qid in rulebook.from_steps]
+    for qid in rulebook.questions:
+        derived = f" ?? $.fromSteps.{qid}" if qid in rulebook.from_steps else ""
+        pairs.append((qid, f"{_given(qid)}{derived}"))
+    return _node("evidence", "expressionNode", "Evidence", 1, {"expressions": _expressions("evidence", pairs)})
 
 
 def _applicable_node(rulebook: Rulebook) -> dict[str, Any]:
+    """A question whose `show_if` does not surely hold is not applicable: null, and not counted as assumed. Every
+    `show_if` reads the evidence before any is hidden, as in the engine; the other answers pass through."""
     pairs, hidden, assumed = [], [], []
     for qid, q in rulebook.questions.items():
+        ref = field(qid)
         if q.show_if is None:
-            pairs.append((qid, field(qid)))
-            assumed.append(f"isGiven.{qid} ? null : {literal(qid)}")
-        else:
-            shown = expression(q.show_if)
-            pairs.append((qid, f"({shown}) ? {field(qid)} : {literal(q.default)}"))
-            hidden.append(f"({shown}) ? null : {literal(qid)}")
-            assumed.append(f"isGiven.{qid} or not ({shown}) ? null : {literal(qid)}")
+            assumed.append(f"{ref} == null ? {literal(qid)} : null")
+            continue
+        shown = expression(q.show_if)
+        pairs.append((qid, f"({shown}) ? {ref} : null"))
+        if qid in rulebook.from_steps:
+            pairs.append((f"fromSteps.{qid}", f"({shown}) ? fromSteps.{qid} : null"))
+        hidden.append(f"({shown}) ? null : {literal(qid)}")
+        assumed.append(f"{ref} == null and ({shown}) ? {literal(qid)} : null")
     pairs.append(("notApplicable", f"filter([{', '.join(hidden)}], # != null)" if hidden else "[]"))
     pairs.append(("assumedAnswers", f"filter([{', '.join(assumed)}], # != null)"))
     pairs.append(("visibleCount", f"{len(rulebook.questions)} - len($.notApplicable)"))
-    return _node("applicable", "expressionNode", "Applicable answers", 2,
-                 {"expressions": _expressions("applicable", pairs)})
+    content = {"expressions": _expressions("applicable", pairs), "passThrough": True}
+    return _node("applicable", "expressionNode", "Applicable answers", 2, content)
 
 
 def _rules_node(rulebook: Rulebook) -> dict[str, Any]:
-    cells = [_columns(rule.when) for rule in rulebook.rules]
+    cells = [columns(rule.when) for rule in rulebook.rules]
     used = {qid for c in cells if c for qid in c}
-    inputs = [{"id": f"in.{qid}", "name": qid, "field": field(qid), "type": "expression"}
-              for qid in rulebook.questions if qid in used]
+    inputs = [
+        {"id": f"in.{qid}", "name": qid, "field": field(qid), "type": "expression"}
+        for qid in rulebook.questions
+        if qid in used
+    ]
     if any(c is None for c in cells):
         inputs.append({"id": "in.condition", "name": "other condition", "type": "expression"})
-    outputs = [{"id": f"out.{name}", "name": name, "field": name, "type": "expression"}
-               for name in ("rule",) + STYLES]
+    outputs = [{"id": f"out.{name}", "name": name, "field": name, "type": "expression"} for name in ("rule",) + STYLES]
     rows = []
-    for rule, columns in zip(rulebook.rules, cells):
+    for rule, tests in zip(rulebook.rules, cells):
         row: dict[str, str] = {"_id": f"rule.{rule.id}", "_description": rule.rationale}
         for column in inputs:
             qid = column["name"]
             if column["id"] == "in.condition":
-                row[column["id"]] = expression(rule.when) if columns is None else ""
+                row[column["id"]] = expression(rule.when) if tests is None else ""
             else:
-                row[column["id"]] = _unary(columns[qid]) if columns and qid in columns else ""
+                row[column["id"]] = cell(tests[qid]) if tests and qid in tests else ""
         row["out.rule"] = literal(rule.id)
         for style in STYLES:
             row[f"out.{style}"] = str(getattr(rule.effect, style))
         rows.append(row)
-    return _node("rules", "decisionTableNode", "Scoring rules", 3, {
-        "hitPolicy": "collect", "inputs": inputs, "outputs": outputs, "rules": rows,
-        "outputPath": "firedRules", "passThrough": True})
+    return _node(
+        "rules",
+        "decisionTableNode",
+        "Scoring rules",
+        3,
+        {
+            "hitPolicy": "collect",
+            "inputs": inputs,
+            "outputs": outputs,
+            "rules": rows,
+            "outputPath": "firedRules",
+            "passThrough": True,
+        },
+    )
 
 
 def _recommendation_node(rulebook: Rulebook) -> dict[str, Any]:
-    score = {s: f"$.scores.{s}" for s in STYLES}
-    a, b, c = rulebook.decision.tie_break
-    style = (f"{score[a]} >= {score[b]} and {score[a]} >= {score[c]} ? {literal(a)} : "
-             f"({score[b]} >= {score[c]} ? {literal(b)} : {literal(c)})")
-    runner_up = (f"$.style == {literal(a)} ? ({score[b]} >= {score[c]} ? {literal(b)} : {literal(c)}) : "
-                 f"($.style == {literal(b)} ? ({score[a]} >= {score[c]} ? {literal(a)} : {literal(c)}) : "
-                 f"({score[a]} >= {score[b]} ? {literal(a)} : {literal(b)}))")
-    listed = ", ".join(score.values())
-    half = rulebook.decision.confidence_half_lead
+    o, c, h = (f"$.scores.{s}" for s in STYLES)
+    decision = rulebook.decision
     pairs = [(f"scores.{s}", f"sum(map(firedRules, #.{s}))") for s in STYLES]
     pairs += [
-        ("style", style),
-        ("runnerUp", runner_up),
-        # the winner's margin over the runner-up: 2 * max + min - sum of the three
-        ("lead", f"2 * max([{listed}]) + min([{listed}]) - ({' + '.join(score.values())})"),
-        ("confidence", f"$.lead > 0 and visibleCount > 0 ? round($.lead / ($.lead + {half}) * "
-                       f"(1 - len(assumedAnswers) / visibleCount), 3) : 0"),
+        # what the core needs: the larger of the core's points, a tie to the first core style of the tie-break
+        (
+            "lean",
+            f"{o} > {c} ? 'orchestration' : ({c} > {o} ? 'choreography' : {literal(decision.first_core_style)})",
+        ),
+        ("tie", f"{o} == {c}"),
+        # an orchestrated core with enough link points is a hybrid, decided per step
+        ("style", f"$.lean == 'orchestration' and {h} >= {decision.hybrid_links} ? 'hybrid' : $.lean"),
+        # a hybrid's runner-up is plain orchestration; otherwise the other core style
+        ("runnerUp", "$.style == 'hybrid' or $.lean == 'choreography' ? 'orchestration' : 'choreography'"),
+        ("lead", f"abs({o} - {c})"),
+        ("answeredShare", share_expression("visibleCount", "len(assumedAnswers)")),
+        ("logOdds", logodds_expression(rulebook, "$.lead", "$.answeredShare")),
+        ("confidence", confidence_expression("$.logOdds")),
         ("fired", "map(firedRules, #.rule)"),
         ("assumed", "assumedAnswers"),
         ("notApplicable", "notApplicable"),
-        ("rulebook.version", literal(rulebook.version)),
-        ("rulebook.hash", literal(rulebook.hash)),
     ]
-    return _node("recommendation", "expressionNode", "Recommendation", 4,
-                 {"expressions": _expressions("recommendation", pairs)})
+    pairs += [(f"fromSteps.{qid}", f"fromSteps.{qid}") for qid in rulebook.from_steps]
+    pairs += [("rulebook.version", literal(rulebook.version)), ("rulebook.hash", literal(rulebook.hash))]
+    return _node(
+        "recommendation", "expressionNode", "Recommendation", 4, {"expressions": _expressions("recommendation", pairs)}
+    )
 
 
 def export(rulebook: Rulebook) -> dict[str, Any]:
@@ -219,14 +223,16 @@ def export(rulebook: Rulebook) -> dict[str, Any]:
     check_exportable(rulebook)
     nodes = [
         _node("answers", "inputNode", "Answers file", 0),
-        _defaults_node(rulebook),
+        _evidence_node(rulebook),
         _applicable_node(rulebook),
         _rules_node(rulebook),
         _recommendation_node(rulebook),
         _node("output", "outputNode", "Recommendation", 5),
     ]
-    edges = [{"id": f"{a['id']}->{b['id']}", "sourceId": a["id"], "targetId": b["id"], "type": "edge"}
-             for a, b in zip(nodes, nodes[1:])]
+    edges = [
+        {"id": f"{a['id']}->{b['id']}", "sourceId": a["id"], "targetId": b["id"], "type": "edge"}
+        for a, b in itertools.pairwise(nodes)
+    ]
     return {"contentType": CONTENT_TYPE, "nodes": nodes, "edges": edges}
 
 
@@ -236,13 +242,16 @@ def export_json(rulebook: Rulebook) -> str:
 
 
 def scores_expression(rulebook: Rulebook) -> str:
-    """One zen expression computing `[orchestration, choreography, hybrid]` from complete answers (defaults and
-    visibility already applied): the rules as zen's compiled-expression fast path sees them."""
+    """One zen expression computing `[orchestration, choreography, hybrid]` from resolved answers
+    (`Evaluation.answers`: every question, null where unknown or not applicable): the rules as zen's
+    compiled-expression fast path sees them."""
     check_exportable(rulebook)
     sums = []
     for style in STYLES:
-        terms = [f"({expression(r.when)} ? {getattr(r.effect, style)} : 0)" for r in rulebook.rules
-                 if getattr(r.effect, style)]
+        terms = [
+            f"(({expression(r.when)}) ? {getattr(r.effect, style)} : 0)"
+            for r in rulebook.rules
+            if getattr(r.effect, style)
+        ]
         sums.append(" + ".join(terms) or "0")
     return "[" + ", ".join(sums) + "]"
-

@@ -5,6 +5,7 @@ carry their `error`, and each is listed on stderr); 2 when the input as a whole 
 
 Why: start-up time: the portfolio modules (pandas, pyarrow) are imported inside the command; see advisor/cli/core.py.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from advisor.cli.common import load_rules, write_output
 from advisor.errors import UserError
+
 
 def read_files(paths: list[str]) -> list[tuple[str, bytes]]:
     """(path, bytes) of each file named on the command line."""
@@ -40,15 +42,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"{source}: row {row + 1}{label}: {message}", file=sys.stderr)
     counts = ", ".join(f"{row.workflows} {row.style}" for row in style_counts(table).itertuples())
     bad = len(columns.errors)
-    print(f"evaluated {columns.size - bad} of {columns.size} workflows ({counts})"
-          + (f"; {bad} with errors" if bad else ""), file=sys.stderr)
+    print(
+        f"evaluated {columns.size - bad} of {columns.size} workflows ({counts})"
+        + (f"; {bad} with errors" if bad else ""),
+        file=sys.stderr,
+    )
     return 1 if bad else 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("batch", help="evaluate many workflows (a portfolio CSV or answers files) into a CSV table",
-                       description="Evaluate a portfolio: one CSV file with a row per workflow (see README, "
-                                   "'Portfolio CSV format'), or several answers files. Writes one CSV table.")
+    p = sub.add_parser(
+        "batch",
+        help="evaluate many workflows (a portfolio CSV or answers files) into a CSV table",
+        description="Evaluate a portfolio: one CSV file with a row per workflow (see README, "
+        "'Portfolio CSV format'), or several answers files. Writes one CSV table.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE", help="a portfolio .csv, or answers files (.yaml/.json)")
     p.add_argument("--rules", metavar="DIR", help="rulebook directory (default: $ADVISOR_RULES or rules/)")
     p.add_argument("-o", "--output", metavar="PATH", help="write the table to a file instead of stdout")

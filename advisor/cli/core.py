@@ -35,8 +35,10 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
     rulebook = load_rules(args.dir)
-    print(f"{rulebook.origin}: ok ({len(rulebook.questions)} questions, {len(rulebook.rules)} rules, "
-          f"{len(rulebook.scenarios)} scenarios; version {rulebook.version}, sha256 {rulebook.short_hash})")
+    print(
+        f"{rulebook.origin}: ok ({len(rulebook.questions)} questions, {len(rulebook.rules)} rules, "
+        f"{len(rulebook.scenarios)} scenarios; version {rulebook.version}, sha256 {rulebook.short_hash})"
+    )
     return 0
 
 
@@ -47,14 +49,18 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
     run = run_scenarios(rulebook)
     for result in run.results:
         mark = "PASS" if result.passed else "FAIL"
-        print(f"{mark}  {result.scenario.name}  -> {result.evaluation.style} "
-              f"(confidence {result.evaluation.confidence:.2f})")
+        print(
+            f"{mark}  {result.scenario.name}  -> {result.evaluation.style} "
+            f"(confidence {result.evaluation.confidence:.2f})"
+        )
         for failure in result.failures:
             print(f"      {failure}")
     failed = sum(not r.passed for r in run.results)
     print(f"\n{len(run.results) - failed} passed, {failed} failed")
-    print(f"rule coverage: {run.coverage * 100:.0f}% of {run.rule_count} rules fire in at least one scenario "
-          "and stay silent in at least one")
+    print(
+        f"rule coverage: {run.coverage * 100:.0f}% of {run.rule_count} rules fire in at least one scenario "
+        "and stay silent in at least one"
+    )
     for rid in run.never_fired:
         print(f"  never fires: {rid} ({rulebook.origin}/rules.yaml:{rulebook.rule_line(rid)})")
     for rid in run.never_silent:
@@ -90,6 +96,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         module.register_rules(rsub)
 
     p = sub.add_parser("schema", help="write the JSON Schemas of the file formats")
-    p.add_argument("--out", default=str(DEFAULT_RULES / "schema"),
-                   help="directory to write to (default: rules/schema)")
+    p.add_argument("--out", default=str(DEFAULT_RULES / "schema"), help="directory to write to (default: rules/schema)")
     p.set_defaults(func=cmd_schema)

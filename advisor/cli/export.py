@@ -34,7 +34,7 @@ def cmd_diagram(args: argparse.Namespace) -> int:
         raise UserError(f"{args.format} is a binary format: give an output file with -o PATH")
     from advisor.views.diagram import dot as diagram
 
-    assessment, rulebook = _assess(args)
+    assessment, _ = _assess(args)
     ev = assessment.evaluation
     if args.format == "mermaid":
         write_output(diagram.to_mermaid(ev, args.style), args.output)
@@ -44,8 +44,7 @@ def cmd_diagram(args: argparse.Namespace) -> int:
         write_output(diagram.to_dot(digraph), args.output)
     else:
         data = diagram.render(digraph, args.format)
-        write_output(data.decode("utf-8") if args.format == "svg" else data, args.output,
-                     binary=args.format in BINARY)
+        write_output(data.decode("utf-8") if args.format == "svg" else data, args.output, binary=args.format in BINARY)
     return 0
 
 
@@ -84,8 +83,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rules", metavar="DIR", help="rulebook directory (default: $ADVISOR_RULES or rules/)")
     p.add_argument("--format", choices=REPORT_FORMATS, required=True)
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the ADR's date (default: 'undated', so output is stable)")
-    p.add_argument("--status", default="proposed",
-                   choices=("proposed", "accepted", "rejected", "deprecated", "superseded"),
-                   help="the ADR's status (default: proposed)")
+    p.add_argument(
+        "--status",
+        default="proposed",
+        choices=("proposed", "accepted", "rejected", "deprecated", "superseded"),
+        help="the ADR's status (default: proposed)",
+    )
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file (required for pdf)")
     p.set_defaults(func=cmd_report)

@@ -4,6 +4,7 @@ Exit status: 0 fine, 1 findings (lint) or changed recommendations (diff --exit-c
 
 Why: start-up time: the authoring modules are imported inside the command that uses them; see advisor/cli/core.py.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,11 @@ def cmd_lint(args: argparse.Namespace) -> int:
     findings = lint(rulebook)
     for finding in findings:
         print(finding)
-    print(f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {rulebook.origin}" if findings
-          else f"{rulebook.origin}: no findings")
+    print(
+        f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {rulebook.origin}"
+        if findings
+        else f"{rulebook.origin}: no findings"
+    )
     return 1 if findings else 0
 
 
@@ -44,7 +48,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from advisor.authoring.history import history
+    from advisor.authoring.versions import history
 
     directory = args.dir or str(default_rules_dir())
     versions = history(directory, args.file)
@@ -68,38 +72,49 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"{args.file} already has that content; nothing changed")
         return 0
     kept = result.kept[0]
-    print(f"restored {args.file} in {directory} (rulebook sha256 {result.rulebook.short_hash}); "
-          f"the replaced version is kept as version {kept.number}")
+    raised = f", version raised from {result.raised[0]} to {result.raised[1]}" if result.raised else ""
+    print(
+        f"restored {args.file} in {directory} (rulebook sha256 {result.rulebook.short_hash}{raised}); "
+        f"the replaced version is kept as version {kept.number}"
+    )
     return 0
 
 
 def register_rules(rsub: argparse._SubParsersAction) -> None:
     """Add lint, diff, history and restore to the `advisor rules` group."""
-    p = rsub.add_parser("lint", help="find rules that never fire, contradictions, unread questions, unused "
-                        "options, placeholder sources and rules no scenario covers (exit 1 on findings)")
+    p = rsub.add_parser(
+        "lint",
+        help="find rules that never fire, contradictions, unread questions, unused "
+        "options, placeholder or unfindable sources and rules no scenario covers (exit 1 on findings)",
+    )
     p.add_argument("dir", nargs="?", default=None, help=DIR_HELP)
     p.set_defaults(func=cmd_lint)
 
     p = rsub.add_parser("diff", help="what changed between two rulebooks, and which recommendations change")
     p.add_argument("old", help="the old rulebook directory")
     p.add_argument("new", help="the new rulebook directory")
-    p.add_argument("--answers", metavar="DIR", action="append",
-                   help="re-run every answers file in DIR under both rulebooks (repeatable)")
+    p.add_argument(
+        "--answers",
+        metavar="DIR",
+        action="append",
+        help="re-run every answers file in DIR under both rulebooks (repeatable)",
+    )
     p.add_argument("--format", choices=("text", "md", "json"), default="text")
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of stdout")
-    p.add_argument("--exit-code", action="store_true",
-                   help="exit 1 when any recommendation changes (for CI), as `git diff --exit-code`")
+    p.add_argument(
+        "--exit-code",
+        action="store_true",
+        help="exit 1 when any recommendation changes (for CI), as `git diff --exit-code`",
+    )
     p.set_defaults(func=cmd_diff)
 
     p = rsub.add_parser("history", help="list the kept previous versions of the rule files")
     p.add_argument("dir", nargs="?", default=None, help=DIR_HELP)
-    p.add_argument("--file", choices=tuple(FILES),
-                   help="only this file's versions")
+    p.add_argument("--file", choices=tuple(FILES), help="only this file's versions")
     p.set_defaults(func=cmd_history)
 
     p = rsub.add_parser("restore", help="make a kept previous version of a rule file current again (validated)")
     p.add_argument("dir", nargs="?", default=None, help=DIR_HELP)
-    p.add_argument("file", choices=tuple(FILES),
-                   help="the rule file to restore")
+    p.add_argument("file", choices=tuple(FILES), help="the rule file to restore")
     p.add_argument("--version", type=int, metavar="N", help="the version to restore (default: the most recent)")
     p.set_defaults(func=cmd_restore)

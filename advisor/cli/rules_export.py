@@ -5,6 +5,7 @@ same scores, style and confidence as `advisor recommend` (tests/test_peer_zen.py
 
 Why: start-up time: the exporter is imported inside the command; see advisor/cli/core.py.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,8 @@ def register_rules(rsub: argparse._SubParsersAction) -> None:
     """Add `export` to the `advisor rules` group."""
     p = rsub.add_parser("export", help="export the rulebook as a GoRules JDM decision graph (zen-engine)")
     p.add_argument("dir", nargs="?", default=None, help="rulebook directory (default: $ADVISOR_RULES or rules/)")
-    p.add_argument("--format", choices=("jdm",), default="jdm",
-                   help="jdm: GoRules JSON Decision Model (the only format so far)")
+    p.add_argument(
+        "--format", choices=("jdm",), default="jdm", help="jdm: GoRules JSON Decision Model (the only format so far)"
+    )
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of stdout")
     p.set_defaults(func=cmd_rules_export)

@@ -9,9 +9,11 @@
 Why: the store is an optional extra (`store`: SQLAlchemy), so its modules are imported inside the commands,
 which say how to install it when it is missing; this also keeps start-up time down (see advisor/cli/core.py).
 """
+
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 
 from advisor.cli.common import load_rules, write_output
 from advisor.errors import UserError
@@ -21,8 +23,7 @@ def _store():
     try:
         from advisor.saved.store import Store
     except ImportError:
-        raise UserError("saved assessments need the store extra: pip install 'coordination-advisor[store]'") \
-            from None
+        raise UserError("saved assessments need the store extra: pip install 'coordination-advisor[store]'") from None
     return Store()
 
 
@@ -36,8 +37,16 @@ def _find(store, name: str) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     store = _store()
     rows = [("name", "versions", "last saved", "style", "confidence")]
-    rows += [(s.name, str(s.versions), s.latest.saved_at.strftime("%Y-%m-%d %H:%M UTC"), s.latest.style,
-              f"{s.latest.confidence:.2f}") for s in store.list_all()]
+    rows += [
+        (
+            s.name,
+            str(s.versions),
+            s.latest.saved_at.strftime("%Y-%m-%d %H:%M UTC"),
+            s.latest.style,
+            f"{s.latest.confidence:.2f}",
+        )
+        for s in store.list_all()
+    ]
     _print_table(rows, empty="no saved assessments")
     return 0
 
@@ -45,8 +54,17 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     store = _store()
     rows = [("version", "saved", "style", "confidence", "rulebook", "note")]
-    rows += [(str(v.number), v.saved_at.strftime("%Y-%m-%d %H:%M UTC"), v.style, f"{v.confidence:.2f}",
-              f"{v.rulebook_version} ({v.rulebook_hash[:12]})", v.note) for v in store.history(_find(store, args.name))]
+    rows += [
+        (
+            str(v.number),
+            v.saved_at.strftime("%Y-%m-%d %H:%M UTC"),
+            v.style,
+            f"{v.confidence:.2f}",
+            f"{v.rulebook_version} ({v.rulebook_hash[:12]})",
+            v.note,
+        )
+        for v in store.history(_find(store, args.name))
+    ]
     _print_table(rows)
     return 0
 
@@ -63,19 +81,31 @@ def cmd_reevaluate(args: argparse.Namespace) -> int:
     rulebook = load_rules(args.rules)
     results = reevaluate_all(_store(), rulebook)
     rows = [("assessment", "version", "saved", "now", "change", "rules now firing", "no longer firing")]
-    rows += [(r.name, str(r.version), f"{r.saved_style} ({r.saved_confidence:.2f})", f"{r.style} ({r.confidence:.2f})",
-              r.change or "-", ", ".join(r.started) or "-", ", ".join(r.stopped) or "-") for r in results]
+    rows += [
+        (
+            r.name,
+            str(r.version),
+            f"{r.saved_style} ({r.saved_confidence:.2f})",
+            f"{r.style} ({r.confidence:.2f})",
+            r.change or "-",
+            ", ".join(r.started) or "-",
+            ", ".join(r.stopped) or "-",
+        )
+        for r in results
+    ]
     _print_table(rows, empty="no saved assessments")
     changed = sum(r.change == "style" for r in results)
-    print(f"\n{changed} of {len(results)} recommendations change under {rulebook.origin} "
-          f"(version {rulebook.version}, sha256 {rulebook.short_hash})")
+    print(
+        f"\n{changed} of {len(results)} recommendations change under {rulebook.origin} "
+        f"(version {rulebook.version}, sha256 {rulebook.short_hash})"
+    )
     for r in results:
         if r.dropped:
             print(f"  {r.name}: answers that no longer fit the rulebook were reset: {', '.join(r.dropped)}")
     return 1 if args.exit_code and changed else 0
 
 
-def _print_table(rows: list[tuple[str, ...]], empty: str = "") -> None:
+def _print_table(rows: Sequence[tuple[str, ...]], empty: str = "") -> None:
     if len(rows) == 1 and empty:
         print(empty)
         return
@@ -87,8 +117,11 @@ def _print_table(rows: list[tuple[str, ...]], empty: str = "") -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    saved = sub.add_parser("saved", help="saved assessments: list, history, export, re-evaluate "
-                                         "(database: $ADVISOR_DB_URL, default a SQLite file in your data directory)")
+    saved = sub.add_parser(
+        "saved",
+        help="saved assessments: list, history, export, re-evaluate "
+        "(database: $ADVISOR_DB_URL, default a SQLite file in your data directory)",
+    )
     ssub = saved.add_subparsers(dest="saved_command", required=True, metavar="COMMAND")
     p = ssub.add_parser("list", help="every saved assessment with its latest version")
     p.set_defaults(func=cmd_list)

@@ -19,8 +19,7 @@ APP = package_path("advisor.web", "app.py")
 
 def streamlit_command(port: int, address: str) -> list[str]:
     """The command line that serves the app: Streamlit's own runner, on `address:port`."""
-    return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-            "--server.address", address]
+    return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port), "--server.address", address]
 
 
 def cmd_web(args: argparse.Namespace) -> int:
@@ -36,6 +35,9 @@ def cmd_web(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("web", help="start the web app (needs the `web` extra)")
     p.add_argument("--port", type=int, default=8501, help="TCP port (default: 8501)")
-    p.add_argument("--address", default="127.0.0.1",
-                   help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 exposes it)")
+    p.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 exposes it)",
+    )
     p.set_defaults(func=cmd_web)

@@ -1,1 +1,4 @@
-"""The engine layer: answers, evaluation, explanations, comparison and scenarios. Pure: no I/O beyond reading answers."""
+"""The engine layer: answers, evaluation, explanations, comparison and scenarios.
+
+Pure: no I/O beyond reading answers.
+"""

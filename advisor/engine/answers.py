@@ -3,8 +3,10 @@
 An answers file is `{workflow?, traits: {question id: value}, steps?: [{service, action, ...}]}`. A missing answer
 takes the question's default and is reported as assumed by the engine.
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -12,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from advisor.rulebook import yamlsafe
 from advisor.errors import Problem, UserError
+from advisor.rulebook import yamlsafe
 from advisor.rulebook.formats import AnswersFile, Step, answer_literal
 from advisor.rulebook.loading import Rulebook, answer_problem
 from advisor.rulebook.messages import parse
@@ -66,8 +68,10 @@ def revalidate(answers: Answers, rulebook: Rulebook) -> tuple[Answers, list[str]
     for qid, value in answers.traits.items():
         problem = answer_problem(rulebook.questions, qid, value)
         if problem:
-            dropped.append(f"The answer {qid} = {value!r} no longer fits the rulebook ({problem.split(';')[0]}); "
-                           "it was reset to not sure.")
+            dropped.append(
+                f"The answer {qid} = {value!r} no longer fits the rulebook ({problem.split(';')[0]}); "
+                "it was reset to not sure."
+            )
         else:
             kept[qid] = value
     ordered = {qid: kept[qid] for qid in rulebook.questions if qid in kept}
@@ -90,8 +94,10 @@ class _Dumper(yaml.SafeDumper):
     into a space; a string holding one is written double-quoted, where it becomes the escape `\\N`."""
 
 
-_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
-    "tag:yaml.org,2002:str", text, style='"' if "\x85" in text else None))
+_Dumper.add_representer(
+    str,
+    lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"' if "\x85" in text else None),
+)
 # Characters JSON may carry raw but YAML text may not (our JSON is read by the YAML parser): escaped as \uXXXX
 _NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\ufffe\uffff]")
 
@@ -116,8 +122,9 @@ def to_query_params(answers: Answers) -> dict[str, str]:
     for qid, value in answers.traits.items():
         params[qid] = answer_literal(value)
     if answers.steps:
-        params["steps"] = json.dumps([s.model_dump(exclude_defaults=True) for s in answers.steps],
-                                     ensure_ascii=False, separators=(",", ":"))
+        params["steps"] = json.dumps(
+            [s.model_dump(exclude_defaults=True) for s in answers.steps], ensure_ascii=False, separators=(",", ":")
+        )
     return params
 
 
@@ -136,10 +143,8 @@ def from_query_params(params: dict[str, str], rulebook: Rulebook) -> tuple[Answe
         if q.kind == "yes_no":
             value = {"true": True, "false": False}.get(text, text)
         elif q.kind == "integer":
-            try:
+            with contextlib.suppress(ValueError):
                 value = int(text)
-            except ValueError:
-                pass
         message = answer_problem(rulebook.questions, key, value)
         if message:
             problems.append(Problem("link", None, None, key, f"{message}; ignored"))

@@ -12,6 +12,7 @@ to A and undone alone in B, and the comparison says it is an approximation.
 Also per difference: whether applying it alone to A already gives B's style (`flips_alone`), and whether
 undoing it alone in B loses B's style (`needed`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -78,26 +79,40 @@ def compare(rulebook: Rulebook, a: Answers, b: Answers) -> Comparison:
     """Compare answer set `a` with `b` under one rulebook."""
     ev_a = evaluate(rulebook, a)
     ev_b = evaluate(rulebook, b)
-    changed = [qid for qid in rulebook.questions
-               if a.traits.get(qid, _ABSENT) != b.traits.get(qid, _ABSENT)
-               or type(a.traits.get(qid)) is not type(b.traits.get(qid))]
+    changed = [
+        qid
+        for qid in rulebook.questions
+        if a.traits.get(qid, _ABSENT) != b.traits.get(qid, _ABSENT)
+        or type(a.traits.get(qid)) is not type(b.traits.get(qid))
+    ]
     shares, exact = _shares(rulebook, a.traits, b.traits, changed)
     differences = []
     for i, qid in enumerate(changed):
         alone = evaluate(rulebook, Answers(_apply(a.traits, b.traits, [qid])))
         undone = evaluate(rulebook, Answers(_apply(b.traits, a.traits, [qid])))
-        differences.append(Difference(
-            qid, rulebook.questions[qid].text, ev_a.answers[qid], ev_b.answers[qid], _state(ev_a, qid),
-            _state(ev_b, qid), {s: round(shares[i][k], 3) for k, s in enumerate(STYLES)},
-            ev_a.style != ev_b.style and alone.style == ev_b.style,
-            ev_a.style != ev_b.style and undone.style != ev_b.style))
+        differences.append(
+            Difference(
+                qid,
+                rulebook.questions[qid].text,
+                ev_a.answers[qid],
+                ev_b.answers[qid],
+                _state(ev_a, qid),
+                _state(ev_b, qid),
+                {s: round(shares[i][k], 3) for k, s in enumerate(STYLES)},
+                ev_a.style != ev_b.style and alone.style == ev_b.style,
+                ev_a.style != ev_b.style and undone.style != ev_b.style,
+            )
+        )
     order = {qid: i for i, qid in enumerate(rulebook.questions)}
     if ev_a.style != ev_b.style:
+
         def key(d: Difference):
             return (-(d.flips_alone + d.needed), -(d.effect[ev_b.style] - d.effect[ev_a.style]), order[d.question])
     else:
+
         def key(d: Difference):
             return (-d.push, order[d.question])
+
     differences.sort(key=key)
     return Comparison(ev_a, ev_b, tuple(differences), exact, a.steps != b.steps, a.workflow != b.workflow)
 
@@ -130,8 +145,9 @@ def _shares(rulebook: Rulebook, a: dict[str, Any], b: dict[str, Any], changed: l
             base_b, without = _scores(rulebook, b), _scores(rulebook, _apply(b, a, [qid]))
             out.append([((with_b[s] - base_a[s]) + (base_b[s] - without[s])) / 2 for s in range(3)])
         return out, False
-    value = [_scores(rulebook, _apply(a, b, [q for i, q in enumerate(changed) if mask >> i & 1]))
-             for mask in range(1 << k)]
+    value = [
+        _scores(rulebook, _apply(a, b, [q for i, q in enumerate(changed) if mask >> i & 1])) for mask in range(1 << k)
+    ]
     weight = [factorial(size) * factorial(k - size - 1) / factorial(k) for size in range(k)]
     out = []
     for i in range(k):

@@ -3,14 +3,15 @@
 Coverage, as with OPA's `opa test`: a rule is covered when it fires in at least one scenario and stays silent in
 at least one. Anything under 100% fails `advisor rules test`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from advisor.engine.answers import Answers
 from advisor.engine.evaluate import Evaluation, evaluate
 from advisor.rulebook.formats import Scenario
 from advisor.rulebook.loading import Rulebook
-from advisor.engine.answers import Answers
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,11 @@ def run_scenario(rulebook: Rulebook, scenario: Scenario) -> ScenarioResult:
     fired = {r.rule_id for r in ev.fired}
     failures = []
     if ev.style != scenario.expect.style:
-        failures.append(f"expected style {scenario.expect.style}, got {ev.style} (scores "
-                        + ", ".join(f"{k} {v}" for k, v in ev.scores.items()) + ")")
+        failures.append(
+            f"expected style {scenario.expect.style}, got {ev.style} (scores "
+            + ", ".join(f"{k} {v}" for k, v in ev.scores.items())
+            + ")"
+        )
     failures += [f"expected rule {rid} to fire; it did not" for rid in scenario.expect.fires if rid not in fired]
     failures += [f"expected rule {rid} to stay silent; it fired" for rid in scenario.expect.silent if rid in fired]
     return ScenarioResult(scenario, ev, tuple(failures))
@@ -64,5 +68,6 @@ def run_scenarios(rulebook: Rulebook) -> TestRun:
         for r in result.evaluation.trace:
             (ever_fired if r.fired else ever_silent).add(r.rule_id)
     ids = [r.id for r in rulebook.rules]
-    return TestRun(results, tuple(i for i in ids if i not in ever_fired),
-                   tuple(i for i in ids if i not in ever_silent), len(ids))
+    return TestRun(
+        results, tuple(i for i in ids if i not in ever_fired), tuple(i for i in ids if i not in ever_silent), len(ids)
+    )

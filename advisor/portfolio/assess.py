@@ -1,25 +1,25 @@
 """A portfolio from files: one CSV of workflows, or several answers files (one workflow each), evaluated into the
 portfolio table. The web app's Portfolio page and `advisor batch` both read portfolios through `read_portfolio`.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from advisor.engine.answers import UPLOAD_LIMIT, Answers, parse_answers
 from advisor.engine.batch import BatchResult, Columns, evaluate_columns
+from advisor.errors import UserError
 from advisor.portfolio.reading import CSV_UPLOAD_LIMIT, STEPS, WORKFLOW, columns_from_answers, read_csv
 from advisor.portfolio.steps_cell import format_steps_cell
 from advisor.portfolio.table import result_table
-from advisor.errors import UserError
+from advisor.resources import EXAMPLES
 from advisor.rulebook.formats import answer_literal
 from advisor.rulebook.loading import Rulebook
-from advisor.resources import EXAMPLES
 
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
 EXAMPLE = EXAMPLES / "portfolio.csv"  # 50 workflows to try
@@ -49,8 +49,9 @@ def read_portfolio(files: Sequence[tuple[str, bytes]], rulebook: Rulebook, cappe
         raise UserError("give one CSV file, or one or more answers files, not a mix")
     if kinds[0] == "csv":
         name, raw = files[0]
-        columns = read_csv(raw, name, rulebook, max_bytes=CSV_UPLOAD_LIMIT if capped else None,
-                           max_rows=MAX_ROWS if capped else None)
+        columns = read_csv(
+            raw, name, rulebook, max_bytes=CSV_UPLOAD_LIMIT if capped else None, max_rows=MAX_ROWS if capped else None
+        )
     else:
         if capped and len(files) > MAX_FILES:
             raise UserError(f"too many answers files ({len(files)}; limit {MAX_FILES}); use a CSV file")

@@ -3,16 +3,18 @@
 The CSV format (README, "Portfolio CSV format"): a header row; a column per question, named by its id; an optional
 `workflow` column; an optional `steps` column; columns whose name starts with `#` are notes, carried through to the
 result unchanged. Any other column is an error naming it (a misspelt question id would otherwise turn a whole
-column of answers into silently assumed defaults). An empty cell is an unanswered question: its default is used
-and reported as assumed. Yes/no cells read true/false or yes/no (any case); integers are plain digits.
+column of answers into silently unanswered ones). An empty cell is an unanswered question: unknown, it fires no
+rule and is reported as assumed (unless the row's steps answer it: `from_steps`). Yes/no cells read true/false or
+yes/no (any case); integers are plain digits.
 
 A cell that is not a valid answer makes its row's `error` ("row 7: ordering: invalid value 'sometimes' ...");
 the other rows are evaluated. A file that cannot be read as a whole (not UTF-8, a row with the wrong number of
 fields, unknown or duplicate columns, over the size cap) raises one `UserError` listing every problem.
 
 Why pyarrow's reader: it parses 100k rows in ~50 ms and builds each column's dictionary of distinct strings as it
-reads, so each distinct cell text is checked once, not once per row.
+reads, so each distinct cell text (steps cells too) is checked once, not once per row.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,11 +30,12 @@ import pyarrow.csv as pacsv
 
 from advisor.engine.answers import Answers
 from advisor.engine.batch import Columns
-from advisor.portfolio.steps_cell import StepCells, count_steps_cell
+from advisor.engine.batch_evidence import STEP_MEASURES, step_counts
+from advisor.engine.vector import domain_index, unknown_code
 from advisor.errors import Problem, UserError
+from advisor.portfolio.steps_cell import read_steps_column
 from advisor.rulebook.formats import Question
 from advisor.rulebook.loading import Rulebook, value_problem
-from advisor.engine.vector import default_value, domain_index
 
 CSV_UPLOAD_LIMIT = 16 * 1024 * 1024  # Why: 100k workflows with every question answered take about 9 MiB
 WORKFLOW, STEPS, NOTE_PREFIX = "workflow", "steps", "#"
@@ -41,8 +44,9 @@ _YES_NO = {"true": True, "yes": True, "false": False, "no": False}
 _INTEGER = re.compile(r"[+-]?[0-9]{1,30}")
 
 
-def read_csv(raw: bytes, filename: str, rulebook: Rulebook, max_bytes: int | None = None,
-             max_rows: int | None = None) -> Columns:
+def read_csv(
+    raw: bytes, filename: str, rulebook: Rulebook, max_bytes: int | None = None, max_rows: int | None = None
+) -> Columns:
     """Read a portfolio CSV; raise `UserError` when the file as a whole is unreadable, else mark bad rows."""
     if max_bytes is not None and len(raw) > max_bytes:
         raise UserError.at(filename, f"file too large ({len(raw):,} bytes; limit {max_bytes:,})")
@@ -76,9 +80,13 @@ def _decode(raw: bytes, filename: str) -> tuple[bytes, str]:
 
 
 def _parse(raw: bytes, names: list[str], filename: str) -> Any:
-    """The rows as a pyarrow table of text columns (question columns dictionary-encoded)."""
-    types = {name: pa.string() if name in (WORKFLOW, STEPS) or name.startswith(NOTE_PREFIX)
-             else pa.dictionary(pa.int32(), pa.string()) for name in names}
+    """The rows as a pyarrow table of text columns (question and steps columns dictionary-encoded)."""
+    types = {
+        name: pa.string()
+        if name == WORKFLOW or name.startswith(NOTE_PREFIX)
+        else pa.dictionary(pa.int32(), pa.string())  # questions and steps: few distinct texts, each read once
+        for name in names
+    }
     bad_rows: list[Any] = []
 
     def on_bad_row(row: Any) -> str:
@@ -89,11 +97,12 @@ def _parse(raw: bytes, names: list[str], filename: str) -> Any:
         bad_rows.clear()
         return pacsv.read_csv(
             io.BytesIO(raw),
-            read_options=pacsv.ReadOptions(use_threads=threads, column_names=names, skip_rows=1,
-                                           block_size=block_size),
+            read_options=pacsv.ReadOptions(use_threads=threads, column_names=names, skip_rows=1, block_size=block_size),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_bad_row),
-            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
-                                                 quoted_strings_can_be_null=False))
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
 
     try:
         try:
@@ -107,8 +116,19 @@ def _parse(raw: bytes, names: list[str], filename: str) -> Any:
     except pa.ArrowInvalid as e:
         raise UserError.at(filename, f"cannot be read as CSV: {str(e).removeprefix('CSV parse error: ')}") from None
     if bad_rows:
-        raise UserError([Problem(filename, r.number, None, "", f"expected {r.expected_columns} fields, got "
-                                 f"{r.actual_columns} (quote a value that contains a comma)") for r in bad_rows[:20]])
+        raise UserError(
+            [
+                Problem(
+                    filename,
+                    r.number,
+                    None,
+                    "",
+                    f"expected {r.expected_columns} fields, got "
+                    f"{r.actual_columns} (quote a value that contains a comma)",
+                )
+                for r in bad_rows[:20]
+            ]
+        )
     return table
 
 
@@ -124,8 +144,10 @@ def _check_header(header: list[str], filename: str, rulebook: Rulebook) -> list[
             continue
         close = difflib.get_close_matches(name, list(rulebook.questions) + [WORKFLOW, STEPS], n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        problems.append(f"column {i}: unknown column '{name}'{hint} (columns are question ids, '{WORKFLOW}', "
-                        f"'{STEPS}', or notes starting with '{NOTE_PREFIX}')")
+        problems.append(
+            f"column {i}: unknown column '{name}'{hint} (columns are question ids, '{WORKFLOW}', "
+            f"'{STEPS}', or notes starting with '{NOTE_PREFIX}')"
+        )
     names = [name or f"{NOTE_PREFIX}column {i}" for i, name in enumerate(names, 1)]  # blank headers: notes
     if not problems and len(set(names)) < len(names):
         problems.append("an unnamed column's stand-in name (#column N) is also a column's name; name the columns")
@@ -142,36 +164,31 @@ def _columns_from_table(table: Any, names: list[str], rulebook: Rulebook) -> Col
         if qid in names:
             values[qid], given[qid] = _read_question(table.column(qid), q, errors)
         else:
-            values[qid], given[qid] = np.full(n, default_value(q), column_type(q)), np.zeros(n, bool)
-    workflows: list[str | None] = [w or None for w in table.column(WORKFLOW).to_pylist()] if WORKFLOW in names \
-        else [None] * n
+            values[qid], given[qid] = np.full(n, unknown_code(q), column_type(q)), np.zeros(n, bool)
+    workflows: list[str | None] = (
+        [w or None for w in table.column(WORKFLOW).to_pylist()] if WORKFLOW in names else [None] * n
+    )
     for i, w in enumerate(workflows):
         if w is not None and len(w) > MAX_NAME:
             errors.setdefault(i, []).append(f"{WORKFLOW}: name too long ({len(w):,} characters; limit {MAX_NAME:,})")
-    step_count, reaction_count = np.zeros(n, np.int32), np.zeros(n, np.int32)
+    counts = np.zeros((len(STEP_MEASURES), n), np.int32)
     steps: Sequence[tuple] = ((),) * n
     if STEPS in names:
-        cells = table.column(STEPS).to_pylist()
-        for i, cell in enumerate(cells):
-            if cell:
-                try:
-                    step_count[i], reaction_count[i] = count_steps_cell(cell)
-                except ValueError as e:
-                    errors.setdefault(i, []).append(f"{STEPS}: {e}")
-                    cells[i] = ""
-        steps = StepCells(cells)
+        steps, counts = read_steps_column(table.column(STEPS), errors, STEPS)
     extra = {name: tuple(table.column(name).to_pylist()) for name in names if name.startswith(NOTE_PREFIX)}
     row_errors = {i: "; ".join(problems) for i, problems in sorted(errors.items())}
-    return Columns(n, values, given, tuple(workflows), steps, step_count, reaction_count, row_errors, extra)
+    return Columns(n, values, given, tuple(workflows), steps, counts, row_errors, extra)
 
 
 def column_type(q: Question) -> type:
-    """The narrowest integer type that holds a question's codes, or its values and a test value clamped to them."""
+    """The narrowest integer type that holds a question's codes, or its values, a test value clamped to them
+    (`minimum - 1 .. maximum + 1`) and the unknown code (`minimum - 2`)."""
     if q.kind != "integer":
         return np.int8
+    assert q.minimum is not None and q.maximum is not None  # checked by the model
     for t in (np.int16, np.int32, np.int64):
         info = np.iinfo(t)
-        if info.min < q.minimum and q.maximum < info.max:
+        if info.min <= q.minimum - 2 and q.maximum + 1 <= info.max:
             return t
     raise UserError(f"question '{q.id}': bounds {q.minimum}..{q.maximum} are too wide for batch evaluation")
 
@@ -194,11 +211,12 @@ def read_cell(q: Question, text: str) -> tuple[int | None, str | None]:
 
 def _read_question(column: Any, q: Question, errors: dict[int, list[str]]) -> tuple[np.ndarray, np.ndarray]:
     """Codes and the given mask of one question column; each distinct cell text is read once."""
-    dtype, default = column_type(q), default_value(q)
-    codes, masks = [], []
+    dtype, default = column_type(q), unknown_code(q)
+    codes: list[np.ndarray] = []
+    masks: list[np.ndarray] = []
     for chunk in column.chunks:
         texts = chunk.dictionary.to_pylist()
-        lut = np.full(len(texts), default, dtype)
+        lut: np.ndarray = np.full(len(texts), default, dtype)
         answered = np.zeros(len(texts), bool)
         problems: dict[int, str] = {}
         for j, text in enumerate(texts):
@@ -224,10 +242,11 @@ def columns_from_answers(items: Sequence[tuple[str, Answers | UserError]], ruleb
     """One row per answers file (already parsed with `advisor.engine.answers.parse_answers`); a file that failed to
     parse becomes a row whose error is its first problem."""
     n = len(items)
-    values, given = {}, {}
+    values: dict[str, np.ndarray] = {}
+    given: dict[str, np.ndarray] = {}
     traits = [item.traits if isinstance(item, Answers) else {} for _, item in items]
     for qid, q in rulebook.questions.items():
-        default = default_value(q)
+        default = unknown_code(q)
         # Why lists turned into arrays once, and a dict of codes: assigning numpy cells one by one and scanning
         # the options per cell made this loop cost ~15 µs per row, 100x the evaluation itself (bench/peer.py).
         # The type is part of the key, as in `domain_index`: True must not match an option 1.
@@ -240,11 +259,17 @@ def columns_from_answers(items: Sequence[tuple[str, Answers | UserError]], ruleb
         given[qid] = np.array([qid in t for t in traits], bool) if n else np.zeros(0, bool)
     workflows = tuple(item.workflow if isinstance(item, Answers) else None for _, item in items)
     steps = tuple(item.steps if isinstance(item, Answers) else () for _, item in items)
-    step_count = np.array([len(s) for s in steps], np.int32)
-    reaction_count = np.array([sum(st.reaction for st in s) for s in steps], np.int32)
     errors = {i: _first_problem(item) for i, (_, item) in enumerate(items) if not isinstance(item, Answers)}
-    return Columns(n, values, given, workflows, steps, step_count, reaction_count, errors,
-                   {"#file": tuple(name for name, _ in items)})
+    return Columns(
+        n,
+        values,
+        given,
+        workflows,
+        steps,
+        step_counts(steps),
+        errors,
+        {"#file": tuple(name for name, _ in items)},
+    )
 
 
 def _first_problem(error: UserError) -> str:

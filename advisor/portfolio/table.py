@@ -1,10 +1,12 @@
 """A batch result as a table (pandas): one row per workflow, filtered, sorted, summarised and written as CSV.
 
 Columns (README, "Portfolio CSV format"): `workflow`, `style`, `confidence`, the three scores, `runner_up`, `lead`,
-`top_drivers` (the fired rules that gave the style most of its points), `assumed` (questions left unanswered,
-whose defaults were used) and `assumed_count`; `orchestrated_steps` and `event_driven_steps` when any row has
-steps; the input's `#note` columns; `error` (empty when the row was evaluated).
+`top_drivers` (the fired rules that gave the style most of its points), `assumed` (applicable questions left
+unanswered and not read from the steps: no evidence) and `assumed_count`; `orchestrated_steps` and
+`event_driven_steps` when any row has steps; the input's `#note` columns; `error` (empty when the row was
+evaluated).
 """
+
 from __future__ import annotations
 
 import io
@@ -16,9 +18,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from advisor.engine.batch import BatchResult
+from advisor.engine.batch_evidence import STEP_MEASURES
 from advisor.rulebook.formats import STYLES
 
-CONFIDENCE_BINS = (0.0, 0.3, 0.6, 1.0)  # the bands of `engine.confidence_words`: low, medium, high
+CONFIDENCE_BINS = (0.0, 0.5, 0.75, 1.0)  # the bands of `engine.confidence_words`: low, medium, high
 TEXT_COLUMNS = ("workflow", "error")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -87,17 +90,27 @@ def _assumed_text(result: BatchResult, ok: np.ndarray) -> pd.Categorical | list[
 
 
 def _step_modes(result: BatchResult) -> tuple[np.ndarray, np.ndarray]:
-    """Steps commanded by an orchestrator and steps reacting to events, per row (as `engine.allocate` decides)."""
-    steps, reactions = result.columns.step_count, result.columns.reaction_count
+    """Steps commanded by an orchestrator and steps reacting to events, per row (as `engine.allocate` decides: in a
+    hybrid, reactions and steps in another bounded context than the core are event-driven)."""
+    counts = result.columns.counts
+    steps, apart = counts[STEP_MEASURES.index("steps")], counts[STEP_MEASURES.index("apart")]
     style = result.style
-    orchestrated = np.where(style == STYLES.index("orchestration"), steps,
-                            np.where(style == STYLES.index("choreography"), 0, steps - reactions))
+    orchestrated = np.where(
+        style == STYLES.index("orchestration"),
+        steps,
+        np.where(style == STYLES.index("choreography"), 0, steps - apart),
+    )
     return orchestrated, steps - orchestrated
 
 
 # ---------------------------------------------------------------- views of the table
-def filter_table(frame: pd.DataFrame, styles: Sequence[str] | None = None, confidence: tuple[float, float] = (0, 1),
-                 search: str = "", errors: str = "all") -> pd.DataFrame:
+def filter_table(
+    frame: pd.DataFrame,
+    styles: Sequence[str] | None = None,
+    confidence: tuple[float, float] = (0, 1),
+    search: str = "",
+    errors: str = "all",
+) -> pd.DataFrame:
     """The rows with one of `styles` (None: any), confidence in the closed range, `search` in the workflow name
     (case-insensitive, literal), and errors "all", "only" or "none"."""
     keep = pd.Series(True, index=frame.index)
@@ -136,17 +149,26 @@ def confidence_histogram(frame: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
     counts = np.zeros((bins, len(STYLES)), np.int64)
     np.add.at(counts, (index, styles), 1)
     labels = [f"{b / bins:.1f}-{(b + 1) / bins:.1f}" for b in range(bins)]
-    return pd.DataFrame({"bin": np.repeat(labels, len(STYLES)), "from": np.repeat(np.arange(bins) / bins,
-                                                                                   len(STYLES)),
-                         "style": np.tile(list(STYLES), bins), "workflows": counts.ravel()})
+    return pd.DataFrame(
+        {
+            "bin": np.repeat(labels, len(STYLES)),
+            "from": np.repeat(np.arange(bins) / bins, len(STYLES)),
+            "style": np.tile(list(STYLES), bins),
+            "workflows": counts.ravel(),
+        }
+    )
 
 
 def summary(frame: pd.DataFrame) -> dict[str, float | int]:
     """Headline numbers: workflows, evaluated, with errors, mean confidence, and how many have low confidence."""
     evaluated = frame[frame["error"] == ""]
-    return {"workflows": len(frame), "evaluated": len(evaluated), "errors": len(frame) - len(evaluated),
-            "mean_confidence": round(float(evaluated["confidence"].mean()), 3) if len(evaluated) else 0.0,
-            "low_confidence": int((evaluated["confidence"] < CONFIDENCE_BINS[1]).sum())}
+    return {
+        "workflows": len(frame),
+        "evaluated": len(evaluated),
+        "errors": len(frame) - len(evaluated),
+        "mean_confidence": round(float(evaluated["confidence"].mean()), 3) if len(evaluated) else 0.0,
+        "low_confidence": int((evaluated["confidence"] < CONFIDENCE_BINS[1]).sum()),
+    }
 
 
 def table_csv(frame: pd.DataFrame) -> bytes:
@@ -159,6 +181,5 @@ def table_csv(frame: pd.DataFrame) -> bytes:
             out[name] = text.where(~text.str.startswith(_FORMULA_START).fillna(False), "'" + text)
     sink = io.BytesIO()
     # Why pyarrow: pandas' to_csv takes ~0.5 s for 100k rows of this table, pyarrow ~0.07 s
-    pacsv.write_csv(pa.Table.from_pandas(out, preserve_index=False), sink,
-                    pacsv.WriteOptions(quoting_style="needed"))
+    pacsv.write_csv(pa.Table.from_pandas(out, preserve_index=False), sink, pacsv.WriteOptions(quoting_style="needed"))
     return sink.getvalue()

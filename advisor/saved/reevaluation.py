@@ -5,15 +5,16 @@ says for the same answers (answers that no longer fit the rulebook are dropped a
 that fire now but did not then, and the reverse; and, when the assessment was saved under another rulebook
 (its files are kept in the store by hash), the definition changes between the two (`advisor.rulebook.changes`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from advisor.engine.answers import revalidate
 from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
-from advisor.engine.answers import revalidate
-from advisor.rulebook.loading import Rulebook, build_rulebook
 from advisor.rulebook.changes import Change, definition_changes
+from advisor.rulebook.loading import Rulebook, build_rulebook
 from advisor.saved.store import Store
 
 
@@ -51,7 +52,7 @@ def reevaluate_all(store: Store, rulebook: Rulebook) -> list[Reevaluation]:
     out = []
     for summary in store.list_all():
         saved = store.open(summary.id)
-        answers, notes = revalidate(saved.answers, rulebook)
+        answers, _ = revalidate(saved.answers, rulebook)  # the notes are for a person re-opening it
         ev = evaluate(rulebook, answers)
         then = {f["rule"] for f in saved.evaluation.get("fired", [])}
         now = {r.rule_id for r in ev.fired}
@@ -63,12 +64,23 @@ def reevaluate_all(store: Store, rulebook: Rulebook) -> list[Reevaluation]:
             old = old_rulebooks[digest]
             if old is not None:
                 changes = tuple(definition_changes(old, rulebook))
-        out.append(Reevaluation(
-            summary.id, summary.name, saved.version.number, saved.version.style, saved.version.confidence,
-            f"{saved.version.rulebook_version} ({digest[:12]})", ev.style, ev.confidence,
-            tuple(sorted(now - then)), tuple(sorted(then - now)),
-            tuple(sorted(qid for qid in saved.answers.traits if qid not in answers.traits)), changes,
-            digest == rulebook.hash))
+        out.append(
+            Reevaluation(
+                summary.id,
+                summary.name,
+                saved.version.number,
+                saved.version.style,
+                saved.version.confidence,
+                f"{saved.version.rulebook_version} ({digest[:12]})",
+                ev.style,
+                ev.confidence,
+                tuple(sorted(now - then)),
+                tuple(sorted(then - now)),
+                tuple(sorted(qid for qid in saved.answers.traits if qid not in answers.traits)),
+                changes,
+                digest == rulebook.hash,
+            )
+        )
     return out
 
 

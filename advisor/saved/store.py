@@ -11,6 +11,7 @@ re-evaluation can say what changed).
 
 Every write is one transaction: a failed save, rename or delete leaves everything saved before as it was.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from advisor.views.contract import as_dict
 ENV_VAR = "ADVISOR_DB_URL"
 MAX_NOTE = 2000
 SAVE_ATTEMPTS = 5  # Why: two instances creating one new assessment at once race for its name; the loser retries
+
 
 @dataclass(frozen=True)
 class SavedVersion:
@@ -92,7 +94,7 @@ class Store:
 
     def __init__(self, url: str | None = None, clock: Callable[[], datetime] | None = None):
         self.url = url or default_url()
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or (lambda: datetime.now(UTC))
         try:
             self.engine = connect(self.url)
             metadata.create_all(self.engine)
@@ -114,10 +116,13 @@ class Store:
         name, note = check_name(name), check_note(note)
         evaluation = assessment.evaluation
         record = {
-            "note": note, "answers": json.dumps(to_dict(assessment.answers), ensure_ascii=False),
+            "note": note,
+            "answers": json.dumps(to_dict(assessment.answers), ensure_ascii=False),
             "evaluation": json.dumps(as_dict(assessment, rulebook), ensure_ascii=False),
-            "style": evaluation.style, "confidence": evaluation.confidence,
-            "rulebook_version": rulebook.version, "rulebook_hash": rulebook.hash,
+            "style": evaluation.style,
+            "confidence": evaluation.confidence,
+            "rulebook_version": rulebook.version,
+            "rulebook_hash": rulebook.hash,
         }
         for attempt in range(SAVE_ATTEMPTS):
             try:
@@ -128,18 +133,25 @@ class Store:
                     now = self._clock()
                     if aid is None:
                         aid = db.execute(assessments.insert().values(name=name, created_at=now)).inserted_primary_key[0]
-                    number = (db.scalar(sa.select(sa.func.max(versions.c.number))
-                                        .where(versions.c.assessment_id == aid)) or 0) + 1
+                    number = (
+                        db.scalar(sa.select(sa.func.max(versions.c.number)).where(versions.c.assessment_id == aid)) or 0
+                    ) + 1
                     db.execute(versions.insert().values(assessment_id=aid, number=number, saved_at=now, **record))
                     if db.scalar(sa.select(rulebooks.c.hash).where(rulebooks.c.hash == rulebook.hash)) is None:
                         texts = {k: v.decode("utf-8") for k, v in sorted(rulebook.texts.items())}
-                        db.execute(rulebooks.insert().values(hash=rulebook.hash, version=rulebook.version,
-                                                             texts=json.dumps(texts, ensure_ascii=False)))
+                        db.execute(
+                            rulebooks.insert().values(
+                                hash=rulebook.hash,
+                                version=rulebook.version,
+                                texts=json.dumps(texts, ensure_ascii=False),
+                            )
+                        )
                 break
             except IntegrityError:
                 if attempt == SAVE_ATTEMPTS - 1:
-                    raise UserError(f"could not save '{name}': others were saving it at the same time; "
-                                    "try again") from None
+                    raise UserError(
+                        f"could not save '{name}': others were saving it at the same time; try again"
+                    ) from None
                 time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
         return self.open(aid, number)
 
@@ -148,8 +160,9 @@ class Store:
         new_name = check_name(new_name)
         try:
             with self._writing() as db:
-                done = db.execute(assessments.update().where(assessments.c.id == assessment_id)
-                                  .values(name=new_name)).rowcount
+                done = db.execute(
+                    assessments.update().where(assessments.c.id == assessment_id).values(name=new_name)
+                ).rowcount
         except IntegrityError:
             raise UserError(f"an assessment named '{new_name}' already exists; choose another name") from None
         if not done:
@@ -166,16 +179,23 @@ class Store:
     # ------------------------------------------------------------ reads
     def list_all(self) -> list[Summary]:
         """Every assessment with its latest version, by name."""
-        latest = (sa.select(versions.c.assessment_id, sa.func.max(versions.c.number).label("number"),
-                            sa.func.count().label("count"))
-                  .group_by(versions.c.assessment_id).subquery())
-        query = (sa.select(assessments.c.id, assessments.c.name, latest.c.count, *_version_columns())
-                 .join(latest, latest.c.assessment_id == assessments.c.id)
-                 .join(versions, sa.and_(versions.c.assessment_id == assessments.c.id,
-                                         versions.c.number == latest.c.number))
-                 .order_by(assessments.c.name))
-        with self.engine.connect() as db:
-            return [Summary(r.id, r.name, r.count, _version(r)) for r in db.execute(query)]
+        latest = (
+            sa.select(
+                versions.c.assessment_id,
+                sa.func.max(versions.c.number).label("number"),
+                sa.func.count().label("version_count"),
+            )
+            .group_by(versions.c.assessment_id)
+            .subquery()
+        )
+        query = (
+            sa.select(assessments.c.id, assessments.c.name, latest.c.version_count, *_version_columns())
+            .join(latest, latest.c.assessment_id == assessments.c.id)
+            .join(versions, sa.and_(versions.c.assessment_id == assessments.c.id, versions.c.number == latest.c.number))
+            .order_by(assessments.c.name)
+        )
+        with self.engine.connect() as db:  # the label is not `count`: that is a method of every Row
+            return [Summary(r.id, r.name, r.version_count, _version(r)) for r in db.execute(query)]
 
     def find(self, name: str) -> int | None:
         """The id of the assessment called `name`, or None."""
@@ -184,8 +204,11 @@ class Store:
 
     def history(self, assessment_id: int) -> list[SavedVersion]:
         """Every version of an assessment, newest first."""
-        query = (sa.select(*_version_columns()).where(versions.c.assessment_id == assessment_id)
-                 .order_by(versions.c.number.desc()))
+        query = (
+            sa.select(*_version_columns())
+            .where(versions.c.assessment_id == assessment_id)
+            .order_by(versions.c.number.desc())
+        )
         with self.engine.connect() as db:
             rows = [_version(r) for r in db.execute(query)]
         if not rows:
@@ -194,10 +217,13 @@ class Store:
 
     def open(self, assessment_id: int, number: int | None = None) -> Saved:
         """One version of an assessment (default: the latest)."""
-        query = (sa.select(assessments.c.name, versions.c.answers, versions.c.evaluation, *_version_columns())
-                 .join(versions, versions.c.assessment_id == assessments.c.id)
-                 .where(assessments.c.id == assessment_id)
-                 .order_by(versions.c.number.desc()).limit(1))
+        query = (
+            sa.select(assessments.c.name, versions.c.answers, versions.c.evaluation, *_version_columns())
+            .join(versions, versions.c.assessment_id == assessments.c.id)
+            .where(assessments.c.id == assessment_id)
+            .order_by(versions.c.number.desc())
+            .limit(1)
+        )
         if number is not None:
             query = query.where(versions.c.number == number)
         with self.engine.connect() as db:
@@ -244,9 +270,16 @@ def _version_columns() -> tuple:
 
 
 def _version(row: Any) -> SavedVersion:
-    saved_at = row.saved_at if row.saved_at.tzinfo else row.saved_at.replace(tzinfo=timezone.utc)  # SQLite: naive
-    return SavedVersion(row.number, saved_at.astimezone(timezone.utc), row.style, row.confidence, row.rulebook_version,
-                   row.rulebook_hash, row.note)
+    saved_at = row.saved_at if row.saved_at.tzinfo else row.saved_at.replace(tzinfo=UTC)  # SQLite: naive
+    return SavedVersion(
+        row.number,
+        saved_at.astimezone(UTC),
+        row.style,
+        row.confidence,
+        row.rulebook_version,
+        row.rulebook_hash,
+        row.note,
+    )
 
 
 def _missing(assessment_id: int, number: int | None = None) -> UserError:

@@ -4,6 +4,7 @@
 the rulebook's version and hash, a timestamp, a note), and `rulebooks` (each rulebook an assessment was saved
 under, by content hash). Created when missing; all writes go through `advisor.saved.store.Store`.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,13 +17,15 @@ WRITE = "advisor_write"  # execution option marking a transaction that writes
 
 metadata = sa.MetaData()
 assessments = sa.Table(
-    "assessments", metadata,
+    "assessments",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(MAX_NAME), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 versions = sa.Table(
-    "versions", metadata,
+    "versions",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
     sa.Column("number", sa.Integer, nullable=False),
@@ -37,7 +40,8 @@ versions = sa.Table(
     sa.UniqueConstraint("assessment_id", "number", name="one_number_per_version"),
 )
 rulebooks = sa.Table(
-    "rulebooks", metadata,
+    "rulebooks",
+    metadata,
     sa.Column("hash", sa.String(64), primary_key=True),
     sa.Column("version", sa.String(40), nullable=False),
     sa.Column("texts", sa.Text, nullable=False),  # JSON {file name: text}

@@ -1,1 +1,4 @@
-"""The views: the JSON contract and terminal text, the diagram and the report. They read an evaluation, never make one."""
+"""The views: the JSON contract and terminal text, the diagram and the report.
+
+They read an evaluation, never make one.
+"""

@@ -6,6 +6,7 @@ an HTML-like Graphviz label, Mermaid, SVG, HTML or Markdown (the report's, or St
 text as written (emoji, right-to-left scripts, quotes, backslashes) and removes only what no output format can
 hold: control characters, lone surrogates and Unicode non-characters (invalid in XML, so in SVG and HTML).
 """
+
 from __future__ import annotations
 
 import re
@@ -30,9 +31,7 @@ def clean(text: str) -> str:
         code = ord(ch)
         if 0xD800 <= code <= 0xDFFF:  # a lone surrogate (possible from a YAML "\ud800" escape)
             out.append("\ufffd")
-        elif code in (0xFFFE, 0xFFFF) or 0xFDD0 <= code <= 0xFDEF:
-            continue
-        elif unicodedata.category(ch) == "Cc":
+        elif code in (0xFFFE, 0xFFFF) or 0xFDD0 <= code <= 0xFDEF or unicodedata.category(ch) == "Cc":
             continue
         else:
             out.append(ch)
@@ -72,8 +71,13 @@ def html_text(text: str) -> str:
 
     Why our own and not `html.escape`: Graphviz's HTML-like labels know decimal entities; we avoid `&#x27;`.
     """
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("'", "&#39;"))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
 
 
 # ---------------------------------------------------------------- Markdown

@@ -1,4 +1,5 @@
 """The web app's entry point: a router. Each page is a file in advisor/web/pages/ (see README)."""
+
 import streamlit as st
 
 st.set_page_config(page_title="Coordination Advisor", page_icon=":material/hub:", layout="wide")

@@ -16,7 +16,7 @@ DRAWN_KEY = "advisor:drawn-diagrams"
 def rendered_diagram(dot_source: str, fmt: str, _digraph: object) -> bytes:
     """`advisor.views.diagram.dot.render` cached by the DOT text (the same DOT always gives the same bytes).
     Raises `UserError` when Graphviz is missing or the diagram is too large (errors are not cached)."""
-    return render(_digraph, fmt)  # type: ignore[arg-type]
+    return render(_digraph, fmt)
 
 
 def show_diagram(ev: Evaluation, style: str | None = None, height: int | None = None) -> None:

@@ -1,5 +1,6 @@
 """Text for display in the web app: user and rulebook strings shown literally in Streamlit's Markdown, user
-errors as plain lines, and safe download file names. Pure (no streamlit import); `advisor.web.ui` re-exports these."""
+errors as plain lines, and safe download file names. Pure (no streamlit import)."""
+
 from __future__ import annotations
 
 import re

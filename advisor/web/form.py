@@ -1,8 +1,11 @@
 """The questionnaire as form data: answers <-> widget values, steps <-> table rows, progress. Pure; no streamlit.
 
 The web app's widgets hold one value per question: an option, or "not sure" (`NOT_SURE`; `None` for integers).
-"Not sure" leaves the question unanswered, so the engine uses its default and reports it as assumed.
+"Not sure" leaves the question unanswered: no evidence, it fires no rule (the engine lists it in
+`Evaluation.assumed`, "not answered"), unless the listed steps already say the answer (`Evaluation.derived`).
+A question's `default` is never used as an answer.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,9 +20,16 @@ from advisor.engine.evaluate import Evaluation, evaluate
 from advisor.rulebook.formats import Question, Step
 from advisor.rulebook.loading import Rulebook, answer_problem
 
+# Widget key -> value: a dict, or `st.session_state` itself (a mapping whose keys may be str or int).
+WidgetValues = Mapping[str, Any] | Mapping[str | int, Any]
+
 # Why a string that no option id uses: radio widgets need one value per choice, and session state must pickle.
 NOT_SURE = "(not sure)"
-STEP_COLUMNS = ("service", "action", "reaction", "compensation", "event")
+STEP_COLUMNS = ("service", "action", "reaction", "compensation", "event", "team", "context")
+_TEXT_COLUMNS = ("service", "action", "compensation", "event", "team", "context")
+_OPTIONAL_TEXTS = ("compensation", "event", "team", "context")  # empty cells are None
+NOT_ANSWERED = "not answered"
+FROM_STEPS = "from the steps"
 
 
 def choices(q: Question) -> list[Any]:
@@ -27,17 +37,39 @@ def choices(q: Question) -> list[Any]:
     return [*q.option_values(), NOT_SURE]
 
 
-def choice_label(q: Question, value: Any) -> str:
-    """What a widget shows for one of its values; "not sure" names the default it falls back to."""
+def choice_label(q: Question, value: Any, derived: Any = None) -> str:
+    """What a widget shows for one of its values. "Not sure" is no answer; when the listed steps already say the
+    answer (`derived`, None when they do not), it says so, since that is the evidence the engine then uses."""
     if isinstance(value, str) and value == NOT_SURE:
-        return f"Not sure (assume: {answer_label(q, q.default)})"
+        return "Not sure" if derived is None else f"Not sure ({FROM_STEPS}: {answer_label(q, derived)})"
     return answer_label(q, value)
+
+
+def number_placeholder(derived: Any = None) -> str:
+    """What an empty number box shows: not sure, or the count the listed steps give (`derived`)."""
+    return "Not sure" if derived is None else f"Not sure ({FROM_STEPS}: {derived})"
 
 
 def answer_label(q: Question, value: Any) -> str:
     """How an answer reads: its option's label ("Yes"/"No" for a yes/no question without labels)."""
     label = q.label_of(value)
     return label.capitalize() if q.kind == "yes_no" and not q.options else label  # "Yes" / "No" as choices
+
+
+def shown_answer(q: Question, value: Any, derived: bool = False) -> str:
+    """How an answer reads in a result: its label, marked when it was read from the steps; "not answered" for
+    an unknown one (None)."""
+    if value is None:
+        return NOT_ANSWERED
+    return f"{answer_label(q, value)} ({FROM_STEPS})" if derived else answer_label(q, value)
+
+
+def evaluated_answer(q: Question, ev: Evaluation) -> str:
+    """How the evaluation read a question: the answer given, the one read from the steps (marked), "not
+    answered", or "not applicable"."""
+    if q.id in ev.not_applicable:
+        return "not applicable"
+    return shown_answer(q, ev.answers.get(q.id), q.id in ev.derived)
 
 
 def widget_value(q: Question, answers: Answers) -> Any:
@@ -58,7 +90,7 @@ def trait_from_widget(q: Question, value: Any) -> tuple[bool, Any]:
     return True, value
 
 
-def answers_from_widgets(rulebook: Rulebook, base: Answers, values: Mapping[str, Any]) -> Answers:
+def answers_from_widgets(rulebook: Rulebook, base: Answers, values: WidgetValues) -> Answers:
     """`base` with each question's trait taken from its widget's value (questions without a value keep theirs),
     in catalog order (so exports and links are deterministic)."""
     traits = dict(base.traits)
@@ -74,44 +106,69 @@ def answers_from_widgets(rulebook: Rulebook, base: Answers, values: Mapping[str,
 
 @dataclass(frozen=True)
 class Progress:
-    """How far the questionnaire is: questions answered among those that apply."""
+    """How far the questionnaire is: questions answered among those that apply, and how many of the others the
+    listed steps answer."""
 
     answered: int
     applicable: int
+    from_steps: int = 0
+
+    @property
+    def open(self) -> int:
+        """Applicable questions with no evidence: neither answered nor read from the steps."""
+        return max(self.applicable - self.answered - self.from_steps, 0)
 
     @property
     def fraction(self) -> float:
         return self.answered / self.applicable if self.applicable else 1.0
 
     def __str__(self) -> str:
-        assumed = self.applicable - self.answered
-        return (f"{self.answered} of {self.applicable} questions answered"
-                + (f"; {assumed} assumed (defaults used)" if assumed else "; nothing assumed"))
+        text = f"{self.answered} of {self.applicable} questions answered"
+        if self.from_steps:
+            text += f"; {self.from_steps} read from the steps"
+        return text + (f"; {self.open} open (no evidence)" if self.open else "; none open")
 
 
 def progress(ev: Evaluation) -> Progress:
-    """Progress as the engine sees it: given answers among the questions whose `show_if` holds."""
-    return Progress(len(ev.given), ev.visible_count)
+    """Progress as the engine sees it: given answers among the questions whose `show_if` holds, and the answers
+    read from the listed steps."""
+    return Progress(len(ev.given), ev.visible_count, len(ev.derived))
 
 
 def shown_questions(rulebook: Rulebook, answers: Answers) -> list[Question]:
-    """The questions that apply to these answers, in catalog order (`show_if` decided by the engine)."""
-    hidden = set(evaluate(rulebook, Answers(answers.traits)).not_applicable)
+    """The questions that apply to these answers, in catalog order (`show_if` decided by the engine, on the
+    answers given and what the listed steps say)."""
+    hidden = set(evaluate(rulebook, Answers(answers.traits, answers.steps)).not_applicable)
     return [q for q in rulebook.questions.values() if q.id not in hidden]
+
+
+def steps_evidence(rulebook: Rulebook, answers: Answers) -> dict[str, Any]:
+    """The answers the listed steps give to the questions left unanswered (the engine's `Evaluation.derived`)."""
+    return evaluate(rulebook, Answers(answers.traits, answers.steps)).derived
 
 
 # ---------------------------------------------------------------- steps as table rows
 def steps_to_rows(steps: tuple[Step, ...]) -> list[dict[str, Any]]:
-    """One row per step for the table editor; optional texts are empty strings."""
-    return [{"service": s.service, "action": s.action, "reaction": s.reaction,
-             "compensation": s.compensation or "", "event": s.event or ""} for s in steps]
+    """One row per step for the table editor (the columns of `STEP_COLUMNS`); optional texts are empty strings."""
+    return [
+        {
+            "service": s.service,
+            "action": s.action,
+            "reaction": s.reaction,
+            "compensation": s.compensation or "",
+            "event": s.event or "",
+            "team": s.team or "",
+            "context": s.context or "",
+        }
+        for s in steps
+    ]
 
 
 def rows_to_steps(rows: list[dict[str, Any]]) -> tuple[tuple[Step, ...], list[str]]:
     """The complete rows as steps, in order, and a sentence for each row left out (incomplete or invalid)."""
     steps, notes = [], []
     for i, row in enumerate(rows, start=1):
-        cells = {c: _text(row.get(c)) for c in ("service", "action", "compensation", "event")}
+        cells = {c: _text(row.get(c)) for c in _TEXT_COLUMNS}
         if not any(v.strip() for v in cells.values()):
             continue  # a blank row the user just added
         missing = [c for c in ("service", "action") if not cells[c].strip()]
@@ -120,10 +177,14 @@ def rows_to_steps(rows: list[dict[str, Any]]) -> tuple[tuple[Step, ...], list[st
             continue
         reaction = row.get("reaction")
         try:
-            steps.append(Step(service=cells["service"], action=cells["action"],
-                              reaction=bool(reaction) if _present(reaction) else False,
-                              compensation=cells["compensation"] if cells["compensation"].strip() else None,
-                              event=cells["event"] if cells["event"].strip() else None))
+            steps.append(
+                Step(
+                    service=cells["service"],
+                    action=cells["action"],
+                    reaction=bool(reaction) if _present(reaction) else False,
+                    **{c: cells[c] if cells[c].strip() else None for c in _OPTIONAL_TEXTS},
+                )
+            )
         except ValidationError as e:
             notes.append(f"Step {i} is left out: {e.errors()[0]['msg']}.")
     return tuple(steps), notes
@@ -146,4 +207,3 @@ def _present(value: Any) -> bool:
 def _text(value: Any) -> str:
     """A cell as text, exactly as typed (names round-trip); empty for missing cells (None, NaN)."""
     return str(value) if _present(value) else ""
-

@@ -16,9 +16,12 @@ def show_notices() -> None:
     errors = rulebook_errors()
     if errors is not None:
         active = current_rulebook()
-        st.warning(f"The rule files on disk have {len(errors.problems)} problem(s), so the app keeps using the last "
-                   f"good rulebook (version {md_literal(active.version)}, {active.short_hash}). Fix them in the "
-                   "files or on the Rules page:", icon=":material/rule:")
+        st.warning(
+            f"The rule files on disk have {len(errors.problems)} problem(s), so the app keeps using the last "
+            f"good rulebook (version {md_literal(active.version)}, {active.short_hash}). Fix them in the "
+            "files or on the Rules page:",
+            icon=":material/rule:",
+        )
         st.code(str(errors), language=None, wrap_lines=True)
     problems = link_problems()
     notes = answer_notes()

@@ -40,7 +40,7 @@ def _built(digest: str, origin: str, _texts: dict[str, bytes]) -> Rulebook | Use
 
 def _signature(directory: Path) -> tuple:
     """(name, mtime_ns, size) per rule file: a change detector that costs four stat calls."""
-    out = []
+    out: list[tuple[str, int | None, int | None]] = []
     for name in FILES:
         try:
             s = os.stat(directory / name)
@@ -80,8 +80,10 @@ def current_rulebook() -> Rulebook:
     the problems and stops."""
     state = _rulebook_state()
     if state.rulebook is None:
-        st.error("The rulebook cannot be loaded, so the questionnaire is unavailable. Fix these problems in the "
-                 "rule files (the app picks up the corrected files at the next interaction):")
+        st.error(
+            "The rulebook cannot be loaded, so the questionnaire is unavailable. Fix these problems in the "
+            "rule files (the app picks up the corrected files at the next interaction):"
+        )
         st.code(str(state.errors), language=None)
         st.stop()
     return state.rulebook

@@ -6,6 +6,7 @@ widget without state gets its answer back before the questionnaire draws it.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import streamlit as st
@@ -37,17 +38,16 @@ def show_answers(answers: Answers, rulebook: Rulebook) -> None:
         set_widget(q.id, form.widget_value(q, answers))
     set_widget(WORKFLOW_WIDGET, answers.workflow or "")
     previous: StepsEditor | None = st.session_state.get(STEPS_EDITOR_KEY)
-    st.session_state[STEPS_EDITOR_KEY] = StepsEditor((previous.version + 1) if previous else 0,
-                                                     tuple(form.steps_to_rows(answers.steps)))
+    st.session_state[STEPS_EDITOR_KEY] = StepsEditor(
+        (previous.version + 1) if previous else 0, tuple(form.steps_to_rows(answers.steps))
+    )
 
 
 def set_widget(key: str, value: object) -> None:
-    try:
+    # Why suppressed: a widget already drawn in this run cannot be changed; the stored answers are still right
+    # and the widget is re-seeded from them the next time the questionnaire is drawn.
+    with contextlib.suppress(StreamlitAPIException):
         st.session_state[key] = value
-    except StreamlitAPIException:
-        # Why: a widget already drawn in this run cannot be changed; the stored answers are still right and
-        # the widget is re-seeded from them the next time the questionnaire is drawn.
-        pass
 
 
 def seed_questionnaire(answers: Answers, rulebook: Rulebook) -> StepsEditor:

@@ -13,6 +13,7 @@ After every interaction the session waits until the page shows what `advisor.eng
 show; the time that takes is the interaction's latency. A wrong or missing recommendation times out and is
 reported with the text the page showed instead. Meanwhile the server's resident memory is sampled.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from advisor.web import form
 from advisor.engine.answers import Answers, read_answers, to_query_params
 from advisor.engine.evaluate import evaluate
 from advisor.rulebook.loading import Rulebook
+from advisor.web import form
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = 20
@@ -57,8 +58,9 @@ class Plan:
 
     @property
     def changed(self) -> Answers:
-        return Answers({**self.answers.traits, self.question: self.new_value}, self.answers.steps,
-                       self.answers.workflow)
+        return Answers(
+            {**self.answers.traits, self.question: self.new_value}, self.answers.steps, self.answers.workflow
+        )
 
 
 @dataclass
@@ -97,11 +99,15 @@ def plans(rulebook: Rulebook, count: int = SESSIONS, seed: int = 20) -> list[Pla
         if i < len(examples):
             traits = dict(base.traits)
         else:
-            traits = {qid: rng.choice(q.option_values()) if q.kind != "integer" else rng.randint(q.minimum, 12)
-                      for qid, q in rulebook.questions.items() if rng.random() < 0.8}
-        answers = Answers({q: traits[q] for q in rulebook.questions if q in traits}, base.steps,
-                          f"Load session {i + 1}")
-        ev = evaluate(rulebook, Answers(answers.traits))
+            traits = {
+                qid: rng.choice(q.option_values()) if q.kind != "integer" else rng.randint(q.minimum, 12)
+                for qid, q in rulebook.questions.items()
+                if rng.random() < 0.8
+            }
+        answers = Answers(
+            {q: traits[q] for q in rulebook.questions if q in traits}, base.steps, f"Load session {i + 1}"
+        )
+        ev = evaluate(rulebook, answers)  # Why with the steps: what they say decides which questions apply
         radios = [q for q in rulebook.questions.values() if q.kind != "integer" and q.id not in ev.not_applicable]
         q = rng.choice(radios)
         value = rng.choice([v for v in q.option_values() if v != answers.traits.get(q.id)])
@@ -165,7 +171,7 @@ class MemoryWatch:
         while not self._stop.wait(0.2):
             self.peak = max(self.peak, rss_kib(self.pid))
 
-    def __enter__(self) -> "MemoryWatch":
+    def __enter__(self) -> MemoryWatch:
         self._thread.start()
         return self
 
@@ -186,8 +192,7 @@ async def _step(page, result: SessionResult, name: str, action, selector: str, t
         except Exception:
             shown = "(nothing)"
         why = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
-        result.failures.append(f"session {result.number}, {name}: expected {texts}, page showed {shown!r} "
-                               f"({why})")
+        result.failures.append(f"session {result.number}, {name}: expected {texts}, page showed {shown!r} ({why})")
         return False
     result.latencies[name] = time.perf_counter() - start
     return True
@@ -198,20 +203,40 @@ async def _session(context, base: str, plan: Plan, rulebook: Rulebook) -> Sessio
     context.set_default_timeout(ACTION_TIMEOUT_MS)  # clicks and navigations wait as long as the checks do
     page = await context.new_page()
     page.on("pageerror", lambda e: result.page_errors.append(str(e)))
-    sidebar, main = ".st-key-live-recommendation", "[data-testid=\"stMain\"]"
+    sidebar, main = ".st-key-live-recommendation", '[data-testid="stMain"]'
     changed = plan.changed
-    ok = await _step(page, result, "open share link", lambda: page.goto(share_url(base, plan.answers)),
-                     sidebar, expected_sidebar(rulebook, plan.answers))
+    ok = await _step(
+        page,
+        result,
+        "open share link",
+        lambda: page.goto(share_url(base, plan.answers)),
+        sidebar,
+        expected_sidebar(rulebook, plan.answers),
+    )
     ok = ok and await _step(
-        page, result, "change an answer",
+        page,
+        result,
+        "change an answer",
         lambda: page.locator(f".st-key-{plan.question}").get_by_text(plan.label, exact=True).first.click(),
-        sidebar, expected_sidebar(rulebook, changed))
+        sidebar,
+        expected_sidebar(rulebook, changed),
+    )
     ok = ok and await _step(
-        page, result, "open recommendation page",
+        page,
+        result,
+        "open recommendation page",
         lambda: page.get_by_role("link", name="Why, and what it costs").click(),
-        main, [f"Recommendation for {changed.workflow}"] + expected_page(rulebook, changed))
-    ok = ok and await _step(page, result, "reload (session state lost)", page.reload,
-                            main, [f"Recommendation for {changed.workflow}"] + expected_page(rulebook, changed))
+        main,
+        [f"Recommendation for {changed.workflow}"] + expected_page(rulebook, changed),
+    )
+    ok = ok and await _step(
+        page,
+        result,
+        "reload (session state lost)",
+        page.reload,
+        main,
+        [f"Recommendation for {changed.workflow}"] + expected_page(rulebook, changed),
+    )
     if ok and await page.locator('[data-testid="stException"]').count():
         result.failures.append(f"session {plan.number}: the page shows an exception")
     await page.close()
@@ -228,8 +253,10 @@ async def _run(base: str, rulebook: Rulebook, sessions: int, browsers: int) -> l
     async with async_playwright() as p:
         launched = [await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS) for _ in range(browsers)]
         try:
-            contexts = [await launched[i % browsers].new_context(viewport={"width": 1280, "height": 900})
-                        for i in range(sessions)]
+            contexts = [
+                await launched[i % browsers].new_context(viewport={"width": 1280, "height": 900})
+                for i in range(sessions)
+            ]
             work = [_session(c, base, plan, rulebook) for c, plan in zip(contexts, plans(rulebook, sessions))]
             return await asyncio.wait_for(asyncio.gather(*work), TOTAL_TIMEOUT_S)
         finally:

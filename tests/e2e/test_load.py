@@ -4,12 +4,12 @@ recommendation, with no errors, and the server's memory stays bounded.
 The harness (tests/e2e/load_sessions.py) starts nothing itself: this test starts the app as `make run` does,
 on a free loopback port, and always stops it. `make bench` reports the same run's latencies (bench/load.py).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 from load_sessions import SESSIONS, run_load
 
 pytestmark = [pytest.mark.load, pytest.mark.browser]
@@ -44,4 +44,5 @@ def test_no_session_sees_an_error(report):
 def test_the_servers_memory_stays_bounded_under_twenty_sessions(report):
     growth = report.rss_peak_kib - report.rss_baseline_kib
     assert growth <= MAX_GROWTH_KIB_PER_SESSION * SESSIONS, (
-        f"RSS grew from {report.rss_baseline_kib} KiB to {report.rss_peak_kib} KiB")
+        f"RSS grew from {report.rss_baseline_kib} KiB to {report.rss_peak_kib} KiB"
+    )

@@ -1,5 +1,6 @@
 """The web app end to end, in Debian's headless Chromium against the app started as `make run` starts it:
 answer, read the recommendation, see your own services drawn, download, import, share, and stay private."""
+
 from __future__ import annotations
 
 import json
@@ -8,12 +9,12 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from playwright.sync_api import expect
+from web import add_steps, choose, enter_number, go_to, name_workflow, open_app, params
 
 from advisor.engine.answers import Answers, dump_yaml, read_answers, to_query_params
 from advisor.engine.evaluate import evaluate
 from advisor.rulebook.formats import Step
 from advisor.rulebook.loading import load_rulebook
-from web import add_steps, choose, enter_number, go_to, name_workflow, open_app, params
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,10 +39,14 @@ def test_answering_the_questionnaire_gives_the_recommendation_and_a_diagram_of_m
     choose(page, "compensation", "Yes", "true")
     choose(page, "central_monitoring", "High: critical, per instance", "high")
     enter_number(page, "teams", 1)
-    answers = Answers({"ordering": "strict", "compensation": True, "central_monitoring": "high", "teams": 1},
-                      tuple(Step(service=s, action=a) for s, a in
-                            [("Orders", "Create order"), ("Payment", "Charge card"), ("Shipping", "Ship parcel")]),
-                      "Order checkout")
+    answers = Answers(
+        {"ordering": "strict", "compensation": True, "central_monitoring": "high", "teams": 1},
+        tuple(
+            Step(service=s, action=a)
+            for s, a in [("Orders", "Create order"), ("Payment", "Charge card"), ("Shipping", "Ship parcel")]
+        ),
+        "Order checkout",
+    )
     ev = expected(answers)
 
     go_to(page, "Recommendation", ".st-key-recommendation")
@@ -69,9 +74,11 @@ def test_the_recommendation_and_diagram_follow_each_answer(app_server, page):
 
 
 def test_switching_the_drawn_style_redraws_the_diagram(app_server, page):
-    answers = Answers({"ordering": "strict", "compensation": True, "fan_out": 2, "teams": 3},
-                      (Step(service="Payment", action="Charge card"),
-                       Step(service="Email", action="Send receipt", reaction=True)), "Redraw")
+    answers = Answers(
+        {"ordering": "strict", "compensation": True, "fan_out": 2, "teams": 3},
+        (Step(service="Payment", action="Charge card"), Step(service="Email", action="Send receipt", reaction=True)),
+        "Redraw",
+    )
     open_app(page, link(app_server, answers))
     go_to(page, "Diagram", DIAGRAM_SVG)
     svg = page.locator(DIAGRAM_SVG).first
@@ -142,8 +149,13 @@ def test_a_share_link_restores_the_answers_in_another_browser(app_server, browse
         expect(other.locator(".st-key-ordering input[type=radio]:checked")).to_have_count(1)
         assert params(other) == params(page)
         go_to(other, "Recommendation", ".st-key-recommendation")
-        ev = expected(Answers({"ordering": "none", "coordinator_spof": True},
-                              (Step(service="Catalog", action="Publish item"),), "Shared flow"))
+        ev = expected(
+            Answers(
+                {"ordering": "none", "coordinator_spof": True},
+                (Step(service="Catalog", action="Publish item"),),
+                "Shared flow",
+            )
+        )
         expect(other.locator(".st-key-recommendation h2")).to_have_text(STYLE_NAMES[ev.style])
     finally:
         other.context.close()
@@ -190,8 +202,9 @@ HOSTILE = '<img src=x onerror=alert(1)> "q" C:\\ :smile: $x$'
 def test_hostile_names_are_shown_literally_and_never_run(app_server, page):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    answers = Answers({"ordering": "strict"}, (Step(service=HOSTILE, action="act"), Step(service="B", action="b")),
-                      HOSTILE)
+    answers = Answers(
+        {"ordering": "strict"}, (Step(service=HOSTILE, action="act"), Step(service="B", action="b")), HOSTILE
+    )
     open_app(page, link(app_server, answers))
 
     expect(page.locator(".st-key-workflow-name input")).to_have_value(HOSTILE)

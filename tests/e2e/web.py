@@ -2,6 +2,7 @@
 
 Widgets are found by their Streamlit key (`.st-key-<key>`); question widgets are keyed by question id.
 """
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
@@ -27,7 +28,9 @@ def wait_for_param(page, key: str, value: str | None = None) -> None:
     """Until the address carries `key` (= `value`): the app has processed the interaction and kept the link."""
     page.wait_for_function(
         """([key, value]) => { const v = new URLSearchParams(location.search).get(key);
-                               return value === null ? v !== null : v === value; }""", arg=[key, value])
+                               return value === null ? v !== null : v === value; }""",
+        arg=[key, value],
+    )
 
 
 def choose(page, question: str, label: str, value: str) -> None:
@@ -81,7 +84,8 @@ def add_steps(page, steps: list[tuple[str, str]]) -> None:
         _edit_cell(page, editor, i, 0, service)
         _edit_cell(page, editor, i, 1, action)
     page.wait_for_function(
-        "last => (new URLSearchParams(location.search).get('steps') || '').includes(last)", arg=steps[-1][1])
+        "last => (new URLSearchParams(location.search).get('steps') || '').includes(last)", arg=steps[-1][1]
+    )
 
 
 def go_to(page, title: str, ready: str) -> None:

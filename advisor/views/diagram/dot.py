@@ -7,31 +7,46 @@
 
 Safety (shared/RELIABILITY.md): node ids are synthetic (n0, n1, ...); every user string is cleaned and escaped
 into an HTML-like label (so `<b>`, `\\`, `:` and quotes are text); attributes come from an allow-list
-(`advisor.views.diagram.theme.ALLOWED_ATTRIBUTES`); SVG output is sanitised as a last line of defence (`advisor.views.diagram.svgsafe`).
+(`advisor.views.diagram.theme.ALLOWED_ATTRIBUTES`); SVG output is sanitised as a last line of defence
+(`advisor.views.diagram.svgsafe`).
 """
+
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 
 import graphviz
 
-from advisor.views.diagram.plan import DIRECTION, Drawing, Edge, Node, plan
 from advisor.engine.compare import Comparison
 from advisor.engine.evaluate import Evaluation
 from advisor.errors import UserError
-from advisor.views.labels import graphviz_html as html_text, shorten, wrap
 from advisor.views.diagram.mermaid import to_mermaid
+from advisor.views.diagram.plan import DIRECTION, Drawing, Edge, Node, plan
 from advisor.views.diagram.svgsafe import sanitize_svg
 from advisor.views.diagram.theme import ALLOWED_ATTRIBUTES, Theme, load_theme
+from advisor.views.labels import graphviz_html as html_text
+from advisor.views.labels import shorten, wrap
 
-__all__ = ["build_diagram", "comparison_diagrams", "to_dot", "render", "to_mermaid", "check_size", "FORMATS", "INSTALL_HINT"]
+__all__ = [
+    "FORMATS",
+    "INSTALL_HINT",
+    "build_diagram",
+    "check_size",
+    "comparison_diagrams",
+    "render",
+    "to_dot",
+    "to_mermaid",
+]
 
 FORMATS = ("svg", "png", "pdf")
 DOT_PROGRAM = "dot"
-INSTALL_HINT = ("Graphviz is not installed (the `dot` program was not found), so SVG, PNG and PDF diagrams "
-                "cannot be drawn. Install Graphviz: sudo apt-get install graphviz (macOS: brew install graphviz). "
-                "The DOT and Mermaid exports work without it.")
+INSTALL_HINT = (
+    "Graphviz is not installed (the `dot` program was not found), so SVG, PNG and PDF diagrams "
+    "cannot be drawn. Install Graphviz: sudo apt-get install graphviz (macOS: brew install graphviz). "
+    "The DOT and Mermaid exports work without it."
+)
 
 
 def build_diagram(ev: Evaluation, style: str | None = None, theme: Theme | None = None) -> graphviz.Digraph:
@@ -44,8 +59,9 @@ def build_diagram(ev: Evaluation, style: str | None = None, theme: Theme | None 
     return draw(drawing, theme)
 
 
-def comparison_diagrams(comparison: Comparison,
-                        theme: Theme | None = None) -> tuple[graphviz.Digraph, graphviz.Digraph]:
+def comparison_diagrams(
+    comparison: Comparison, theme: Theme | None = None
+) -> tuple[graphviz.Digraph, graphviz.Digraph]:
     """Both sides of a comparison (`advisor.engine.compare`) drawn, each in its own recommended style."""
     return build_diagram(comparison.a, theme=theme), build_diagram(comparison.b, theme=theme)
 
@@ -59,12 +75,22 @@ def draw(drawing: Drawing, theme: Theme) -> graphviz.Digraph:
     in_cluster = {m for c in drawing.clusters for m in c.members}
     nodes = {n.id: n for n in drawing.nodes}
     for cluster in drawing.clusters:
-        look = theme.clusters[cluster.id]  # type: ignore[index]
+        look = theme.clusters[cluster.id]
         with g.subgraph(name=f"cluster_{cluster.id}") as sub:
-            sub.attr(**_allowed({"style": look.style, "fillcolor": look.fillcolor, "color": look.color,
-                                 "fontcolor": look.fontcolor, "fontsize": look.fontsize, "labeljust": "l",
-                                 "labelloc": "t"}),
-                     label=f"<<B>{html_text(look.title)}</B>>")
+            sub.attr(
+                **_allowed(
+                    {
+                        "style": look.style,
+                        "fillcolor": look.fillcolor,
+                        "color": look.color,
+                        "fontcolor": look.fontcolor,
+                        "fontsize": look.fontsize,
+                        "labeljust": "l",
+                        "labelloc": "t",
+                    }
+                ),
+                label=f"<<B>{html_text(look.title)}</B>>",
+            )
             for member in cluster.members:
                 _node(sub, nodes[member], theme)
             members = set(cluster.members)
@@ -87,7 +113,7 @@ def draw(drawing: Drawing, theme: Theme) -> graphviz.Digraph:
         if not set(rank) & in_cluster:
             _same_rank(g, rank)
     for lane in drawing.lanes:
-        for tail, head in zip(lane, lane[1:]):
+        for tail, head in itertools.pairwise(lane):
             g.edge(tail, head, style="invis", weight="10")  # Why: heavy edges pull a lane into a straight line
     return g
 
@@ -99,7 +125,7 @@ def _same_rank(g: graphviz.Digraph, rank: tuple[str, ...]) -> None:
         return
     with g.subgraph() as same:
         same.attr(rank="same")
-        for tail, head in zip(rank, rank[1:]):
+        for tail, head in itertools.pairwise(rank):
             same.edge(tail, head, style="invis")
 
 
@@ -119,16 +145,18 @@ def _node(g: graphviz.Digraph, node: Node, theme: Theme) -> None:
         label = ""
     elif node.note:
         weight = ("<B>", "</B>") if node.kind == "orchestrator" else ("", "")
-        label = (f"<{weight[0]}{_lines(node.label, theme)}{weight[1]}<BR/>"
-                 f'<FONT POINT-SIZE="9">{html_text(node.note)}</FONT>>')
+        label = (
+            f"<{weight[0]}{_lines(node.label, theme)}{weight[1]}<BR/>"
+            f'<FONT POINT-SIZE="9">{html_text(node.note)}</FONT>>'
+        )
     else:
         label = f"<{_lines(node.label, theme)}>"
-    attrs = _allowed(theme.nodes[node.kind])  # type: ignore[index]
+    attrs = _allowed(theme.nodes[node.kind])
     g.node(node.id, label=label, **attrs)
 
 
 def _edge(g: graphviz.Digraph, edge: Edge, theme: Theme) -> None:
-    attrs = _allowed(theme.edges[edge.kind])  # type: ignore[index]
+    attrs = _allowed(theme.edges[edge.kind])
     if edge.label:
         attrs["label"] = f"<{_lines(edge.label, theme)}>"
     g.edge(edge.tail, edge.head, **attrs)
@@ -139,31 +167,37 @@ def _title_label(drawing: Drawing, theme: Theme) -> str:
     lg = theme.legend
     gap = "&#160;" * 5
     edge_items, node_items = [], []
-    for kind in drawing.edge_kinds:
-        entry, look = lg.edges[kind], theme.edges[kind]  # type: ignore[index]
-        edge_items.append(f'<FONT COLOR="{html_text(look.get("color", "black"))}">{html_text(entry.sample)}</FONT>'
-                          f"&#160;{html_text(entry.label)}")
-    for kind in drawing.node_kinds:
-        look = theme.nodes[kind]  # type: ignore[index]
-        filled = kind == "orchestrator"  # the only dark fill; light fills show by their border colour
+    for edge_kind in drawing.edge_kinds:
+        entry, look = lg.edges[edge_kind], theme.edges[edge_kind]
+        edge_items.append(
+            f'<FONT COLOR="{html_text(look.get("color", "black"))}">{html_text(entry.sample)}</FONT>'
+            f"&#160;{html_text(entry.label)}"
+        )
+    for node_kind in drawing.node_kinds:
+        look = theme.nodes[node_kind]
+        filled = node_kind == "orchestrator"  # the only dark fill; light fills show by their border colour
         colour = look.get("fillcolor" if filled else "color", "black")
-        node_items.append(f'<FONT COLOR="{html_text(colour)}" POINT-SIZE="13">{"■" if filled else "▢"}</FONT>'
-                          f"&#160;{html_text(lg.nodes[kind])}")  # type: ignore[index]
+        node_items.append(
+            f'<FONT COLOR="{html_text(colour)}" POINT-SIZE="13">{"■" if filled else "▢"}</FONT>'
+            f"&#160;{html_text(lg.nodes[node_kind])}"
+        )
     # Why text runs and not nested tables: Graphviz stretches a nested table's cells to the widest row (the
     # subtitle), which scattered the legend; coloured glyphs in one line stay together.
     legend = "".join(f'<TR><TD ALIGN="LEFT">{gap.join(items)}</TD></TR>' for items in (edge_items, node_items) if items)
     title = html_text(shorten(drawing.title, theme.labels.title_width))
     subtitle = html_text(drawing.subtitle)
     footer = html_text(drawing.footer)
-    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
-            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{html_text(lg.title_size)}" COLOR="{html_text(lg.text_color)}">'
-            f"<B>{title}</B></FONT></TD></TR>"
-            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{html_text(lg.subtitle_size)}" '
-            f'COLOR="{html_text(lg.muted_color)}">{subtitle}</FONT></TD></TR>'
-            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9.5" COLOR="{html_text(lg.text_color)}"><TABLE BORDER="0" '
-            f'CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{legend}</TABLE></FONT></TD></TR>'
-            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{html_text(lg.muted_color)}">{footer}</FONT></TD></TR>'
-            f"<TR><TD></TD></TR></TABLE>>")
+    return (
+        f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{html_text(lg.title_size)}" COLOR="{html_text(lg.text_color)}">'
+        f"<B>{title}</B></FONT></TD></TR>"
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{html_text(lg.subtitle_size)}" '
+        f'COLOR="{html_text(lg.muted_color)}">{subtitle}</FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9.5" COLOR="{html_text(lg.text_color)}"><TABLE BORDER="0" '
+        f'CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{legend}</TABLE></FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{html_text(lg.muted_color)}">{footer}</FONT></TD></TR>'
+        f"<TR><TD></TD></TR></TABLE>>"
+    )
 
 
 def to_dot(digraph: graphviz.Digraph) -> str:
@@ -176,8 +210,10 @@ def check_size(digraph: graphviz.Digraph, theme: Theme | None = None) -> None:
     """Refuse a diagram with more statements (nodes + edges) than the theme's limit: "diagram too large"."""
     limit = (theme or load_theme()).limits.max_statements
     if len(digraph.body) > limit:
-        raise UserError(f"diagram too large: {len(digraph.body):,} nodes and edges (the limit is {limit:,}); "
-                        "split the workflow into smaller ones")
+        raise UserError(
+            f"diagram too large: {len(digraph.body):,} nodes and edges (the limit is {limit:,}); "
+            "split the workflow into smaller ones"
+        )
 
 
 def render(digraph: graphviz.Digraph, fmt: str, timeout: float | None = None, theme: Theme | None = None) -> bytes:
@@ -199,17 +235,19 @@ def render(digraph: graphviz.Digraph, fmt: str, timeout: float | None = None, th
         args.append(f"-Gdpi={theme.limits.png_dpi}")
     seconds = timeout if timeout is not None else theme.limits.dot_timeout_seconds
     try:
-        done = subprocess.run(args, input=to_dot(digraph).encode("utf-8"), capture_output=True, timeout=seconds,
-                              check=False)
+        done = subprocess.run(
+            args, input=to_dot(digraph).encode("utf-8"), capture_output=True, timeout=seconds, check=False
+        )
     except FileNotFoundError:
         raise UserError(INSTALL_HINT) from None
     except subprocess.TimeoutExpired:
-        raise UserError(f"diagram too large: Graphviz did not finish drawing it within {seconds:g} seconds; "
-                        "split the workflow into smaller ones") from None
+        raise UserError(
+            f"diagram too large: Graphviz did not finish drawing it within {seconds:g} seconds; "
+            "split the workflow into smaller ones"
+        ) from None
     if done.returncode != 0:
         # Our DOT is generated and escaped; dot refusing it is a bug, not a user error.
         raise RuntimeError(f"dot failed ({done.returncode}): {done.stderr.decode('utf-8', 'replace')[:2000]}")
     if fmt == "svg":
         return sanitize_svg(done.stdout.decode("utf-8")).encode("utf-8")
     return done.stdout
-

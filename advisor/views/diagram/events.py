@@ -4,19 +4,19 @@ An event is named after what happened: the object of the action, then its verb i
 PascalCase; a trailing phrase keeps its place ("Review by underwriter" -> `ReviewedByUnderwriter`). A step's
 own `event:` always wins. The vocabulary (irregular verbs, prepositions) is data in `advisor/views/diagram/events.yaml`.
 """
+
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field
 
-from advisor.views.labels import clean, shorten
+from advisor.resources import EVENT_VOCABULARY
 from advisor.rulebook.formats import Step, Strict
 from advisor.rulebook.messages import parse
-from advisor.resources import EVENT_VOCABULARY
+from advisor.views.labels import clean, shorten
 
 VOCABULARY = EVENT_VOCABULARY
 MAX_LENGTH = 80  # Why: an event name is an identifier; a 10,000-character action must not make one that long

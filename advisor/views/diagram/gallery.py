@@ -8,6 +8,7 @@ from the manifest; on a machine whose Graphviz and fonts match the manifest, dra
 
     python -m advisor.views.diagram.gallery            # write the gallery
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,17 +16,18 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
 from advisor.engine.answers import read_answers
-from advisor.views.diagram.dot import build_diagram, render, to_dot
 from advisor.engine.evaluate import evaluate
 from advisor.files import write_atomic
+from advisor.resources import EXAMPLES
 from advisor.rulebook.formats import STYLES
 from advisor.rulebook.loading import load_rulebook
+from advisor.views.diagram.dot import build_diagram, render, to_dot
 from advisor.views.diagram.theme import load_theme
-from advisor.resources import EXAMPLES
 
 # Why a checkout path: the gallery is documentation of the repository, redrawn by `make gallery` there.
 ROOT = Path(__file__).resolve().parents[3]
@@ -70,7 +72,7 @@ def render_environment() -> dict[str, object]:
     return {"graphviz": graphviz_version(), "fonts": resolved_fonts()}
 
 
-def diagrams() -> dict[str, "graphviz.Digraph"]:
+def diagrams() -> dict[str, graphviz.Digraph]:
     """`{file name: diagram}` of every example in every style, in a stable order."""
     rulebook = load_rulebook()
     out = {}
@@ -82,8 +84,8 @@ def diagrams() -> dict[str, "graphviz.Digraph"]:
     return out
 
 
-def build() -> dict[str, object]:
-    """Render the gallery into `diagrams/gallery/` and return the manifest written with it."""
+def build() -> dict[str, Any]:
+    """Render the gallery into `diagrams/gallery/` and return the manifest written with it (a JSON document)."""
     GALLERY.mkdir(parents=True, exist_ok=True)
     files = {}
     for name, digraph in diagrams().items():

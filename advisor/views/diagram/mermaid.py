@@ -5,14 +5,15 @@ clusters, coloured from the same theme. User text is quoted and every character 
 syntax (quotes, `#`, `<`, `>`, `&`, backticks, `|`, `%`) is written as a Mermaid entity code, so a name can
 neither end its label nor add a directive, a link or a click handler.
 """
+
 from __future__ import annotations
 
 import re
 
-from advisor.views.diagram.plan import DIRECTION, Drawing, Node, plan
 from advisor.engine.evaluate import Evaluation
+from advisor.views.diagram.plan import DIRECTION, Drawing, Node, plan
+from advisor.views.diagram.theme import EdgeKind, Theme, load_theme
 from advisor.views.labels import shorten
-from advisor.views.diagram.theme import Theme, load_theme
 
 _ENTITY = {ch: f"#{ord(ch)};" for ch in '"#<>&`|%;{}[]()\\'}
 _COLOUR = re.compile(r"^(#[0-9A-Fa-f]{3,8}|[a-z]{3,20})$")
@@ -46,18 +47,18 @@ def render_mermaid(drawing: Drawing, theme: Theme) -> str:
     clustered = {m for c in drawing.clusters for m in c.members}
     nodes = {n.id: n for n in drawing.nodes}
     for cluster in drawing.clusters:
-        look = theme.clusters[cluster.id]  # type: ignore[index]
+        look = theme.clusters[cluster.id]
         lines.append(f'  subgraph {cluster.id}["{mermaid_text(look.title)}"]')
         lines += [f"    {_node(nodes[m], limit)}" for m in cluster.members]
         lines.append("  end")
     lines += [f"  {_node(n, limit)}" for n in drawing.nodes if n.id not in clustered]
-    by_kind: dict[str, list[int]] = {}
+    by_kind: dict[EdgeKind, list[int]] = {}
     for i, e in enumerate(drawing.edges):
         label = f'|"{mermaid_text(e.label, limit)}"|' if e.label else ""
         lines.append(f"  {e.tail} {_ARROWS[e.kind]}{label} {e.head}")
         by_kind.setdefault(e.kind, []).append(i)
     for kind in ("orchestrator", "service", "reaction", "event", "start", "placeholder"):
-        style = _class_style(theme.nodes[kind])  # type: ignore[index]
+        style = _class_style(theme.nodes[kind])
         if style:
             lines.append(f"  classDef {kind} {style}")
     for kind in ("orchestrator", "service", "reaction", "event", "start", "placeholder"):
@@ -65,15 +66,15 @@ def render_mermaid(drawing: Drawing, theme: Theme) -> str:
         if ids:
             lines.append(f"  class {','.join(ids)} {kind}")
     for cluster in drawing.clusters:
-        look = theme.clusters[cluster.id]  # type: ignore[index]
+        look = theme.clusters[cluster.id]
         style = _class_style({"fillcolor": look.fillcolor, "color": look.color})
         if style:
             lines.append(f"  style {cluster.id} {style}")
     for kind, indexes in by_kind.items():
-        look = theme.edges[kind]  # type: ignore[index]
-        colour = look.get("color", "")
+        edge_look = theme.edges[kind]
+        colour = edge_look.get("color", "")
         if _COLOUR.match(colour):
-            dash = ",stroke-dasharray:5 4" if "dashed" in look.get("style", "") else ""
+            dash = ",stroke-dasharray:5 4" if "dashed" in edge_look.get("style", "") else ""
             lines.append(f"  linkStyle {','.join(map(str, indexes))} stroke:{colour}{dash}")
     return "\n".join(lines) + "\n"
 

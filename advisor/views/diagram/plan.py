@@ -1,33 +1,39 @@
 """What a diagram shows, before anyone draws it: nodes, edges and clusters for one style of one workflow.
 
-One plan, two renderers: `advisor.views.diagram.dot` turns it into Graphviz, `advisor.views.diagram.mermaid` into Mermaid, so both say
-the same thing. The plan holds the user's text cleaned but unescaped; each renderer escapes for its format.
+One plan, two renderers: `advisor.views.diagram.dot` turns it into Graphviz, `advisor.views.diagram.mermaid` into
+Mermaid, so both say the same thing. The plan holds the user's text cleaned but unescaped; each renderer escapes
+for its format.
 
 - orchestration: an orchestrator commands each service in order (`1. Authorize card`), each replies, and a
   step with a compensation gets a compensation path from the orchestrator.
 - choreography: a start, then each service publishes an event (`1. OrderCreated`) that the next step's
   service reacts to; reactions hang off the latest core event; a compensation is triggered from the service
   that reacts next.
-- hybrid: the orchestrated core in one cluster, the event-driven reactions in another, and between them the
-  events the orchestrator publishes that cross the boundary.
+- hybrid: the orchestrated core in one cluster, the event-driven steps in another, and between them the
+  events the orchestrator publishes that cross the boundary. Which step is which is the engine's per-link
+  allocation (`advisor.engine.evaluate.allocate`): a reaction, or a step in another bounded context than the
+  core's, reacts to an event; so the drawing and the report's per-step table always agree.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from advisor.engine.evaluate import Evaluation
-from advisor.views.diagram.events import event_name, workflow_event
-from advisor.views.labels import clean
+from advisor.engine.evaluate import Evaluation, allocate
 from advisor.rulebook.formats import STYLES, Step
-from advisor.views.diagram.theme import Theme
+from advisor.views.diagram.events import event_name, workflow_event
+from advisor.views.diagram.theme import ClusterId, EdgeKind, LegendNodeKind, NodeKind, Theme
+from advisor.views.labels import clean
 
 DIRECTION = "LR"  # every style reads left to right: Graphviz's rankdir and Mermaid's flowchart direction
+_EDGE_ORDER: tuple[EdgeKind, ...] = ("command", "reply", "event", "compensation")  # the legend's order
+_LEGEND_NODE_ORDER: tuple[LegendNodeKind, ...] = ("orchestrator", "service", "reaction", "event")
 
 
 @dataclass(frozen=True)
 class Node:
     id: str  # synthetic: n0, n1, ... (never user text: a colon in a name would become a Graphviz port)
-    kind: str  # orchestrator | service | reaction | event | start | placeholder
+    kind: NodeKind
     label: str
     note: str = ""  # a second, smaller line (e.g. "orchestrator", "after step 4")
 
@@ -36,13 +42,13 @@ class Node:
 class Edge:
     tail: str
     head: str
-    kind: str  # command | reply | event | compensation
+    kind: EdgeKind
     label: str = ""
 
 
 @dataclass(frozen=True)
 class Cluster:
-    id: str  # core | reactions
+    id: ClusterId
     members: tuple[str, ...]
 
 
@@ -60,15 +66,16 @@ class Drawing:
     lanes: tuple[tuple[str, ...], ...] = ()  # nodes kept on one straight line, in this order (layout only)
 
     @property
-    def edge_kinds(self) -> tuple[str, ...]:
+    def edge_kinds(self) -> tuple[EdgeKind, ...]:
         """The kinds of edge used, in legend order."""
         used = {e.kind for e in self.edges}
-        return tuple(k for k in ("command", "reply", "event", "compensation") if k in used)
+        return tuple(k for k in _EDGE_ORDER if k in used)
 
     @property
-    def node_kinds(self) -> tuple[str, ...]:
+    def node_kinds(self) -> tuple[LegendNodeKind, ...]:
+        """The kinds of node used that the legend explains, in legend order."""
         used = {n.kind for n in self.nodes}
-        return tuple(k for k in ("orchestrator", "service", "reaction", "event") if k in used)
+        return tuple(k for k in _LEGEND_NODE_ORDER if k in used)
 
 
 @dataclass
@@ -79,19 +86,19 @@ class _Builder:
     ranks: list[tuple[str, ...]] = field(default_factory=list)
     lanes: list[tuple[str, ...]] = field(default_factory=list)
 
-    def add(self, kind: str, label: str, note: str = "") -> str:
+    def add(self, kind: NodeKind, label: str, note: str = "") -> str:
         node = Node(f"n{len(self.nodes)}", kind, label, note)
         self.nodes.append(node)
         return node.id
 
-    def service(self, name: str, kind: str) -> str:
+    def service(self, name: str, kind: NodeKind) -> str:
         """One node per distinct service name: a service with two steps gets two edges, not two boxes."""
         key = clean(name)
         if key not in self.services:
             self.services[key] = self.add(kind, key)
         return self.services[key]
 
-    def link(self, tail: str, head: str, kind: str, label: str = "") -> None:
+    def link(self, tail: str, head: str, kind: EdgeKind, label: str = "") -> None:
         self.edges.append(Edge(tail, head, kind, label))
 
 
@@ -107,10 +114,20 @@ def plan(ev: Evaluation, theme: Theme, style: str | None = None) -> Drawing:
         workflow = theme.generic.workflow
     b = _Builder()
     clusters = {"orchestration": _orchestration, "choreography": _choreography, "hybrid": _hybrid}[style](
-        b, steps, workflow)
-    return Drawing(style, _title(workflow, style), _subtitle(ev, style, generic), _footer(ev),
-                   tuple(b.nodes), tuple(b.edges), clusters, generic, tuple(b.ranks),
-                   tuple(b.lanes))
+        b, steps, workflow
+    )
+    return Drawing(
+        style,
+        _title(workflow, style),
+        _subtitle(ev, style, generic),
+        _footer(ev),
+        tuple(b.nodes),
+        tuple(b.edges),
+        clusters,
+        generic,
+        tuple(b.ranks),
+        tuple(b.lanes),
+    )
 
 
 def _title(workflow: str | None, style: str) -> str:
@@ -144,7 +161,7 @@ def _orchestration(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -
     return ()
 
 
-def _command(b: _Builder, orchestrator: str, i: int, step: Step, kind: str) -> str:
+def _command(b: _Builder, orchestrator: str, i: int, step: Step, kind: NodeKind) -> str:
     service = b.service(step.service, kind)
     b.link(orchestrator, service, "command", _number(i, step.action))
     b.link(service, orchestrator, "reply", event_name(step, i))
@@ -185,8 +202,11 @@ def _hybrid(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -> tuple
     reactions: list[str] = []
     crossing: dict[str, str] = {}  # event name -> event node
     latest_core: tuple[int, Step] | None = None
+    # Why allocate here and not ev.allocation: an alternative drawing (another style than the recommended one)
+    # needs the hybrid allocation, which the evaluation holds only when hybrid is the recommendation.
+    modes = [a.mode for a in allocate("hybrid", steps)]
     for i, step in enumerate(steps):
-        if not step.reaction:
+        if modes[i] == "orchestrated":
             service = _command(b, orchestrator, i, step, "service")
             if service not in core:
                 core.append(service)

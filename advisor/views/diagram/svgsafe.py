@@ -6,6 +6,7 @@ if it ever is: elements outside an allow-list (script, foreignObject, a, ...), `
 do not point inside the document, and `javascript:`-style values. It also drops the comments and doctype
 Graphviz writes (they name the Graphviz version, which would make output differ between machines).
 """
+
 from __future__ import annotations
 
 import re
@@ -13,10 +14,28 @@ import xml.etree.ElementTree as ET
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-ALLOWED_ELEMENTS = frozenset({
-    "svg", "g", "title", "desc", "polygon", "polyline", "path", "ellipse", "circle", "rect", "line", "text",
-    "tspan", "defs", "linearGradient", "radialGradient", "stop", "clipPath",
-})
+ALLOWED_ELEMENTS = frozenset(
+    {
+        "svg",
+        "g",
+        "title",
+        "desc",
+        "polygon",
+        "polyline",
+        "path",
+        "ellipse",
+        "circle",
+        "rect",
+        "line",
+        "text",
+        "tspan",
+        "defs",
+        "linearGradient",
+        "radialGradient",
+        "stop",
+        "clipPath",
+    }
+)
 _UNWRAP = frozenset({"a"})  # a link around a node: keep the drawing, drop the link
 _COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
 _DOCTYPE = re.compile(r"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>\s*", re.S)

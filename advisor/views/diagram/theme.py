@@ -1,9 +1,11 @@
-"""The diagram theme: `advisor/views/diagram/theme.yaml` as a strict model, with every Graphviz attribute on an allow-list.
+"""The diagram theme: `advisor/views/diagram/theme.yaml` as a strict model, every Graphviz attribute on an
+allow-list.
 
 Why an allow-list: attributes such as URL, href, target, tooltip or id end up as links and attributes in the
 SVG; an edited theme (or a bug) must never be able to put a link or a script there. Unknown keys, unknown
 attributes and wrong types are errors with FILE:LINE:COL, like every other file the advisor reads.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -12,32 +14,77 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
+from advisor.resources import THEME
 from advisor.rulebook.formats import Step, Strict
 from advisor.rulebook.messages import parse
-from advisor.resources import THEME
 
 DEFAULT_THEME = THEME
 
 # Every attribute the builder may set on a graph, node, edge or cluster. Nothing that makes a link or a
 # tooltip, nothing that names a file (image, fontpath, imagepath), nothing that sets a raw SVG id or class.
-ALLOWED_ATTRIBUTES = frozenset({
-    "arrowhead", "arrowsize", "arrowtail", "bgcolor", "color", "compound", "concentrate", "constraint", "dir",
-    "fillcolor", "fixedsize", "fontcolor", "fontname", "fontsize", "height", "label", "labeljust", "labelloc",
-    "margin", "minlen", "newrank", "nodesep", "ordering", "outputorder", "pad", "penwidth", "peripheries",
-    "rank", "rankdir", "ranksep", "shape", "splines", "style", "weight", "width", "xlabel", "headport",
-    "tailport", "labelfloat", "decorate", "group", "forcelabels", "fontnames", "pencolor",
-})
+ALLOWED_ATTRIBUTES = frozenset(
+    {
+        "arrowhead",
+        "arrowsize",
+        "arrowtail",
+        "bgcolor",
+        "color",
+        "compound",
+        "concentrate",
+        "constraint",
+        "dir",
+        "fillcolor",
+        "fixedsize",
+        "fontcolor",
+        "fontname",
+        "fontsize",
+        "height",
+        "label",
+        "labeljust",
+        "labelloc",
+        "margin",
+        "minlen",
+        "newrank",
+        "nodesep",
+        "ordering",
+        "outputorder",
+        "pad",
+        "penwidth",
+        "peripheries",
+        "rank",
+        "rankdir",
+        "ranksep",
+        "shape",
+        "splines",
+        "style",
+        "weight",
+        "width",
+        "xlabel",
+        "headport",
+        "tailport",
+        "labelfloat",
+        "decorate",
+        "group",
+        "forcelabels",
+        "fontnames",
+        "pencolor",
+    }
+)
 AttrValue = Annotated[str, Field(max_length=200)]
 Attrs = dict[str, AttrValue]
 NodeKind = Literal["orchestrator", "service", "reaction", "event", "start", "placeholder"]
 EdgeKind = Literal["command", "reply", "event", "compensation"]
+LegendNodeKind = Literal["orchestrator", "service", "reaction", "event"]  # the kinds the legend explains
+ClusterId = Literal["core", "reactions"]
 
 
 def _check_attrs(value: dict[str, str]) -> dict[str, str]:
     bad = sorted(k for k in value if k not in ALLOWED_ATTRIBUTES)
     if bad:
-        raise ValueError(f"attribute(s) not allowed in a diagram theme: {', '.join(bad)} "
-                         f"(allowed: {', '.join(sorted(ALLOWED_ATTRIBUTES))})")
+        raise ValueError(
+            f"attribute(s) not allowed in a diagram theme: {', '.join(bad)} "
+            f"(allowed: {', '.join(sorted(ALLOWED_ATTRIBUTES))})"
+        )
     return value
 
 
@@ -61,7 +108,7 @@ class Legend(Strict):
     text_color: AttrValue
     muted_color: AttrValue
     edges: dict[EdgeKind, LegendEdge]
-    nodes: dict[Literal["orchestrator", "service", "reaction", "event"], Annotated[str, Field(max_length=80)]]
+    nodes: dict[LegendNodeKind, Annotated[str, Field(max_length=80)]]
 
 
 class Generic(Strict):
@@ -89,7 +136,7 @@ class Theme(Strict):
     edge: Attrs
     nodes: dict[NodeKind, Attrs]
     edges: dict[EdgeKind, Attrs]
-    clusters: dict[Literal["core", "reactions"], ClusterLook]
+    clusters: dict[ClusterId, ClusterLook]
     legend: Legend
     generic: Generic
     labels: Labels

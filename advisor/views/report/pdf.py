@@ -4,16 +4,19 @@ Why WeasyPrint: the HTML report is already the designed document (inline SVG, pr
 a running title); WeasyPrint renders exactly that without a browser, and keeps text as text, so `pdftotext`
 and screen readers see every word. It is an optional dependency (the `pdf` extra), imported only here.
 """
+
 from __future__ import annotations
 
 import logging
 
 from advisor.errors import UserError
-from advisor.views.report.model import Report
 from advisor.views.report.html import to_html
+from advisor.views.report.model import Report
 
-INSTALL_HINT = ("PDF export needs WeasyPrint: pip install 'coordination-advisor[pdf]' "
-                "(on Debian also: sudo apt-get install libpango-1.0-0 libharfbuzz-subset0)")
+INSTALL_HINT = (
+    "PDF export needs WeasyPrint: pip install 'coordination-advisor[pdf]' "
+    "(on Debian also: sudo apt-get install libpango-1.0-0 libharfbuzz-subset0)"
+)
 
 
 def to_pdf(report: Report, diagram_svg: str | None = None) -> bytes:

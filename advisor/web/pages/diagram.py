@@ -1,13 +1,10 @@
 """Diagram: the proposed interaction of the user's own services, in the recommended style or any other, or the
 three side by side. Drawn in the browser (`st.graphviz_chart`), so it needs no Graphviz binary on the server."""
+
 import streamlit as st
 
-from advisor.web import diagrams
-from advisor.web import display
-from advisor.web import notices
-from advisor.web import rulebook_state
-from advisor.web import session
 from advisor.rulebook.formats import STYLES
+from advisor.web import diagrams, display, notices, rulebook_state, session
 
 rulebook = rulebook_state.current_rulebook()
 ev = session.current_assessment().evaluation
@@ -19,14 +16,26 @@ notices.show_notices()
 choice, compare_col = st.columns([3, 1], vertical_alignment="bottom")
 # Why a horizontal radio: its options wrap on a phone; segmented controls and pills run off the screen.
 shown = choice.radio(
-    "Draw the services as", ["recommended", *STYLES], key="diagram-style", horizontal=True,
-    persist_state="session", disabled=bool(st.session_state.get("diagram-compare")),
-    format_func=lambda s: f"Recommended: {names[ev.style]}" if s == "recommended" else names[s])
-compare = compare_col.toggle("Compare all three", key="diagram-compare", persist_state="session",
-                             help="The same services drawn in each style, side by side.")
+    "Draw the services as",
+    ["recommended", *STYLES],
+    key="diagram-style",
+    horizontal=True,
+    persist_state="session",
+    disabled=bool(st.session_state.get("diagram-compare")),
+    format_func=lambda s: f"Recommended: {names[ev.style]}" if s == "recommended" else names[s],
+)
+compare = compare_col.toggle(
+    "Compare all three",
+    key="diagram-compare",
+    persist_state="session",
+    help="The same services drawn in each style, side by side.",
+)
 if not ev.steps:
-    st.info("No steps named yet, so this is a generic drawing of the style. Name your workflow's services and "
-            "steps on the questionnaire to see your own.", icon=":material/info:")
+    st.info(
+        "No steps named yet, so this is a generic drawing of the style. Name your workflow's services and "
+        "steps on the questionnaire to see your own.",
+        icon=":material/info:",
+    )
     st.page_link("pages/questionnaire.py", label="Name the steps", icon=":material/checklist:")
 
 

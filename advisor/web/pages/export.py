@@ -1,23 +1,21 @@
 """Export & import: take the answers, the diagram and the report away; bring answers back from a file; share a
 link that restores the answers exactly."""
+
 import importlib.util
 
 import streamlit as st
 
-from advisor.web import diagrams
-from advisor.web import display
-from advisor.web import notices
-from advisor.web import rulebook_state
-from advisor.web import session
 from advisor.engine.answers import UPLOAD_LIMIT, dump_json, dump_yaml, parse_answers
-from advisor.views.diagram.dot import build_diagram, to_dot
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
+from advisor.views.diagram.dot import build_diagram, to_dot
 from advisor.views.report.adr import to_adr
 from advisor.views.report.html import to_html
 from advisor.views.report.markdown import to_markdown
 from advisor.views.report.model import build_report
-from advisor.views.report.pdf import INSTALL_HINT as PDF_INSTALL_HINT, to_pdf
+from advisor.views.report.pdf import INSTALL_HINT as PDF_INSTALL_HINT
+from advisor.views.report.pdf import to_pdf
+from advisor.web import diagrams, display, notices, rulebook_state, session
 
 rulebook = rulebook_state.current_rulebook()
 answers = session.current_answers()
@@ -33,84 +31,162 @@ notices.show_notices()
 # ---------------------------------------------------------------- answers
 with st.container(border=True, key="export-answers"):
     st.subheader("Answers", anchor=False)
-    st.caption("Your answers, workflow name and steps, in a file you can import again here or pass to "
-               "`advisor recommend` on the command line.")
+    st.caption(
+        "Your answers, workflow name and steps, in a file you can import again here or pass to "
+        "`advisor recommend` on the command line."
+    )
     yaml_col, json_col = st.columns(2)
-    yaml_col.download_button("Answers (YAML)", dump_yaml(answers), f"{stem}.answers.yaml", "application/yaml",
-                             key="download-answers-yaml", icon=":material/description:", width="stretch")
-    json_col.download_button("Answers (JSON)", dump_json(answers), f"{stem}.answers.json", "application/json",
-                             key="download-answers-json", icon=":material/data_object:", width="stretch")
+    yaml_col.download_button(
+        "Answers (YAML)",
+        dump_yaml(answers),
+        f"{stem}.answers.yaml",
+        "application/yaml",
+        key="download-answers-yaml",
+        icon=":material/description:",
+        width="stretch",
+    )
+    json_col.download_button(
+        "Answers (JSON)",
+        dump_json(answers),
+        f"{stem}.answers.json",
+        "application/json",
+        key="download-answers-json",
+        icon=":material/data_object:",
+        width="stretch",
+    )
 
 # ---------------------------------------------------------------- share link
 with st.container(border=True, key="share"):
     st.subheader("Share link", anchor=False)
-    st.caption("The answers live in the page's address: opening this link (or the address bar's) restores "
-               "them exactly, in any browser. Anyone with the link sees the answers, workflow and step names.")
+    st.caption(
+        "The answers live in the page's address: opening this link (or the address bar's) restores "
+        "them exactly, in any browser. Anyone with the link sees the answers, workflow and step names."
+    )
     st.code(session.share_link(answers, page_path="export"), language=None, wrap_lines=True, height=150)
 
 # ---------------------------------------------------------------- diagram
 with st.container(border=True, key="export-diagram"):
     st.subheader("Diagram", anchor=False)
     style = st.radio(
-        "Style", ["recommended", *STYLES], key="export-style", horizontal=True,
-        format_func=lambda s: f"Recommended: {names[ev.style]}" if s == "recommended" else names[s])
+        "Style",
+        ["recommended", *STYLES],
+        key="export-style",
+        horizontal=True,
+        format_func=lambda s: f"Recommended: {names[ev.style]}" if s == "recommended" else names[s],
+    )
     digraph = build_diagram(ev, ev.style if style == "recommended" else style)
     dot = to_dot(digraph)
     dot_col, svg_col, png_col = st.columns(3)
-    dot_col.download_button("DOT (Graphviz source)", dot, f"{stem}.dot", "text/vnd.graphviz",
-                            key="download-dot", icon=":material/code:", width="stretch")
+    dot_col.download_button(
+        "DOT (Graphviz source)",
+        dot,
+        f"{stem}.dot",
+        "text/vnd.graphviz",
+        key="download-dot",
+        icon=":material/code:",
+        width="stretch",
+    )
     try:
         svg = diagrams.rendered_diagram(dot, "svg", digraph)
         png = diagrams.rendered_diagram(dot, "png", digraph)
     except UserError as e:
         st.warning(display.error_text(e), icon=":material/warning:")
     else:
-        svg_col.download_button("SVG", svg, f"{stem}.svg", "image/svg+xml", key="download-svg",
-                                icon=":material/image:", width="stretch")
-        png_col.download_button("PNG", png, f"{stem}.png", "image/png", key="download-png",
-                                icon=":material/image:", width="stretch")
+        svg_col.download_button(
+            "SVG", svg, f"{stem}.svg", "image/svg+xml", key="download-svg", icon=":material/image:", width="stretch"
+        )
+        png_col.download_button(
+            "PNG", png, f"{stem}.png", "image/png", key="download-png", icon=":material/image:", width="stretch"
+        )
 
 # ---------------------------------------------------------------- report
 with st.container(border=True, key="export-report"):
     st.subheader("Report", anchor=False)
-    st.caption("The recommendation, reasons with sources, trade-offs, per-step allocation and diagram, ready for "
-               "a design document; the ADR follows MADR 4.0.")
+    st.caption(
+        "The recommendation, reasons with sources, trade-offs, per-step allocation and diagram, ready for "
+        "a design document; the ADR follows MADR 4.0."
+    )
     report = build_report(assessment, rulebook)
+    report_svg: str | None
     try:
         report_svg = diagrams.rendered_diagram(to_dot(report.diagram), "svg", report.diagram).decode("utf-8")
     except UserError:
         report_svg = None  # the HTML report then says how to install Graphviz in place of the diagram
     md_col, html_col, pdf_col, adr_col = st.columns(4)
-    md_col.download_button("Markdown", to_markdown(report), f"{stem}.report.md", "text/markdown",
-                           key="download-report-md", icon=":material/article:", width="stretch")
-    html_col.download_button("HTML", to_html(report, report_svg), f"{stem}.report.html", "text/html",
-                             key="download-report-html", icon=":material/html:", width="stretch")
+    md_col.download_button(
+        "Markdown",
+        to_markdown(report),
+        f"{stem}.report.md",
+        "text/markdown",
+        key="download-report-md",
+        icon=":material/article:",
+        width="stretch",
+    )
+    html_col.download_button(
+        "HTML",
+        to_html(report, report_svg),
+        f"{stem}.report.html",
+        "text/html",
+        key="download-report-html",
+        icon=":material/html:",
+        width="stretch",
+    )
     if importlib.util.find_spec("weasyprint") is None:  # the optional `pdf` extra is not installed
         pdf_col.caption(PDF_INSTALL_HINT)
     else:
         # Why deferred: PDF rendering takes about a second; it runs only when the button is pressed.
-        pdf_col.download_button("PDF", lambda: to_pdf(report), f"{stem}.report.pdf", "application/pdf",
-                                key="download-report-pdf", icon=":material/picture_as_pdf:", width="stretch")
-    adr_col.download_button("ADR (MADR)", to_adr(report), f"{stem}.adr.md", "text/markdown",
-                            key="download-adr", icon=":material/gavel:", width="stretch")
+        pdf_col.download_button(
+            "PDF",
+            lambda: to_pdf(report),
+            f"{stem}.report.pdf",
+            "application/pdf",
+            key="download-report-pdf",
+            icon=":material/picture_as_pdf:",
+            width="stretch",
+        )
+    adr_col.download_button(
+        "ADR (MADR)",
+        to_adr(report),
+        f"{stem}.adr.md",
+        "text/markdown",
+        key="download-adr",
+        icon=":material/gavel:",
+        width="stretch",
+    )
 
 # ---------------------------------------------------------------- import
 with st.container(border=True, key="import"):
     st.subheader("Import answers", anchor=False)
-    st.caption(f"An answers file (YAML or JSON, up to {UPLOAD_LIMIT // 1024} KiB) replaces the current answers, "
-               "workflow name and steps. Nothing changes until you press the button.")
+    st.caption(
+        f"An answers file (YAML or JSON, up to {UPLOAD_LIMIT // 1024} KiB) replaces the current answers, "
+        "workflow name and steps. Nothing changes until you press the button."
+    )
     uploaded = st.file_uploader("Answers file", type=["yaml", "yml", "json"], key="import-file")
     if uploaded is not None:
         try:
             incoming = parse_answers(uploaded.getvalue(), uploaded.name, rulebook, max_bytes=UPLOAD_LIMIT)
         except UserError as e:
-            st.error("This file cannot be imported; your current answers are unchanged.\n\n"
-                     + "\n".join(f"- {lit(str(p))}" for p in e.problems), icon=":material/error:")
+            st.error(
+                "This file cannot be imported; your current answers are unchanged.\n\n"
+                + "\n".join(f"- {lit(str(p))}" for p in e.problems),
+                icon=":material/error:",
+            )
         else:
             label = f"“{incoming.workflow}”" if incoming.workflow else "the file"
-            st.markdown(f"{lit(uploaded.name)}: {len(incoming.traits)} answers and {len(incoming.steps)} steps"
-                        + (f" for {lit(label)}" if incoming.workflow else "") + ".")
-            if st.button("Replace my answers with these", key="import-apply", type="primary",
-                         icon=":material/upload:", on_click=session.set_answers, args=(incoming,)):
-                st.success("Imported. The questionnaire, recommendation and diagram now show these answers.",
-                           icon=":material/check_circle:")
+            st.markdown(
+                f"{lit(uploaded.name)}: {len(incoming.traits)} answers and {len(incoming.steps)} steps"
+                + (f" for {lit(label)}" if incoming.workflow else "")
+                + "."
+            )
+            if st.button(
+                "Replace my answers with these",
+                key="import-apply",
+                type="primary",
+                icon=":material/upload:",
+                on_click=session.set_answers,
+                args=(incoming,),
+            ):
+                st.success(
+                    "Imported. The questionnaire, recommendation and diagram now show these answers.",
+                    icon=":material/check_circle:",
+                )

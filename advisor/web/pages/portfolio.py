@@ -1,21 +1,37 @@
 """Portfolio: many workflows at once, from a CSV (one row per workflow) or several answers files. A table of each
 workflow's style, confidence, top drivers and assumed answers; filters, sorting, the distribution of styles and
-confidence; the table as CSV. Every row is evaluated by `advisor.engine.batch`, which gives exactly the engine's results."""
+confidence; the table as CSV. Every row is evaluated by `advisor.engine.batch`, which gives exactly the engine's
+results."""
+
 import altair as alt
-import pandas as pd
 import streamlit as st
 
-from advisor.web import display
-from advisor.web import rulebook_state
-from advisor.web import session
-from advisor.portfolio.reading import CSV_UPLOAD_LIMIT, NOTE_PREFIX
-from advisor.portfolio.table import confidence_histogram, filter_table, sort_table, style_counts, summary, table_csv
 from advisor.errors import UserError
+from advisor.portfolio.assess import (
+    EXAMPLE,
+    MAX_FILES,
+    MAX_ROWS,
+    Portfolio,
+    answers_of,
+    read_portfolio,
+    template_csv,
+    template_examples,
+)
+from advisor.portfolio.reading import CSV_UPLOAD_LIMIT, NOTE_PREFIX
+from advisor.portfolio.table import (
+    CONFIDENCE_BINS,
+    confidence_histogram,
+    filter_table,
+    sort_table,
+    style_counts,
+    summary,
+    table_csv,
+)
 from advisor.rulebook.formats import STYLES
-from advisor.portfolio.assess import (EXAMPLE, MAX_FILES, MAX_ROWS, Portfolio, answers_of, read_portfolio, template_csv,
-                               template_examples)
+from advisor.web import display, rulebook_state, session
 
 LOADED = "portfolio:loaded"  # (label, rulebook hash, Portfolio)
+ROWS = {"all": "All", "none": "Evaluated", "only": "With errors"}  # which rows the table shows
 UPLOAD_SEEN = "portfolio:upload-signature"  # the upload last evaluated, so a rerun does not redo it
 PROBLEM = "portfolio:problem"
 DISPLAY_ROWS = 10_000  # Why: the browser gets the shown rows; the CSV download has them all
@@ -43,35 +59,55 @@ def load_example() -> None:
 
 
 st.title("Portfolio")
-st.caption("Assess many workflows at once: upload a CSV with one row per workflow (columns named by question id), "
-           "or several answers files exported from the questionnaire.")
+st.caption(
+    "Assess many workflows at once: upload a CSV with one row per workflow (columns named by question id), "
+    "or several answers files exported from the questionnaire."
+)
 
 with st.container(border=True, key="portfolio-input"):
     uploads = st.file_uploader(
-        "A portfolio CSV, or several answers files", type=["csv", "yaml", "yml", "json"],
-        accept_multiple_files=True, key="portfolio-upload", max_upload_size=CSV_UPLOAD_LIMIT // 2**20,
+        "A portfolio CSV, or several answers files",
+        type=["csv", "yaml", "yml", "json"],
+        accept_multiple_files=True,
+        key="portfolio-upload",
+        max_upload_size=CSV_UPLOAD_LIMIT // 2**20,
         help=f"One CSV file (up to {CSV_UPLOAD_LIMIT // 2**20} MiB and {MAX_ROWS:,} rows) or up to {MAX_FILES} "
-             "answers files (YAML or JSON).")
+        "answers files (YAML or JSON).",
+    )
     example_col, template_col = st.columns(2)
-    example_col.button("Try the example portfolio (50 workflows)", key="portfolio-example", on_click=load_example,
-                       icon=":material/science:", width="stretch")
-    template_col.download_button("Download a template CSV", template_csv(rulebook, template_examples(rulebook)),
-                                 "portfolio-template.csv", "text/csv", key="portfolio-template",
-                                 icon=":material/download:", width="stretch",
-                                 help="The header (workflow, every question id, steps) and the example workflows.")
+    example_col.button(
+        "Try the example portfolio (50 workflows)",
+        key="portfolio-example",
+        on_click=load_example,
+        icon=":material/science:",
+        width="stretch",
+    )
+    template_col.download_button(
+        "Download a template CSV",
+        template_csv(rulebook, template_examples(rulebook)),
+        "portfolio-template.csv",
+        "text/csv",
+        key="portfolio-template",
+        icon=":material/download:",
+        width="stretch",
+        help="The header (workflow, every question id, steps) and the example workflows.",
+    )
     with st.expander("The CSV format"):
         st.markdown(
             "- A header row, then one row per workflow.\n"
             "- A column per question, named by its id (see the template); an **empty cell** means *not sure*: "
-            "the question's default is used and reported as assumed.\n"
+            "no evidence (it fires no rule, lowers the confidence and is listed as not answered), unless the "
+            "steps give the answer.\n"
             "- `workflow`: the workflow's name (optional).\n"
             "- `steps` (optional): `Payment: Authorize card; Stock: Reserve items; Email: Send receipt*` — steps "
             "in order, `service: action`, separated by `;`, a trailing `*` marking a reaction the core flow need "
-            "not wait for; or a JSON list of steps as in an answers file.\n"
+            "not wait for; or a JSON list of steps as in an answers file (needed for a compensation, an event, "
+            "a team or a bounded context).\n"
             "- Yes/no cells: `true`/`false` or `yes`/`no`. Integers: digits.\n"
             f"- Columns starting with `{NOTE_PREFIX}` are notes, carried into the table (e.g. `#owner`). "
             "Any other column is an error, so a misspelt question id cannot go unnoticed.\n"
-            "- A row with an invalid cell is listed with its error; the other rows are evaluated.")
+            "- A row with an invalid cell is listed with its error; the other rows are evaluated."
+        )
 
 if uploads:
     signature = tuple((f.file_id, f.name, f.size) for f in uploads)
@@ -82,20 +118,26 @@ if uploads:
 
 if PROBLEM in st.session_state:
     label, problem = st.session_state[PROBLEM]
-    st.error(f"{lit(label)} cannot be evaluated" + (" (the previous portfolio is still shown)"
-                                                      if LOADED in st.session_state else "") + ":",
-             icon=":material/error:")
+    st.error(
+        f"{lit(label)} cannot be evaluated"
+        + (" (the previous portfolio is still shown)" if LOADED in st.session_state else "")
+        + ":",
+        icon=":material/error:",
+    )
     st.code(problem, language=None, wrap_lines=True)
 
 if LOADED not in st.session_state:
     st.info("Upload a portfolio, or try the example, to see the table and charts.", icon=":material/upload_file:")
     st.stop()
 
-label, loaded_hash, portfolio = st.session_state[LOADED]
-portfolio: Portfolio
+loaded: tuple[str, str, Portfolio] = st.session_state[LOADED]
+label, loaded_hash, portfolio = loaded
 if loaded_hash != rulebook.hash:
-    st.warning("The rulebook changed since this portfolio was evaluated; upload it again (or reload the example) "
-               "to evaluate it under the current rules.", icon=":material/sync_problem:")
+    st.warning(
+        "The rulebook changed since this portfolio was evaluated; upload it again (or reload the example) "
+        "to evaluate it under the current rules.",
+        icon=":material/sync_problem:",
+    )
 table = portfolio.table
 numbers = summary(table)
 
@@ -105,22 +147,31 @@ metrics[0].metric("Workflows", f"{numbers['workflows']:,}")
 metrics[1].metric("Evaluated", f"{numbers['evaluated']:,}")
 metrics[2].metric("With errors", f"{numbers['errors']:,}")
 metrics[3].metric("Mean confidence", f"{numbers['mean_confidence']:.2f}")
-metrics[4].metric("Low confidence (< 0.3)", f"{numbers['low_confidence']:,}")
+metrics[4].metric(f"Low confidence (< {CONFIDENCE_BINS[1]})", f"{numbers['low_confidence']:,}")
 if numbers["errors"]:
-    st.warning(f"{numbers['errors']:,} row(s) could not be evaluated; each is in the table with its error "
-               "(choose *Rows: With errors* to see them).", icon=":material/warning:")
+    st.warning(
+        f"{numbers['errors']:,} row(s) could not be evaluated; each is in the table with its error "
+        "(choose *Rows: With errors* to see them).",
+        icon=":material/warning:",
+    )
 
 # ---------------------------------------------------------------- filter and sort
 with st.container(border=True, key="portfolio-filters"):
     left, middle, right = st.columns([3, 2, 2])
-    styles = left.multiselect("Styles", list(STYLES), default=list(STYLES), key="portfolio-styles",
-                              format_func=lambda s: names[s])
+    styles = left.multiselect(
+        "Styles", list(STYLES), default=list(STYLES), key="portfolio-styles", format_func=lambda s: names[s]
+    )
     confidence = middle.slider("Confidence", 0.0, 1.0, (0.0, 1.0), step=0.05, key="portfolio-confidence")
     search = right.text_input("Workflow name contains", key="portfolio-search", max_chars=200)
     left, middle, right = st.columns([3, 2, 2])
-    errors = left.segmented_control("Rows", ["all", "none", "only"], default="all", required=True,
-                                    key="portfolio-errors",
-                                    format_func={"all": "All", "none": "Evaluated", "only": "With errors"}.get)
+    errors = left.segmented_control(
+        "Rows",
+        list(ROWS),
+        default="all",
+        required=True,
+        key="portfolio-errors",
+        format_func=ROWS.__getitem__,
+    )
     sort_by = middle.selectbox("Sort by", SORTABLE, index=SORTABLE.index("confidence"), key="portfolio-sort")
     descending = right.toggle("Descending", value=False, key="portfolio-descending")
 view = sort_table(filter_table(table, styles, confidence, search, errors), sort_by, descending)
@@ -131,50 +182,82 @@ style_col, confidence_col = st.columns(2)
 with style_col.container(border=True, key="portfolio-style-chart"):
     st.markdown("**Recommended styles**")
     counts = style_counts(view).assign(style=lambda f: f["style"].map(names))
-    st.altair_chart(alt.Chart(counts).mark_bar().encode(
-        x=alt.X("style:N", sort=[names[s] for s in STYLES], title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("workflows:Q", title="workflows"),
-        color=alt.Color("style:N", scale=chart_styles, legend=None),
-        tooltip=["style:N", "workflows:Q"]).properties(height=260), width="stretch")
+    st.altair_chart(
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("style:N", sort=[names[s] for s in STYLES], title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("workflows:Q", title="workflows"),
+            color=alt.Color("style:N", scale=chart_styles, legend=None),
+            tooltip=["style:N", "workflows:Q"],
+        )
+        .properties(height=260),
+        width="stretch",
+    )
 with confidence_col.container(border=True, key="portfolio-confidence-chart"):
     st.markdown("**Confidence**")
     histogram = confidence_histogram(view).assign(style=lambda f: f["style"].map(names))
-    st.altair_chart(alt.Chart(histogram).mark_bar().encode(
-        x=alt.X("bin:O", title="confidence", axis=alt.Axis(labelAngle=-45)),
-        y=alt.Y("sum(workflows):Q", title="workflows"),
-        color=alt.Color("style:N", scale=chart_styles, title="style"),
-        tooltip=["bin:O", "style:N", "workflows:Q"]).properties(height=260), width="stretch")
+    st.altair_chart(
+        alt.Chart(histogram)
+        .mark_bar()
+        .encode(
+            x=alt.X("bin:O", title="confidence", axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("sum(workflows):Q", title="workflows"),
+            color=alt.Color("style:N", scale=chart_styles, title="style"),
+            tooltip=["bin:O", "style:N", "workflows:Q"],
+        )
+        .properties(height=260),
+        width="stretch",
+    )
 st.caption(f"Charts and table show the {len(view):,} rows that match the filters.")
 
 # ---------------------------------------------------------------- the table
 shown = view.head(DISPLAY_ROWS)
 with st.container(key="portfolio-table-box"):
     selection = st.dataframe(
-        shown, key="portfolio-table", hide_index=True, on_select="rerun", selection_mode="single-row",
+        shown,
+        key="portfolio-table",
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
         column_config={
             "confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0, format="%.3f"),
-            "top_drivers": st.column_config.TextColumn("top drivers", help="The fired rules that gave the style "
-                                                       "most of its points"),
-            "assumed": st.column_config.TextColumn("assumed", help="Questions left unanswered: their defaults "
-                                                   "were used"),
+            "top_drivers": st.column_config.TextColumn(
+                "top drivers", help="The fired rules that gave the style most of its points"
+            ),
+            "assumed": st.column_config.TextColumn(
+                "assumed", help="Questions left unanswered: no evidence, they fire no rule"
+            ),
             "assumed_count": st.column_config.NumberColumn("# assumed"),
             "runner_up": st.column_config.TextColumn("runner-up"),
-        })
+        },
+    )
 if len(view) > DISPLAY_ROWS:
     st.caption(f"Showing the first {DISPLAY_ROWS:,} of {len(view):,} rows; the CSV has them all.")
 
 actions = st.columns([2, 2, 3])
 actions[0].download_button(
-    "Download the table (CSV)", lambda: table_csv(view), "portfolio.csv", "text/csv", key="portfolio-download",
-    icon=":material/download:", width="stretch", help="The rows that match the filters, in this order.")
+    "Download the table (CSV)",
+    lambda: table_csv(view),
+    "portfolio.csv",
+    "text/csv",
+    key="portfolio-download",
+    icon=":material/download:",
+    width="stretch",
+    help="The rows that match the filters, in this order.",
+)
 rows = selection.selection.rows if selection else []
 if rows:
     row = int(shown.index[rows[0]])
     answers = answers_of(portfolio.columns, rulebook, row) if loaded_hash == rulebook.hash else None
     name = table["workflow"].iloc[row]
     if answers is not None and actions[1].button(
-            "Open in the questionnaire", key="portfolio-open", icon=":material/edit:", width="stretch",
-            help="Replace the current answers with this row's, to look at it in detail or save it."):
+        "Open in the questionnaire",
+        key="portfolio-open",
+        icon=":material/edit:",
+        width="stretch",
+        help="Replace the current answers with this row's, to look at it in detail or save it.",
+    ):
         session.set_answers(answers)
         st.switch_page("pages/questionnaire.py")
     actions[2].caption(f"Selected: {lit(name) if isinstance(name, str) else f'row {row + 1}'}")

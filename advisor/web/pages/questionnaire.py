@@ -3,25 +3,20 @@
 Why live widgets and not one `st.form` per section: a `show_if` question must appear as soon as the answer it
 depends on is given, and the recommendation follows every answer without a "recompute" button. A rerun
 evaluates the rulebook in microseconds (see bench/web.py for the measured rerun time).
-Widget keys are the question ids; the answers live in `advisor.web.ui` (per session, mirrored in the URL).
+Widget keys are the question ids; the answers live in `advisor.web.session` (per session, mirrored in the URL).
 
 Why each widget gets both its key's session-state value and that same value as its default (`index=`/`value=`):
 when quick edits interrupt a run, the browser can re-create widgets from their default; a bare radio's default
 is its first option, which silently answered every question (seen in the end-to-end tests). The two never differ.
 """
+
 import pandas as pd
 import streamlit as st
 
-from advisor.web import form
-from advisor.web import diagrams
-from advisor.web import display
-from advisor.web import notices
-from advisor.web import rulebook_state
-from advisor.web import session
-from advisor.web import widgets
 from advisor.engine.answers import Answers
 from advisor.engine.evaluate import confidence_words
 from advisor.rulebook.formats import Question
+from advisor.web import diagrams, display, form, notices, rulebook_state, session, widgets
 
 rulebook = rulebook_state.current_rulebook()
 stored = session.current_answers()
@@ -29,67 +24,133 @@ editor = widgets.seed_questionnaire(stored, rulebook)
 lit = display.md_literal
 
 st.title("Questionnaire")
-st.caption("Answer what you know and choose *Not sure* for the rest: a question left unsure keeps its default "
-           "and is marked as assumed, which lowers the confidence. The recommendation updates as you answer.")
+st.caption(
+    "Answer what you know and choose *Not sure* for the rest: an unanswered question is no evidence (it "
+    "fires no rule) and lowers the confidence. What your steps already say (how many, their reactions, "
+    "compensations, teams and contexts) counts unless you answer otherwise. The recommendation updates as you "
+    "answer."
+)
 top = st.container()
 
 # ---------------------------------------------------------------- the workflow and its steps
 with st.container(border=True, key="workflow-section"):
     st.subheader("Your workflow")
-    workflow = st.text_input("Workflow name", key=widgets.WORKFLOW_WIDGET,
-                             value=st.session_state[widgets.WORKFLOW_WIDGET],
-                             placeholder="e.g. Order checkout")
-    st.caption("The steps of one instance, in order: which service does what. Mark a step as a *reaction* when "
-               "the core flow need not wait for it (a notification, analytics). Add rows at the bottom of the "
-               "table; select rows and press Delete to remove them; use the controls below to reorder.")
+    workflow = st.text_input(
+        "Workflow name",
+        key=widgets.WORKFLOW_WIDGET,
+        value=st.session_state[widgets.WORKFLOW_WIDGET],
+        placeholder="e.g. Order checkout",
+    )
+    st.caption(
+        "The steps of one instance, in order: which service does what. Mark a step as a *reaction* when "
+        "the core flow need not wait for it (a notification, analytics). Name each service's owning *team* "
+        "and *bounded context* when you know them: links across contexts are candidates for events. Add rows "
+        "at the bottom of the table; select rows and press Delete to remove them; use the controls below to "
+        "reorder."
+    )
     edited = st.data_editor(
         pd.DataFrame(list(editor.rows), columns=list(form.STEP_COLUMNS)),
-        key=editor.key, num_rows="dynamic", hide_index=True, width="stretch",
+        key=editor.key,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
         column_config={
-            "service": st.column_config.TextColumn("Service", required=True, max_chars=200,
-                                                   help="The service that performs the step, e.g. Payment"),
-            "action": st.column_config.TextColumn("Action", required=True, max_chars=200,
-                                                  help="What it does, e.g. Authorize card"),
-            "reaction": st.column_config.CheckboxColumn("Reaction", default=False,
-                                                        help="The core flow need not wait for this step"),
-            "compensation": st.column_config.TextColumn("Compensation", max_chars=200,
-                                                        help="How the step is undone when a later step fails"),
-            "event": st.column_config.TextColumn("Event (optional)", max_chars=200,
-                                                 help="The event the step publishes, e.g. CardAuthorized"),
-        })
+            "service": st.column_config.TextColumn(
+                "Service", required=True, max_chars=200, help="The service that performs the step, e.g. Payment"
+            ),
+            "action": st.column_config.TextColumn(
+                "Action", required=True, max_chars=200, help="What it does, e.g. Authorize card"
+            ),
+            "reaction": st.column_config.CheckboxColumn(
+                "Reaction", default=False, help="The core flow need not wait for this step"
+            ),
+            "compensation": st.column_config.TextColumn(
+                "Compensation", max_chars=200, help="How the step is undone when a later step fails"
+            ),
+            "event": st.column_config.TextColumn(
+                "Event (optional)", max_chars=200, help="The event the step publishes, e.g. CardAuthorized"
+            ),
+            "team": st.column_config.TextColumn(
+                "Team (optional)", max_chars=200, help="The team that owns the service, e.g. Payments team"
+            ),
+            "context": st.column_config.TextColumn(
+                "Context (optional)",
+                max_chars=200,
+                help="The service's bounded context, e.g. Billing: steps in another context than the core's "
+                "react to events in a hybrid",
+            ),
+        },
+    )
     steps, row_notes = form.rows_to_steps(edited.to_dict("records"))
     for note in row_notes:
         st.warning(note, icon=":material/edit_note:")
     if len(steps) > 1:
         pick, up, down = st.columns([4, 1, 1], vertical_alignment="bottom")
-        index = pick.selectbox("Reorder a step", range(len(steps)), key="move-step",
-                               format_func=lambda i: f"{i + 1}. {steps[i].service}: {steps[i].action}")
-        up.button("Move up", key="move-up", icon=":material/arrow_upward:", width="stretch",
-                  disabled=index == 0, on_click=session.move_step, args=(index, -1))
-        down.button("Move down", key="move-down", icon=":material/arrow_downward:", width="stretch",
-                    disabled=index == len(steps) - 1, on_click=session.move_step, args=(index, 1))
+        index = pick.selectbox(
+            "Reorder a step",
+            range(len(steps)),
+            key="move-step",
+            format_func=lambda i: f"{i + 1}. {steps[i].service}: {steps[i].action}",
+        )
+        up.button(
+            "Move up",
+            key="move-up",
+            icon=":material/arrow_upward:",
+            width="stretch",
+            disabled=index == 0,
+            on_click=session.move_step,
+            args=(index, -1),
+        )
+        down.button(
+            "Move down",
+            key="move-down",
+            icon=":material/arrow_downward:",
+            width="stretch",
+            disabled=index == len(steps) - 1,
+            on_click=session.move_step,
+            args=(index, 1),
+        )
     preview = st.container(key="diagram-preview")  # filled at the end, once this run's answers are known
 
 
 # ---------------------------------------------------------------- the questions
-def draw(q: Question):
-    """One question's widget, keyed by its id; its value is an option, "not sure", or None (unsure integer)."""
+def draw(q: Question, derived):
+    """One question's widget, keyed by its id; its value is an option, "not sure", or None (unsure integer).
+    `derived` is the answer the listed steps give when it is left unanswered (None: they give none)."""
     label = lit(q.text)
     if q.kind == "integer":
-        return st.number_input(label, min_value=q.minimum, max_value=q.maximum, step=1, key=q.id,
-                               value=st.session_state.get(q.id), width=320,
-                               help=lit(q.help), placeholder=f"Not sure (assume {q.default})")
+        return st.number_input(
+            label,
+            min_value=q.minimum,
+            max_value=q.maximum,
+            step=1,
+            key=q.id,
+            value=st.session_state.get(q.id),
+            width=320,
+            help=lit(q.help),
+            placeholder=form.number_placeholder(derived),
+        )
     values = form.choices(q)
     captions = [lit(o.help) for o in q.options] + [""] if any(o.help for o in q.options) else None
     index = values.index(st.session_state[q.id]) if st.session_state.get(q.id) in values else len(values) - 1
-    return st.radio(label, values, index=index, key=q.id, help=lit(q.help), captions=captions,
-                    horizontal=q.kind == "yes_no", format_func=lambda v: lit(form.choice_label(q, v)))
+    return st.radio(
+        label,
+        values,
+        index=index,
+        key=q.id,
+        help=lit(q.help),
+        captions=captions,
+        horizontal=q.kind == "yes_no",
+        format_func=lambda v: lit(form.choice_label(q, v, derived)),
+    )
 
 
 # Every widget's value as of this interaction (the keys are seeded), so show_if sees the answer just given.
-answers = form.answers_from_widgets(rulebook, Answers(stored.traits, steps, workflow if workflow.strip() else None),
-                                    st.session_state)
+answers = form.answers_from_widgets(
+    rulebook, Answers(stored.traits, steps, workflow if workflow.strip() else None), st.session_state
+)
 shown = form.shown_questions(rulebook, answers)
+from_steps = form.steps_evidence(rulebook, answers)
 for section in rulebook.sections:
     questions = [q for q in shown if q.section == section.id]
     if not questions:
@@ -99,7 +160,7 @@ for section in rulebook.sections:
         if section.description:
             st.caption(lit(section.description))
         for q in questions:
-            draw(q)
+            draw(q, from_steps.get(q.id))
 
 if answers != stored:
     session.store_answers(answers)
@@ -113,14 +174,17 @@ with top:
 
 with preview:
     if ev.steps:
-        with st.expander(f"Preview: your services, {lit(getattr(rulebook.styles, ev.style).name.lower())}",
-                         expanded=True):
+        with st.expander(
+            f"Preview: your services, {lit(getattr(rulebook.styles, ev.style).name.lower())}", expanded=True
+        ):
             diagrams.show_diagram(ev, height=520)
 
-with st.sidebar:
-    with st.container(border=True, key="live-recommendation"):
-        st.caption("Recommendation so far")
-        st.markdown(f"**{lit(getattr(rulebook.styles, ev.style).name)}**, confidence {ev.confidence:.2f}")
-        st.caption(lit(confidence_words(ev.confidence)))
-        st.page_link("pages/recommendation.py", label="Why, and what it costs", icon=":material/recommend:")
-        st.page_link("pages/diagram.py", label="Your services' diagram", icon=":material/account_tree:")
+with st.sidebar, st.container(border=True, key="live-recommendation"):
+    st.caption("Recommendation so far")
+    st.markdown(
+        f"**{lit(getattr(rulebook.styles, ev.style).name)}**, confidence {ev.confidence:.2f}"
+        + (" (a tie: see why)" if ev.tie else "")
+    )
+    st.caption(lit(confidence_words(ev.confidence)))
+    st.page_link("pages/recommendation.py", label="Why, and what it costs", icon=":material/recommend:")
+    st.page_link("pages/diagram.py", label="Your services' diagram", icon=":material/account_tree:")

@@ -1,16 +1,14 @@
 """Saved assessments: save the current assessment under a name (every save a new version), list them, open one
 (any version) into the questionnaire, see its history, rename, delete, export its answers; and re-evaluate them
 all against the current rulebook to see which recommendations changed."""
+
 import pandas as pd
 import streamlit as st
 
-from advisor.web import display
-from advisor.web import notices
-from advisor.web import rulebook_state
-from advisor.web import session
+from advisor.engine.answers import revalidate
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
-from advisor.engine.answers import revalidate
+from advisor.web import display, notices, rulebook_state, session
 
 NOTICE = "saved:notice"  # (kind, message) from the last action
 REEVALUATION = "saved:reevaluation"
@@ -25,8 +23,10 @@ notices.show_notices()
 try:
     from advisor.saved.store import Store, default_url, printable_url
 except ImportError:
-    st.error("Saving assessments needs the `store` extra: `pip install 'coordination-advisor[store]'`.",
-             icon=":material/error:")
+    st.error(
+        "Saving assessments needs the `store` extra: `pip install 'coordination-advisor[store]'`.",
+        icon=":material/error:",
+    )
     st.stop()
 
 
@@ -43,8 +43,9 @@ except UserError as e:
     st.error("The saved assessments cannot be opened:", icon=":material/error:")
     st.code(display.error_text(e), language=None, wrap_lines=True)
     st.stop()
-st.caption(f"Stored in {lit(printable_url(url))} "
-           "(set ADVISOR_DB_URL to use another database, e.g. a team's PostgreSQL).")
+st.caption(
+    f"Stored in {lit(printable_url(url))} (set ADVISOR_DB_URL to use another database, e.g. a team's PostgreSQL)."
+)
 
 
 def stamp(version) -> str:
@@ -77,13 +78,20 @@ def on_save() -> None:
 
 with st.container(border=True, key="saved-save-box"):
     st.subheader("Save the current assessment", anchor=False)
-    st.markdown(f"Current answers: **{lit(names[ev.style])}**, confidence {ev.confidence:.2f}, "
-                f"{len(ev.given)} answers given, {len(ev.steps)} steps.")
+    st.markdown(
+        f"Current answers: **{lit(names[ev.style])}**, confidence {ev.confidence:.2f}, "
+        f"{len(ev.given)} answers given, {len(ev.steps)} steps."
+    )
     name_col, note_col = st.columns(2)
-    name_col.text_input("Name", key="saved-name", max_chars=200,
-                        help="Saving under a name that exists adds a new version to that assessment.")
-    note_col.text_input("Note for this version (optional)", key="saved-note", max_chars=2000,
-                        placeholder="e.g. after the design review")
+    name_col.text_input(
+        "Name",
+        key="saved-name",
+        max_chars=200,
+        help="Saving under a name that exists adds a new version to that assessment.",
+    )
+    note_col.text_input(
+        "Note for this version (optional)", key="saved-note", max_chars=2000, placeholder="e.g. after the design review"
+    )
     st.button("Save", key="saved-save", type="primary", icon=":material/save:", on_click=on_save)
 
 notice = st.session_state.pop(NOTICE, None)
@@ -98,11 +106,25 @@ if not summaries:
     st.info("Nothing saved yet. Answer the questionnaire, then save it above.", icon=":material/inventory_2:")
     st.stop()
 by_id = {s.id: s for s in summaries}
-st.container(key="saved-list").dataframe(pd.DataFrame([{
-    "name": s.name, "versions": s.versions, "last saved": stamp(s.latest), "style": names[s.latest.style],
-    "confidence": s.latest.confidence, "rulebook": s.latest.rulebook_version,
-} for s in summaries]), hide_index=True, column_config={
-    "confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0, format="%.2f")})
+st.container(key="saved-list").dataframe(
+    pd.DataFrame(
+        [
+            {
+                "name": s.name,
+                "versions": s.versions,
+                "last saved": stamp(s.latest),
+                "style": names[s.latest.style],
+                "confidence": s.latest.confidence,
+                "rulebook": s.latest.rulebook_version,
+            }
+            for s in summaries
+        ]
+    ),
+    hide_index=True,
+    column_config={
+        "confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0, format="%.2f")
+    },
+)
 
 if st.session_state.get("saved-select") not in by_id:
     st.session_state["saved-select"] = summaries[0].id  # the first, or the one just deleted was selected
@@ -119,8 +141,11 @@ def on_open() -> None:
     fitted, dropped = revalidate(saved.answers, rulebook)
     session.set_answers(fitted)
     extra = f" {len(dropped)} answer(s) no longer fit the rulebook and were reset." if dropped else ""
-    notify("success", f"Opened version {saved.version.number} of “{saved.name}”: the questionnaire, "
-                      f"recommendation and diagram now show it.{extra}")
+    notify(
+        "success",
+        f"Opened version {saved.version.number} of “{saved.name}”: the questionnaire, "
+        f"recommendation and diagram now show it.{extra}",
+    )
 
 
 def on_rename() -> None:
@@ -147,39 +172,74 @@ def on_delete() -> None:
 with st.container(border=True, key="saved-detail"):
     st.subheader(lit(by_id[chosen].name), anchor=False)
     st.markdown("**History** (newest first)")
-    st.container(key="saved-history").dataframe(pd.DataFrame([{
-        "version": v.number, "saved": stamp(v), "style": names[v.style], "confidence": v.confidence,
-        "rulebook": f"{v.rulebook_version} ({v.rulebook_hash[:12]})", "note": v.note,
-    } for v in history]), hide_index=True)
-    version = st.selectbox("Version", numbers, key="saved-version",
-                           format_func=lambda n: f"Version {n} ({stamp(history[numbers.index(n)])})")
+    st.container(key="saved-history").dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "version": v.number,
+                    "saved": stamp(v),
+                    "style": names[v.style],
+                    "confidence": v.confidence,
+                    "rulebook": f"{v.rulebook_version} ({v.rulebook_hash[:12]})",
+                    "note": v.note,
+                }
+                for v in history
+            ]
+        ),
+        hide_index=True,
+    )
+    version = st.selectbox(
+        "Version",
+        numbers,
+        key="saved-version",
+        format_func=lambda n: f"Version {n} ({stamp(history[numbers.index(n)])})",
+    )
     saved = store.open(chosen, version)
-    st.markdown(f"Version {saved.version.number}: **{lit(names[saved.version.style])}**, confidence "
-                f"{saved.version.confidence:.2f}, {len(saved.answers.traits)} answers, "
-                f"{len(saved.answers.steps)} steps" + (f" — {lit(saved.version.note)}" if saved.version.note else ""))
+    st.markdown(
+        f"Version {saved.version.number}: **{lit(names[saved.version.style])}**, confidence "
+        f"{saved.version.confidence:.2f}, {len(saved.answers.traits)} answers, "
+        f"{len(saved.answers.steps)} steps" + (f" — {lit(saved.version.note)}" if saved.version.note else "")
+    )
     if saved.version.rulebook_hash != rulebook.hash:
-        st.caption("Saved under another rulebook version; opening it evaluates the answers under the current one "
-                   "(see *Re-evaluate all* below for what changes).")
+        st.caption(
+            "Saved under another rulebook version; opening it evaluates the answers under the current one "
+            "(see *Re-evaluate all* below for what changes)."
+        )
     open_col, export_col = st.columns(2)
-    open_col.button("Open in the questionnaire", key="saved-open", icon=":material/open_in_new:", width="stretch",
-                    on_click=on_open, help="Replace the current answers with this version's.")
-    export_col.download_button("Export answers (YAML)", store.export_yaml(chosen, version),
-                               f"{display.file_stem(saved.name)}.v{version}.answers.yaml", "application/yaml",
-                               key="saved-export", icon=":material/download:", width="stretch")
+    open_col.button(
+        "Open in the questionnaire",
+        key="saved-open",
+        icon=":material/open_in_new:",
+        width="stretch",
+        on_click=on_open,
+        help="Replace the current answers with this version's.",
+    )
+    export_col.download_button(
+        "Export answers (YAML)",
+        store.export_yaml(chosen, version),
+        f"{display.file_stem(saved.name)}.v{version}.answers.yaml",
+        "application/yaml",
+        key="saved-export",
+        icon=":material/download:",
+        width="stretch",
+    )
     rename_col, rename_button = st.columns([3, 1], vertical_alignment="bottom")
     rename_col.text_input("New name", key="saved-new-name", max_chars=200)
     rename_button.button("Rename", key="saved-rename", icon=":material/edit:", width="stretch", on_click=on_rename)
     count = by_id[chosen].versions
-    confirm = st.checkbox(f"Yes, delete “{lit(by_id[chosen].name)}” and its {count} version(s)",
-                          key="saved-delete-confirm")
+    confirm = st.checkbox(
+        f"Yes, delete “{lit(by_id[chosen].name)}” and its {count} version(s)", key="saved-delete-confirm"
+    )
     st.button("Delete", key="saved-delete", icon=":material/delete:", disabled=not confirm, on_click=on_delete)
 
 # ---------------------------------------------------------------- re-evaluate all
 with st.container(border=True, key="saved-reevaluate-box"):
     st.subheader("Re-evaluate all against the current rulebook", anchor=False)
-    st.caption(f"The latest version of every saved assessment under the active rulebook (version "
-               f"{lit(rulebook.version)}, {rulebook.short_hash}): which recommendations change, and the rules "
-               "behind it.")
+    st.caption(
+        f"The latest version of every saved assessment under the active rulebook (version "
+        f"{lit(rulebook.version)}, {rulebook.short_hash}): which recommendations change, and the rules "
+        "behind it."
+    )
     if st.button("Re-evaluate all", key="saved-reevaluate", icon=":material/sync:"):
         from advisor.saved.reevaluation import reevaluate_all
 
@@ -189,13 +249,27 @@ with st.container(border=True, key="saved-reevaluate-box"):
         if digest != rulebook.hash:
             st.caption("The rulebook changed since; re-evaluate again.")
         changed = [r for r in results if r.change == "style"]
-        st.markdown(f"**{len(changed)} of {len(results)} recommendations change** "
-                    f"({sum(r.change == 'confidence' for r in results)} change only in confidence).")
-        st.container(key="saved-reevaluation").dataframe(pd.DataFrame([{
-            "assessment": r.name, "version": r.version,
-            "saved": f"{names[r.saved_style]} ({r.saved_confidence:.2f})", "saved under": r.saved_rulebook,
-            "now": f"{names[r.style]} ({r.confidence:.2f})", "change": r.change or "-",
-            "rules now firing": ", ".join(r.started), "rules no longer firing": ", ".join(r.stopped),
-            "answers reset": ", ".join(r.dropped),
-            "rule definitions changed": ", ".join(f"{c.kind} {c.id} ({c.status})" for c in r.rule_changes),
-        } for r in results]), hide_index=True)
+        st.markdown(
+            f"**{len(changed)} of {len(results)} recommendations change** "
+            f"({sum(r.change == 'confidence' for r in results)} change only in confidence)."
+        )
+        st.container(key="saved-reevaluation").dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "assessment": r.name,
+                        "version": r.version,
+                        "saved": f"{names[r.saved_style]} ({r.saved_confidence:.2f})",
+                        "saved under": r.saved_rulebook,
+                        "now": f"{names[r.style]} ({r.confidence:.2f})",
+                        "change": r.change or "-",
+                        "rules now firing": ", ".join(r.started),
+                        "rules no longer firing": ", ".join(r.stopped),
+                        "answers reset": ", ".join(r.dropped),
+                        "rule definitions changed": ", ".join(f"{c.kind} {c.id} ({c.status})" for c in r.rule_changes),
+                    }
+                    for r in results
+                ]
+            ),
+            hide_index=True,
+        )

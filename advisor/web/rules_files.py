@@ -1,0 +1,116 @@
+"""The Rules page's History tab (the kept versions of a rule file, each diffed against the file now, and its
+restore) and Upload & download tab (the whole rulebook as a zip). Computed by `advisor.authoring.versions`,
+`advisor.authoring.history` and `advisor.authoring.bundle`; this module lays out widgets.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from advisor.authoring import bundle as rulezip
+from advisor.authoring import history as rulestore
+from advisor.authoring.versions import history
+from advisor.errors import UserError
+from advisor.rulebook.loading import Rulebook
+from advisor.web.display import md_literal as lit
+from advisor.web.rules_editor import BASE, RESTORE_VERSION, on_restore
+from advisor.web.rules_preview import show_impact, show_problems
+
+
+def show_history(directory: Path, on_disk: rulestore.FileState) -> None:
+    """The kept versions of the file `on_disk`, newest first, the chosen one diffed against it, and its restore."""
+    filename = on_disk.name
+    st.caption(
+        lit(
+            f"Kept versions of {filename} (choose the file in the Edit tab). A version is kept at every "
+            "save, restore and upload, in .history/ inside the rulebook directory."
+        )
+    )
+    versions = history(directory, filename)
+    if not versions:
+        st.info(lit(f"No previous version of {filename} is kept yet: one is kept at every save."))
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "version": v.number,
+                    "kept at (UTC)": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(v.modified)),
+                    "bytes": v.size,
+                }
+                for v in reversed(versions)
+            ]
+        ),
+        key="rules-versions",
+        hide_index=True,
+    )
+    number = st.selectbox("Version to restore", [v.number for v in reversed(versions)], key=RESTORE_VERSION)
+    chosen = next(v for v in versions if v.number == number)
+    diff = rulestore.unified_diff(
+        on_disk.text, chosen.path.read_bytes(), f"{filename} (now)", f"{filename} (version {number})"
+    )
+    st.code(diff or "(identical to the current file)", language="diff")
+    st.button(
+        f"Restore version {number}",
+        key="rules-restore",
+        on_click=on_restore,
+        args=(directory,),
+        icon=":material/history:",
+        help="Validated first; the version it replaces is kept in turn. Replaces any unsaved edit in the editor.",
+    )
+
+
+def show_zip(directory: Path, active: Rulebook | None) -> None:
+    """Download the active rulebook as a zip; upload one, check it completely, preview its impact, install it."""
+    if active is not None:
+        st.download_button(
+            "Download the rulebook (zip)",
+            data=rulezip.to_zip(active.texts),
+            key="rules-download",
+            file_name=f"rulebook-{active.short_hash}.zip",
+            mime="application/zip",
+            icon=":material/folder_zip:",
+        )
+    upload = st.file_uploader(
+        "Upload a rulebook (zip of questions.yaml, rules.yaml, styles.yaml, scenarios.yaml)",
+        type=["zip"],
+        key="rules-upload",
+        help=f"At most {rulezip.UPLOAD_LIMIT // 1024} KiB. Checked completely before "
+        "anything is written; the current files are kept as previous versions.",
+    )
+    if upload is None:
+        return
+    raw = upload.getvalue()
+    try:
+        uploaded = rulezip.check_zip(raw, upload.name)
+    except UserError as e:
+        st.error(lit(f"{upload.name} was refused; nothing was written."), icon=":material/error:")
+        show_problems(e.problems, "")
+        return
+    st.success(
+        lit(
+            f"{upload.name} is a valid rulebook: {len(uploaded.questions)} questions, "
+            f"{len(uploaded.rules)} rules (version {uploaded.version})."
+        ),
+        icon=":material/check:",
+    )
+    if active is not None:
+        show_impact(active, uploaded, "rules-upload-impact")
+    if st.button("Install this rulebook", key="rules-install", type="primary"):
+        try:
+            result = rulezip.install_zip(directory, raw, base_hash=active.hash if active else None, label=upload.name)
+        except UserError as e:
+            show_problems(e.problems, "")
+        else:
+            st.session_state.pop(BASE, None)
+            changed = ", ".join(f.name for f in result.written) or "nothing (identical)"
+            raised = (
+                f" The rulebook's version was raised from {result.raised[0]} to {result.raised[1]}."
+                if result.raised
+                else ""
+            )
+            st.success(lit(f"Installed; files changed: {changed}. Previous versions are kept.{raised}"))
