@@ -1,7 +1,7 @@
 """The answers contract: read, check against the catalog, write back (YAML, JSON, share-link parameters).
 
 An answers file is `{workflow?, traits: {question id: value}, steps?: [{service, action, ...}]}`. A missing answer
-takes the question's default and is reported as assumed by the engine.
+is no evidence: the engine treats it as unknown (it fires no rule) and reports it as not answered.
 """
 
 from __future__ import annotations
