@@ -5,7 +5,7 @@ PORT ?= 8501
 # Why loopback by default: the app has no sign-in in local mode; `make run ADDRESS=0.0.0.0` exposes it on purpose.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: setup run lint test test-load bench schema gallery golden clean
+.PHONY: setup run lint test test-load fuzz bench schema gallery golden clean
 
 setup:
 	@bash scripts/setup.sh
@@ -28,6 +28,10 @@ test: setup lint
 
 test-load: setup
 	$(PY) -m pytest -q -m load
+
+# The property tests with fresh random examples (make test draws the same ones every run; see tests/conftest.py).
+fuzz: setup
+	HYPOTHESIS_PROFILE=explore $(PY) -m pytest -q -n 2 -m "not load and not browser" $$(grep -l "@given" tests/*.py)
 
 bench: setup
 	$(PY) bench/run.py

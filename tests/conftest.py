@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from advisor.rulebook.loading import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+# Why two Hypothesis profiles: `make test` (and CI) must give the same verdict on every run, so it draws the same
+# examples each time ("repeatable"); `make fuzz` ("explore") draws new random examples on every run to find what
+# the fixed draw misses. A case fuzzing finds is then pinned with @example so `make test` keeps it.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session")
