@@ -46,7 +46,7 @@ from advisor.authoring.zen_text import (
     logodds_expression,
     share_expression,
 )
-from advisor.rulebook.formats import STYLES
+from advisor.rulebook.formats import STEP_MEASURES, STYLES
 from advisor.rulebook.loading import Rulebook
 
 CONTENT_TYPE = "application/vnd.gorules.decision"
@@ -116,7 +116,7 @@ def _evidence_node(rulebook: Rulebook) -> dict[str, Any]:
     if rulebook.from_steps:
         pairs.append(("stepList", "steps ?? []"))
         measures = {source.measure for source in rulebook.from_steps.values()}
-        for measure in ("steps", "reactions", "compensations", "teams", "contexts"):
+        for measure in STEP_MEASURES:
             if measure in measures:
                 pairs += _measure(measure)
         pairs += [(f"fromSteps.{qid}", _from_steps(rulebook, qid)) for qid in rulebook.from_steps]

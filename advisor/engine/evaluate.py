@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from advisor.engine.answers import Answers
 from advisor.rulebook.compiler import RuleResult
-from advisor.rulebook.formats import ConfidenceFit, Decision, Step
+from advisor.rulebook.formats import STEP_MEASURES, ConfidenceFit, Decision, Step
 from advisor.rulebook.loading import Rulebook
 
 
@@ -77,26 +78,31 @@ class Evaluation:
         return self.input.workflow
 
 
+def measure_steps(steps: Sequence[Step]) -> tuple[int, ...]:
+    """The `STEP_MEASURES` of listed steps (`FromSteps.measure`), in that order: how many steps, reactions and
+    compensations, and how many different teams and bounded contexts the steps name (0 when none names one)."""
+    return (
+        len(steps),
+        sum(1 for s in steps if s.reaction),
+        sum(1 for s in steps if s.compensation),
+        len({s.team for s in steps} - {None}),
+        len({s.context for s in steps} - {None}),
+    )
+
+
 def evidence_from_steps(rulebook: Rulebook, given: Answers) -> dict[str, Any]:
     """What the listed steps say about the questions left unanswered (`from_steps` in the catalog)."""
     steps = given.steps
     if not steps or not rulebook.from_steps:
         return {}
+    counts = dict(zip(STEP_MEASURES, measure_steps(steps), strict=True))
     out: dict[str, Any] = {}
     for qid, source in rulebook.from_steps.items():
         if qid in given.traits:
             continue
-        if source.measure == "steps":
-            count = len(steps)
-        elif source.measure == "reactions":
-            count = sum(1 for s in steps if s.reaction)
-        elif source.measure == "compensations":
-            count = sum(1 for s in steps if s.compensation)
-        else:
-            named = {s.team if source.measure == "teams" else s.context for s in steps} - {None}
-            if not named:
-                continue  # no step names one: no evidence
-            count = len(named)
+        count = counts[source.measure]
+        if not count and source.measure in ("teams", "contexts"):
+            continue  # no step names one: no evidence
         q = rulebook.questions[qid]
         if q.kind == "integer":
             out[qid] = min(max(count, q.minimum), q.maximum)  # type: ignore[type-var]  # bounds checked at load

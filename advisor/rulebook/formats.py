@@ -6,7 +6,7 @@ names a question, an option that question must have) are checked in `advisor.rul
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -54,6 +54,10 @@ class Section(Strict):
     description: Annotated[str, Field(max_length=2000)] = ""
 
 
+StepMeasure = Literal["steps", "reactions", "compensations", "teams", "contexts"]
+STEP_MEASURES: tuple[StepMeasure, ...] = get_args(StepMeasure)  # in this order in `measure_steps`
+
+
 class FromSteps(Strict):
     """Where the listed steps already answer a question the user left unanswered: a count over the steps.
 
@@ -62,7 +66,7 @@ class FromSteps(Strict):
     question takes the count; a yes/no question is yes when the count reaches `at_least` (no evidence otherwise).
     `teams` and `contexts` give evidence only when some step names one."""
 
-    measure: Literal["steps", "reactions", "compensations", "teams", "contexts"]
+    measure: StepMeasure
     at_least: Annotated[int, Field(ge=1, le=500)] = 1
 
 
