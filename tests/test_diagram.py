@@ -125,8 +125,13 @@ def test_hybrid_draws_a_step_in_another_bounded_context_as_event_driven_as_the_a
     }
     drawing = plan(ev, theme, "hybrid")
     names = {n.id: n.label for n in drawing.nodes}
-    clusters = {c.id: [names[m] for m in c.members] for c in drawing.clusters}
-    assert clusters == {"core": ["Sale", "Orders", "Payment"], "reactions": ["Ledger", "Email"]}
+    clusters = {c.title: [names[m] for m in c.members] for c in drawing.clusters}
+    # the clusters are the ownership boundaries the allocation used: one per bounded context outside the core
+    assert clusters == {
+        "Orchestrated core: Sales context": ["Sale", "Orders", "Payment"],
+        "Event-driven: Accounting context": ["Ledger"],
+        "Event-driven: Sales context": ["Email"],
+    }
     assert [e.label for e in edges_of(drawing, "command")] == ["1. Create order", "2. Charge card"]
     # the same steps drawn as a hybrid from an evaluation that recommends another style split the same way
     other = evaluate(rulebook, Answers({"ordering": "none", "coupling_tolerance": "low"}, steps, "Sale"))
@@ -135,6 +140,31 @@ def test_hybrid_draws_a_step_in_another_bounded_context_as_event_driven_as_the_a
     assert [[{n.id: n.label for n in again.nodes}[m] for m in c.members] for c in again.clusters] == list(
         clusters.values()
     )
+
+
+def test_hybrid_clusters_by_team_where_no_context_is_named_and_every_event_crosses_a_boundary(rulebook, theme):
+    steps = (
+        Step(service="Claims", action="Open claim", team="Claims team"),
+        Step(service="Assessment", action="Assess damage", team="Claims team"),
+        Step(service="Fraud", action="Score the claim", team="Risk", reaction=True),
+        Step(service="Archive", action="File the documents", reaction=True),
+    )
+    ev = evaluate(rulebook, Answers({"ordering": "strict"}, steps, "Claim"))
+    drawing = plan(ev, theme, "hybrid")
+    names = {n.id: n.label for n in drawing.nodes}
+    assert [(c.title, [names[m] for m in c.members]) for c in drawing.clusters] == [
+        ("Orchestrated core: team Claims team", ["Claim", "Claims", "Assessment"]),
+        ("Event-driven: team Risk", ["Fraud"]),
+        ("Event-driven, no owner named", ["Archive"]),
+    ]
+    cluster_of = {m: c.name for c in drawing.clusters for m in c.members}
+    events = {n.id for n in drawing.nodes if n.kind == "event"}
+    into = [e for e in drawing.edges if e.tail in events]
+    assert into and all(cluster_of[e.head] != "core" for e in into)
+    dot, mermaid = to_dot(build_diagram(ev, "hybrid", theme)), to_mermaid(ev, "hybrid")
+    for title in ("Orchestrated core: team Claims team", "Event-driven: team Risk"):
+        assert title in dot and title in mermaid
+    assert dot.count("subgraph cluster_") == 3 and mermaid.count("  subgraph ") == 3
 
 
 def test_hybrid_without_reactions_still_shows_the_boundary_and_the_completion_event(rulebook, theme):
@@ -263,6 +293,9 @@ def test_a_theme_with_a_link_attribute_is_refused_naming_the_line(tmp_path):
         ("Play video", "VideoPlayed"),
         ("Email receipt", "ReceiptEmailed"),
         ("Send trip tips to customer", "TripTipsSentToCustomer"),
+        ("Register the claim", "ClaimRegistered"),
+        ("Review by the underwriter", "ReviewedByUnderwriter"),
+        ("Send an offer", "OfferSent"),
     ],
 )
 def test_event_names_say_what_happened(action, event):

@@ -76,7 +76,7 @@ def draw(drawing: Drawing, theme: Theme) -> graphviz.Digraph:
     nodes = {n.id: n for n in drawing.nodes}
     for cluster in drawing.clusters:
         look = theme.clusters[cluster.id]
-        with g.subgraph(name=f"cluster_{cluster.id}") as sub:
+        with g.subgraph(name=f"cluster_{cluster.name}") as sub:
             sub.attr(
                 **_allowed(
                     {
@@ -89,7 +89,7 @@ def draw(drawing: Drawing, theme: Theme) -> graphviz.Digraph:
                         "labelloc": "t",
                     }
                 ),
-                label=f"<<B>{html_text(look.title)}</B>>",
+                label=f"<<B>{html_text(shorten(cluster.title or look.title, theme.labels.title_width))}</B>>",
             )
             for member in cluster.members:
                 _node(sub, nodes[member], theme)
@@ -105,7 +105,7 @@ def draw(drawing: Drawing, theme: Theme) -> graphviz.Digraph:
     for node in drawing.nodes:
         if node.id not in in_cluster:
             _node(g, node, theme)
-    inner = {m: c.id for c in drawing.clusters for m in c.members}
+    inner = {m: c.name for c in drawing.clusters for m in c.members}
     for edge in drawing.edges:
         if not (edge.tail in inner and inner[edge.tail] == inner.get(edge.head)):
             _edge(g, edge, theme)

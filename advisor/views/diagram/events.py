@@ -1,7 +1,8 @@
 """Event names derived from what a step does: "Authorize card" -> `CardAuthorized`.
 
 An event is named after what happened: the object of the action, then its verb in the past tense, in
-PascalCase; a trailing phrase keeps its place ("Review by underwriter" -> `ReviewedByUnderwriter`). A step's
+PascalCase, without articles; a trailing phrase keeps its place ("Review by the underwriter" ->
+`ReviewedByUnderwriter`). A step's
 own `event:` always wins. The vocabulary (irregular verbs, prepositions) is data in `advisor/views/diagram/events.yaml`.
 """
 
@@ -29,6 +30,7 @@ class Vocabulary(Strict):
     irregular: dict[_Word, _Word]
     doubling: list[_Word]
     prepositions: list[_Word]
+    articles: list[_Word]
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +65,9 @@ def derive_event(action: str) -> str:
     words = _WORDS.findall(clean(action))
     if not words:
         return ""
-    verb, rest = words[0], words[1:]
+    verb = words[0]
+    articles = vocabulary().articles
+    rest = [w for w in words[1:] if w.lower() not in articles]
     prepositions = vocabulary().prepositions
     split = next((i for i, w in enumerate(rest) if w.lower() in prepositions), len(rest))
     name = _pascal(rest[:split]) + _pascal([past_participle(verb)]) + _pascal(rest[split:])

@@ -48,7 +48,8 @@ def render_mermaid(drawing: Drawing, theme: Theme) -> str:
     nodes = {n.id: n for n in drawing.nodes}
     for cluster in drawing.clusters:
         look = theme.clusters[cluster.id]
-        lines.append(f'  subgraph {cluster.id}["{mermaid_text(look.title)}"]')
+        title = shorten(cluster.title or look.title, theme.labels.title_width)
+        lines.append(f'  subgraph {cluster.name}["{mermaid_text(title)}"]')
         lines += [f"    {_node(nodes[m], limit)}" for m in cluster.members]
         lines.append("  end")
     lines += [f"  {_node(n, limit)}" for n in drawing.nodes if n.id not in clustered]
@@ -69,7 +70,7 @@ def render_mermaid(drawing: Drawing, theme: Theme) -> str:
         look = theme.clusters[cluster.id]
         style = _class_style({"fillcolor": look.fillcolor, "color": look.color})
         if style:
-            lines.append(f"  style {cluster.id} {style}")
+            lines.append(f"  style {cluster.name} {style}")
     for kind, indexes in by_kind.items():
         edge_look = theme.edges[kind]
         colour = edge_look.get("color", "")

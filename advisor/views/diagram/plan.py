@@ -12,14 +12,17 @@ for its format.
 - hybrid: the orchestrated core in one cluster, the event-driven steps in another, and between them the
   events the orchestrator publishes that cross the boundary. Which step is which is the engine's per-link
   allocation (`advisor.engine.evaluate.allocate`): a reaction, or a step in another bounded context than the
-  core's, reacts to an event; so the drawing and the report's per-step table always agree.
+  core's, reacts to an event; so the drawing and the report's per-step table always agree. When steps name
+  their owners, the clusters are the ownership boundaries the allocation used: the core is titled with its
+  bounded context (and team, when one team owns it), and each other context (or, where no context is named,
+  each team) gets its own event-driven cluster, so every event drawn crosses a boundary.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from advisor.engine.evaluate import Evaluation, allocate
+from advisor.engine.evaluate import Evaluation, allocate, core_context
 from advisor.rulebook.formats import STYLES, Step
 from advisor.views.diagram.events import event_name, workflow_event
 from advisor.views.diagram.theme import ClusterId, EdgeKind, LegendNodeKind, NodeKind, Theme
@@ -48,8 +51,14 @@ class Edge:
 
 @dataclass(frozen=True)
 class Cluster:
-    id: ClusterId
+    id: ClusterId  # the look (theme.yaml `clusters`)
     members: tuple[str, ...]
+    title: str = ""  # shown instead of the look's title: the owner's names, cleaned, unescaped
+    key: str = ""  # the renderers' subgraph name when one look serves several clusters ("reactions_1")
+
+    @property
+    def name(self) -> str:
+        return self.key or self.id
 
 
 @dataclass(frozen=True)
@@ -200,6 +209,7 @@ def _hybrid(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -> tuple
     orchestrator = b.add("orchestrator", workflow or "Workflow", "orchestrator")
     core: list[str] = [orchestrator]
     reactions: list[str] = []
+    owner: dict[str, str | None] = {}  # event-driven service -> its owning context or team, as first listed
     crossing: dict[str, str] = {}  # event name -> event node
     latest_core: tuple[int, Step] | None = None
     # Why allocate here and not ev.allocation: an alternative drawing (another style than the recommended one)
@@ -222,6 +232,7 @@ def _hybrid(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -> tuple
         service = b.service(step.service, "reaction")
         if service not in core and service not in reactions:
             reactions.append(service)
+            owner[service] = _owner(step)
         b.link(crossing[name], service, "event", _number(i, step.action))
     if not reactions:
         # No reactions yet: still show the boundary, with the completion event other contexts can subscribe to.
@@ -232,5 +243,36 @@ def _hybrid(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -> tuple
         b.link(event, placeholder, "event")
         reactions.append(placeholder)
     b.ranks.append(tuple(core[1:]))
-    b.ranks.append(tuple(reactions))
-    return (Cluster("core", tuple(core)), Cluster("reactions", tuple(reactions)))
+    core_steps = [s for s, mode in zip(steps, modes, strict=True) if mode == "orchestrated"]
+    clusters = [Cluster("core", tuple(core), _core_title(core_steps))]
+    if not any(owner.values()):
+        b.ranks.append(tuple(reactions))
+        return (*clusters, Cluster("reactions", tuple(reactions)))
+    groups: dict[str | None, list[str]] = {}  # owner -> services, in step order; None: no owner named
+    for service in reactions:
+        groups.setdefault(owner.get(service), []).append(service)
+    for n, (name, members) in enumerate(groups.items()):
+        b.ranks.append(tuple(members))
+        title = f"Event-driven: {name}" if name else "Event-driven, no owner named"
+        clusters.append(Cluster("reactions", tuple(members), title, f"reactions_{n}"))
+    return tuple(clusters)
+
+
+def _owner(step: Step) -> str | None:
+    """Who owns an event-driven step, as its cluster title: the bounded context, else the team, else nobody."""
+    if step.context and clean(step.context).strip():
+        return f"{clean(step.context).strip()} context"
+    if step.team and clean(step.team).strip():
+        return f"team {clean(step.team).strip()}"
+    return None
+
+
+def _core_title(core_steps: list[Step]) -> str:
+    """The core cluster's title with the owners its steps name: "Orchestrated core: Sales context, team Orders".
+    Empty (the theme's title) when they name none; a team only when exactly one is named."""
+    home = core_context(tuple(core_steps))
+    teams = {clean(s.team).strip() for s in core_steps if s.team and clean(s.team).strip()}
+    owners = [f"{clean(home).strip()} context"] if home and clean(home).strip() else []
+    if len(teams) == 1:
+        owners.append(f"team {teams.pop()}")
+    return f"Orchestrated core: {', '.join(owners)}" if owners else ""
