@@ -251,9 +251,9 @@ def _hybrid(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -> tuple
     groups: dict[str | None, list[str]] = {}  # owner -> services, in step order; None: no owner named
     for service in reactions:
         groups.setdefault(owner.get(service), []).append(service)
-    for n, (name, members) in enumerate(groups.items()):
+    for n, (who, members) in enumerate(groups.items()):
         b.ranks.append(tuple(members))
-        title = f"Event-driven: {name}" if name else "Event-driven, no owner named"
+        title = f"Event-driven: {who}" if who else "Event-driven, no owner named"
         clusters.append(Cluster("reactions", tuple(members), title, f"reactions_{n}"))
     return tuple(clusters)
 
