@@ -81,13 +81,19 @@ class Evaluation:
 def measure_steps(steps: Sequence[Step]) -> tuple[int, ...]:
     """The `STEP_MEASURES` of listed steps (`FromSteps.measure`), in that order: how many steps, reactions and
     compensations, and how many different teams and bounded contexts the steps name (0 when none names one)."""
-    return (
-        len(steps),
-        sum(1 for s in steps if s.reaction),
-        sum(1 for s in steps if s.compensation),
-        len({s.team for s in steps} - {None}),
-        len({s.context for s in steps} - {None}),
-    )
+    reactions = compensations = 0
+    teams: set[str] = set()
+    contexts: set[str] = set()
+    for s in steps:  # Why one pass: this runs in every evaluation with steps (bench/engine.py)
+        if s.reaction:
+            reactions += 1
+        if s.compensation:
+            compensations += 1
+        if s.team is not None:
+            teams.add(s.team)
+        if s.context is not None:
+            contexts.add(s.context)
+    return len(steps), reactions, compensations, len(teams), len(contexts)
 
 
 def evidence_from_steps(rulebook: Rulebook, given: Answers) -> dict[str, Any]:
@@ -129,7 +135,10 @@ def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
     applicable_given = (
         {qid: v for qid, v in traits.items() if qid not in not_applicable} if not_applicable else dict(traits)
     )
-    assumed = tuple(qid for qid, v in answers.items() if v is None and qid not in not_applicable)
+    if not_applicable:
+        assumed = tuple([qid for qid, v in answers.items() if v is None and qid not in not_applicable])
+    else:
+        assumed = tuple([qid for qid, v in answers.items() if v is None])
 
     program = rulebook.program
     trace: list[Any] = [None] * len(program.rule_ids)
@@ -236,22 +245,31 @@ def core_context(steps: tuple[Step, ...]) -> str | None:
     return max(named, key=lambda c: (counts[c], -named.index(c)))
 
 
+_ORCHESTRATED = "the orchestrator commands every step and waits for its reply"
+_CHOREOGRAPHED = "the service reacts to the previous step's event and publishes its own"
+_REACTION = "a reaction the core flow need not wait for: it subscribes to the event the core publishes"
+_CORE = "part of the core flow, where order, compensation or visibility matter: the orchestrator commands it"
+
+
 def allocate(style: str, steps: tuple[Step, ...]) -> tuple[StepAllocation, ...]:
     """Decide per step (per link) whether it is commanded by the orchestrator or reacts to an event.
 
     In a hybrid, a step is event-driven when it is a reaction the core need not wait for, or when it lies in
     another bounded context than the core (events between contexts, orchestration within); otherwise the
     orchestrator commands it."""
-    home = core_context(steps) if style == "hybrid" else None
+    if style == "orchestration":
+        return tuple(
+            [StepAllocation(i, s.service, s.action, "orchestrated", _ORCHESTRATED) for i, s in enumerate(steps)]
+        )
+    if style == "choreography":
+        return tuple(
+            [StepAllocation(i, s.service, s.action, "event-driven", _CHOREOGRAPHED) for i, s in enumerate(steps)]
+        )
+    home = core_context(steps)
     out = []
     for i, step in enumerate(steps):
-        if style == "orchestration":
-            mode, reason = "orchestrated", "the orchestrator commands every step and waits for its reply"
-        elif style == "choreography":
-            mode, reason = "event-driven", "the service reacts to the previous step's event and publishes its own"
-        elif step.reaction:
-            mode = "event-driven"
-            reason = "a reaction the core flow need not wait for: it subscribes to the event the core publishes"
+        if step.reaction:
+            mode, reason = "event-driven", _REACTION
         elif home is not None and step.context and step.context != home:
             mode = "event-driven"
             reason = (
@@ -259,10 +277,7 @@ def allocate(style: str, steps: tuple[Step, ...]) -> tuple[StepAllocation, ...]:
                 "the core publishes, so each context keeps its own model; orchestration stays within"
             )
         else:
-            mode = "orchestrated"
-            reason = (
-                "part of the core flow, where order, compensation or visibility matter: the orchestrator commands it"
-            )
+            mode, reason = "orchestrated", _CORE
         out.append(StepAllocation(i, step.service, step.action, mode, reason))
     return tuple(out)
 
