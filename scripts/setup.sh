@@ -36,3 +36,16 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+# 3. the npm validators of the exports (package.json, pinned by package-lock.json): test-time only, so a
+#    machine without Node still runs the app; the tests that need them say so. Reinstalled when the lockfile
+#    changes. Why --ignore-scripts: none of them needs an install script, and no package's script runs here.
+if command -v npm >/dev/null; then
+  npm_stamp=node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)
+  if [ ! -f "$npm_stamp" ]; then
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    touch "$npm_stamp"
+  fi
+else
+  echo "setup: Node.js/npm not found: the export validators (AsyncAPI, BPMN, ASL, Mermaid) cannot be installed" >&2
+fi
