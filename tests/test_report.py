@@ -209,6 +209,42 @@ def test_the_report_allocates_each_step(travel):
     assert "| 5 | Loyalty | Award points | event-driven | PointsAwarded |  |" in md
 
 
+def test_every_steps_own_reason_is_given_with_the_steps_it_explains(rulebook):
+    # Two event-driven steps for different reasons (another context; a reaction): both reasons are shown, each
+    # with its steps, in Markdown and HTML (HTML once showed only the first reason per mode).
+    report = build_report(assess_example(rulebook, "motor-claim"), rulebook)
+    reasons = {s.number: s.reason for s in report.steps}
+    assert len(set(reasons.values())) == 4
+    md, page = to_markdown(report), to_html(report, diagram_svg="<svg></svg>")
+    assert "- *event-driven* (step 4): in another bounded context (Risk)" in md
+    assert "- *event-driven* (step 7): a reaction the core flow need not wait for" in md
+    assert "- *orchestrated* (steps 1, 2, 3, 5): part of the core flow" in md
+    for reason in set(reasons.values()):
+        assert reason in page
+    assert "step 6: in another bounded context (Billing)" in page
+
+
+@pytest.mark.browser
+def test_the_html_report_at_phone_width_keeps_words_whole(rulebook, browser, tmp_path):
+    # At 420 px the score table once wrapped one letter per line ("H y b r i d"): cells now break only words
+    # wider than the column, and a table wider than the screen scrolls inside its own box.
+    path = tmp_path / "report.html"
+    path.write_text(to_html(build_report(assess_example(rulebook, "motor-claim"), rulebook)), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 420, "height": 900})
+    try:
+        page.goto(path.as_uri())
+        heights = page.eval_on_selector_all(
+            "table.scores th[scope=row], table.steps thead th",
+            "cells => cells.map(c => { const r = document.createRange(); r.selectNodeContents(c);"
+            " return [c.textContent, r.getBoundingClientRect().height, parseFloat(getComputedStyle(c).lineHeight)]; })",
+        )
+        # each label is one word: its text is one line high, not a column of letters
+        assert heights and all(h < 1.5 * line for _, h, line in heights), heights
+        assert page.evaluate("document.documentElement.scrollWidth") <= 420  # only the tables scroll
+    finally:
+        page.close()
+
+
 def test_the_markdown_report_is_deterministic(rulebook):
     a = to_markdown(build_report(assess_example(rulebook, "user-signup"), rulebook))
     b = to_markdown(build_report(assess_example(rulebook, "user-signup"), rulebook))

@@ -45,6 +45,15 @@ def test_the_pdf_names_every_service_of_the_workflow(checkout_pdf):
         assert service in text
 
 
+def test_the_pdf_keeps_table_headers_and_names_whole(rulebook, tmp_path):
+    # The steps table once split words mid-word ("COORDINATIO N", "DamageAssessmen t") to fit its columns.
+    path = tmp_path / "motor-claim.pdf"
+    path.write_bytes(to_pdf(build_report(assess_example(rulebook, "motor-claim"), rulebook)))
+    text = pdf_text(path)
+    for word in ("COORDINATION", "COMPENSATION", "ClaimScoredForFraud", "RepairShopBooked", "DamageAssessed"):
+        assert word in text, word
+
+
 def test_the_pdf_contains_the_diagram_as_vector_text(checkout_pdf):
     """Labels that only the diagram has: numbered commands, the crossing event's note, the legend, the clusters."""
     text = pdf_text(checkout_pdf)

@@ -18,7 +18,7 @@ from advisor.views.diagram.dot import render
 from advisor.views.diagram.svgsafe import inline_svg, sanitize_svg
 from advisor.views.labels import clean, html_text, signed
 from advisor.views.report.model import Report
-from advisor.views.report.rows import Change, TippingRow
+from advisor.views.report.rows import Change, TippingRow, numbers_text, step_reasons
 from advisor.views.report.wording import NO_TIPPING
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
@@ -140,11 +140,12 @@ def _verdict(r: Report, style_class: str) -> str:
             f'<p class="summary">{e(r.summary)}</p>',
             f'<p class="outcome">{e(r.outcome)}</p>',
             *(["".join(tie)] if tie else []),
-            '<table class="scores"><thead><tr><th>Style</th><th class="num">Points</th><th></th>'
+            '<div class="table-wrap"><table class="scores"><thead>'
+            '<tr><th>Style</th><th class="num">Points</th><th></th>'
             "<th>What the points are</th><th></th></tr></thead>",
             "<tbody>",
             *rows,
-            "</tbody></table>",
+            "</tbody></table></div>",
             f'<p class="small">{e(r.scores_note)}</p>',
             f'<p class="small">{e(r.evidence)}</p>',
             "</section>",
@@ -158,7 +159,7 @@ def _workflow(r: Report) -> str:
         out += ["<p>The answers name no steps; the diagram shows a generic flow in this style.</p>", "</section>"]
         return "\n".join(out)
     out.append(
-        '<table class="steps"><thead><tr><th class="num">#</th><th>Service</th>'
+        '<div class="table-wrap"><table class="steps"><thead><tr><th class="num">#</th><th>Service</th>'
         + ("<th>Team</th><th>Context</th>" if r.owners else "")
         + "<th>Action</th><th>Coordination</th><th>Event</th><th>Compensation</th></tr></thead><tbody>"
     )
@@ -170,16 +171,13 @@ def _workflow(r: Report) -> str:
             f'<td><span class="badge {mode}">{mode}</span></td><td class="mono">{e(s.event)}</td>'
             f"<td>{e(s.compensation) if s.compensation else ''}</td></tr>"
         )
-    out.append("</tbody></table>")
-    seen: dict[str, str] = {}
-    for s in r.steps:
-        seen.setdefault(s.mode, s.reason)
+    out.append("</tbody></table></div>")
     out.append(
         '<ul class="modes">'
         + "".join(
             f'<li><span class="badge {"orchestrated" if m == "orchestrated" else "event-driven"}">{e(m)}</span> '
-            f"{e(reason)}</li>"
-            for m, reason in seen.items()
+            f"{e(numbers_text(numbers))}: {e(reason)}</li>"
+            for m, reason, numbers in step_reasons(r.steps)
         )
         + "</ul>"
     )
@@ -240,12 +238,13 @@ def _tipping(r: Report) -> str:
         return "\n".join(out)
     out.append(f"<p>{e(r.tipping_intro)}</p>")
     out.append(
-        "<table><thead><tr><th>Question</th><th>Now</th><th>If instead</th><th>Recommendation</th>"
+        '<div class="table-wrap"><table><thead>'
+        "<tr><th>Question</th><th>Now</th><th>If instead</th><th>Recommendation</th>"
         '<th class="num">Confidence</th></tr></thead><tbody>'
     )
     for t in r.tipping_points:
         out.append(_tipping_row(t))
-    out += ["</tbody></table>", "</section>"]
+    out += ["</tbody></table></div>", "</section>"]
     return "\n".join(out)
 
 
@@ -270,13 +269,14 @@ def _answers(r: Report) -> str:
     out = [
         '<section class="answers">',
         "<h2>Answers</h2>",
-        "<table><thead><tr><th>Section</th><th>Question</th><th>Answer</th><th></th></tr></thead><tbody>",
+        '<div class="table-wrap"><table><thead>'
+        "<tr><th>Section</th><th>Question</th><th>Answer</th><th></th></tr></thead><tbody>",
     ]
     for a in r.answers:
         answer = '<span class="badge unanswered">not answered</span>' if a.assumed else e(a.answer)
         mark = '<span class="badge derived">from the steps</span>' if a.derived else ""
         out.append(f"<tr><td>{e(a.section)}</td><td>{e(a.text)}</td><td>{answer}</td><td>{mark}</td></tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     if r.not_applicable:
         out.append(
             '<p class="small">Not applicable to these answers: ' + "; ".join(e(t) for t in r.not_applicable) + ".</p>"

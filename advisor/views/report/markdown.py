@@ -12,7 +12,7 @@ import re
 
 from advisor.views.labels import effect_text, md_inline, md_line
 from advisor.views.report.model import Report
-from advisor.views.report.rows import Change, TippingRow
+from advisor.views.report.rows import Change, TippingRow, numbers_text, step_reasons
 from advisor.views.report.wording import NO_TIPPING
 
 
@@ -62,12 +62,8 @@ def to_markdown(report: Report) -> str:
                 f"{md_inline(s.event)} | {md_inline(s.compensation) if s.compensation else ''} |"
             )
         out += ["", "Why each step is coordinated this way:", ""]
-        seen: set[str] = set()
-        for s in r.steps:
-            key = f"{s.mode}: {s.reason}"
-            if key not in seen:
-                seen.add(key)
-                out.append(f"- *{s.mode}*: {md_inline(s.reason)}")
+        for mode, why, numbers in step_reasons(r.steps):
+            out.append(f"- *{mode}* ({numbers_text(numbers)}): {md_inline(why)}")
     else:
         out.append("The answers name no steps; the diagram shows a generic flow in this style.")
     out += ["", "## Diagram", "", *fence(r.mermaid, "mermaid"), ""]

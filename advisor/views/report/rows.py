@@ -20,6 +20,21 @@ class StepRow:
     context: str | None = None  # its bounded context, when the step names one
 
 
+def step_reasons(steps: tuple[StepRow, ...] | list[StepRow]) -> list[tuple[str, str, tuple[int, ...]]]:
+    """Why each step is coordinated as it is, once per distinct reason: (mode, reason, the step numbers it
+    explains), in the order the reasons first appear. Two event-driven steps may have different reasons (a
+    reaction; another bounded context), so the grouping is by reason, not by mode."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for s in steps:
+        groups.setdefault((s.mode, s.reason), []).append(s.number)
+    return [(mode, reason, tuple(numbers)) for (mode, reason), numbers in groups.items()]
+
+
+def numbers_text(numbers: tuple[int, ...]) -> str:
+    """`(4,)` -> "step 4"; `(1, 2, 3)` -> "steps 1, 2, 3"."""
+    return f"step{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
+
+
 @dataclass(frozen=True)
 class AnswerRow:
     question: str  # id
