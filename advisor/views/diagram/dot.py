@@ -23,7 +23,7 @@ from advisor.engine.compare import Comparison
 from advisor.engine.evaluate import Evaluation
 from advisor.errors import UserError
 from advisor.views.diagram.mermaid import to_mermaid
-from advisor.views.diagram.plan import DIRECTION, Drawing, Edge, Node, plan
+from advisor.views.diagram.plan import Drawing, Edge, Node, plan
 from advisor.views.diagram.svgsafe import sanitize_svg
 from advisor.views.diagram.theme import ALLOWED_ATTRIBUTES, Theme, load_theme
 from advisor.views.labels import graphviz_html as html_text
@@ -69,7 +69,7 @@ def comparison_diagrams(
 def draw(drawing: Drawing, theme: Theme) -> graphviz.Digraph:
     """A planned drawing as a Graphviz digraph."""
     g = graphviz.Digraph("advisor")
-    g.attr("graph", **_allowed(theme.graph), rankdir=DIRECTION, label=_title_label(drawing, theme))
+    g.attr("graph", **_allowed(theme.graph), rankdir=drawing.direction, label=_title_label(drawing, theme))
     g.attr("node", **_allowed(theme.node))
     g.attr("edge", **_allowed(theme.edge))
     in_cluster = {m for c in drawing.clusters for m in c.members}
@@ -143,14 +143,17 @@ def _lines(text: str, theme: Theme) -> str:
 def _node(g: graphviz.Digraph, node: Node, theme: Theme) -> None:
     if node.kind == "start":
         label = ""
-    elif node.note:
-        weight = ("<B>", "</B>") if node.kind == "orchestrator" else ("", "")
-        label = (
-            f"<{weight[0]}{_lines(node.label, theme)}{weight[1]}<BR/>"
-            f'<FONT POINT-SIZE="9">{html_text(node.note)}</FONT>>'
-        )
     else:
-        label = f"<{_lines(node.label, theme)}>"
+        weight = ("<B>", "</B>") if node.kind == "orchestrator" and node.note else ("", "")
+        text = f"{weight[0]}{_lines(node.label, theme)}{weight[1]}"
+        if node.note:
+            text += f'<BR/><FONT POINT-SIZE="9">{html_text(node.note)}</FONT>'
+        if node.undo:
+            colour = html_text(theme.edges["compensation"].get("fontcolor", "black"))
+            text += "".join(
+                f'<BR/><FONT POINT-SIZE="9" COLOR="{colour}">↩ {_lines(line, theme)}</FONT>' for line in node.undo
+            )
+        label = f"<{text}>"
     attrs = _allowed(theme.nodes[node.kind])
     g.node(node.id, label=label, **attrs)
 

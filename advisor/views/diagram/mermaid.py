@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from advisor.engine.evaluate import Evaluation
-from advisor.views.diagram.plan import DIRECTION, Drawing, Node, plan
+from advisor.views.diagram.plan import Drawing, Node, plan
 from advisor.views.diagram.theme import EdgeKind, Theme, load_theme
 from advisor.views.labels import shorten
 
@@ -43,7 +43,7 @@ def render_mermaid(drawing: Drawing, theme: Theme) -> str:
     limit = theme.labels.width * theme.labels.lines
     # Why a comment and not Mermaid's front-matter title: a comment is never rendered as markup, whatever it says.
     title = " ".join(f"{shorten(drawing.title, theme.labels.title_width)}. {drawing.subtitle}".split())
-    lines = [f"%% {title}", f"%% {drawing.footer}", f"flowchart {DIRECTION}"]
+    lines = [f"%% {title}", f"%% {drawing.footer}", f"flowchart {drawing.direction}"]
     clustered = {m for c in drawing.clusters for m in c.members}
     nodes = {n.id: n for n in drawing.nodes}
     for cluster in drawing.clusters:
@@ -85,6 +85,8 @@ def _node(node: Node, limit: int) -> str:
     text = mermaid_text(node.label, limit) if node.label else " "
     if node.note:
         text += f"<br/><small>{mermaid_text(node.note)}</small>"
+    for line in node.undo:  # a step's compensation, in its service's box as in the Graphviz drawing
+        text += f"<br/><small>↩ {mermaid_text(line, limit)}</small>"
     return f"{node.id}{opening}{text}{closing}"
 
 

@@ -4,11 +4,13 @@ One plan, two renderers: `advisor.views.diagram.dot` turns it into Graphviz, `ad
 Mermaid, so both say the same thing. The plan holds the user's text cleaned but unescaped; each renderer escapes
 for its format.
 
-- orchestration: an orchestrator commands each service in order (`1. Authorize card`), each replies, and a
-  step with a compensation gets a compensation path from the orchestrator.
+- orchestration: an orchestrator commands each service in order (`1. Authorize card`) and each replies.
 - choreography: a start, then each service publishes an event (`1. OrderCreated`) that the next step's
-  service reacts to; reactions hang off the latest core event; a compensation is triggered from the service
-  that reacts next.
+  service reacts to; reactions hang off the latest core event.
+- In every style, a step's compensation is written in its service's box, in the compensation colour
+  (`undo 3: Release stock`), next to the step it undoes and the same in all three styles. Why not an edge:
+  compensation edges ran across the whole drawing and their labels landed beside other services (issue 15);
+  saga diagrams (microservices.io) list the compensating transaction in the participant too.
 - hybrid: the orchestrated core in one cluster, the event-driven steps in another, and between them the
   events the orchestrator publishes that cross the boundary. Which step is which is the engine's per-link
   allocation (`advisor.engine.evaluate.allocate`): a reaction, or a step in another bounded context than the
@@ -20,7 +22,7 @@ for its format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from advisor.engine.evaluate import Evaluation, allocate, core_context
 from advisor.rulebook.formats import STYLES, Step
@@ -28,7 +30,10 @@ from advisor.views.diagram.events import event_name, workflow_event
 from advisor.views.diagram.theme import ClusterId, EdgeKind, LegendNodeKind, NodeKind, Theme
 from advisor.views.labels import clean
 
-DIRECTION = "LR"  # every style reads left to right: Graphviz's rankdir and Mermaid's flowchart direction
+DIRECTION = "LR"  # the flow reads left to right: Graphviz's rankdir and Mermaid's flowchart direction
+# Why top-down for a long choreography: left to right, each step adds a column, so 9 steps made one row about
+# 3,400 px wide, and text shrank to about 5 px on a 1400 px page. Top-down, each step adds a row instead.
+TOP_DOWN_AFTER = 5  # steps; a choreography with more is drawn top-down ("TB")
 _EDGE_ORDER: tuple[EdgeKind, ...] = ("command", "reply", "event", "compensation")  # the legend's order
 _LEGEND_NODE_ORDER: tuple[LegendNodeKind, ...] = ("orchestrator", "service", "reaction", "event")
 
@@ -39,6 +44,7 @@ class Node:
     kind: NodeKind
     label: str
     note: str = ""  # a second, smaller line (e.g. "orchestrator", "after step 4")
+    undo: tuple[str, ...] = ()  # the compensations of this service's steps: "undo 3: Release stock"
 
 
 @dataclass(frozen=True)
@@ -73,11 +79,12 @@ class Drawing:
     generic: bool = False
     ranks: tuple[tuple[str, ...], ...] = ()  # nodes drawn side by side, in this order (layout only)
     lanes: tuple[tuple[str, ...], ...] = ()  # nodes kept on one straight line, in this order (layout only)
+    direction: str = DIRECTION  # "LR", or "TB" for a long choreography
 
     @property
     def edge_kinds(self) -> tuple[EdgeKind, ...]:
-        """The kinds of edge used, in legend order."""
-        used = {e.kind for e in self.edges}
+        """The kinds of edge the legend explains, in legend order ("compensation": the undo lines in boxes)."""
+        used = {e.kind for e in self.edges} | ({"compensation"} if any(n.undo for n in self.nodes) else set())
         return tuple(k for k in _EDGE_ORDER if k in used)
 
     @property
@@ -110,6 +117,13 @@ class _Builder:
     def link(self, tail: str, head: str, kind: EdgeKind, label: str = "") -> None:
         self.edges.append(Edge(tail, head, kind, label))
 
+    def undo(self, service: str, i: int, step: Step) -> None:
+        """Write step `i`'s compensation, if it has one, in its service's box."""
+        if step.compensation and clean(step.compensation).strip():
+            at = next(k for k, n in enumerate(self.nodes) if n.id == service)
+            node = self.nodes[at]
+            self.nodes[at] = replace(node, undo=(*node.undo, f"undo {i + 1}: {clean(step.compensation).strip()}"))
+
 
 def plan(ev: Evaluation, theme: Theme, style: str | None = None) -> Drawing:
     """The drawing of `ev`'s steps in `style` (default: the recommended one); a generic flow without steps."""
@@ -136,6 +150,7 @@ def plan(ev: Evaluation, theme: Theme, style: str | None = None) -> Drawing:
         generic,
         tuple(b.ranks),
         tuple(b.lanes),
+        "TB" if style == "choreography" and len(steps) > TOP_DOWN_AFTER else DIRECTION,
     )
 
 
@@ -174,15 +189,13 @@ def _command(b: _Builder, orchestrator: str, i: int, step: Step, kind: NodeKind)
     service = b.service(step.service, kind)
     b.link(orchestrator, service, "command", _number(i, step.action))
     b.link(service, orchestrator, "reply", event_name(step, i))
-    if step.compensation and clean(step.compensation).strip():
-        b.link(orchestrator, service, "compensation", f"undo {i + 1}: {clean(step.compensation)}")
+    b.undo(service, i, step)
     return service
 
 
 def _choreography(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -> tuple[Cluster, ...]:
     start = b.add("start", "", "start")
     latest_core_event = start  # what the next step reacts to: the start, then the latest core step's event
-    pending_compensations: list[tuple[str, int, Step]] = []  # triggered by the next core step's service
     service_lane: list[str] = []  # the core flow reads left to right: services above, their events below
     event_lane: list[str] = []
     for i, step in enumerate(steps):
@@ -191,12 +204,8 @@ def _choreography(b: _Builder, steps: tuple[Step, ...], workflow: str | None) ->
         event = b.add("event", _number(i, event_name(step, i)))
         b.link(service, event, "event")
         b.ranks.append((service, event))
+        b.undo(service, i, step)
         if not step.reaction:
-            for tail_service, j, earlier in pending_compensations:
-                b.link(service, tail_service, "compensation", f"undo {j + 1}: {clean(earlier.compensation or '')}")
-            pending_compensations = []
-            if step.compensation and clean(step.compensation).strip():
-                pending_compensations.append((service, i, step))
             latest_core_event = event
             if service not in service_lane:
                 service_lane.append(service)
@@ -234,6 +243,7 @@ def _hybrid(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -> tuple
             reactions.append(service)
             owner[service] = _owner(step)
         b.link(crossing[name], service, "event", _number(i, step.action))
+        b.undo(service, i, step)
     if not reactions:
         # No reactions yet: still show the boundary, with the completion event other contexts can subscribe to.
         name = workflow_event(workflow, "Completed")
