@@ -174,7 +174,7 @@ def test_a_bad_line_of_a_json_lines_file_is_named_by_its_line(tmp_path):
 
 
 def test_a_file_over_the_size_cap_or_with_too_many_spans_is_refused_naming_the_limit(monkeypatch):
-    with pytest.raises(UserError, match=r"file too large \(limit 1 MiB\)"):
+    with pytest.raises(UserError, match=r"file too large \(1,048,577 bytes; the limit is 1,048,576 bytes\)"):
         read_spans(b" " * (1024 * 1024 + 1), "big.json", max_bytes=1024 * 1024)
     monkeypatch.setattr(otlp, "MAX_SPANS", 3)
     system = System()

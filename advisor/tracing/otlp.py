@@ -62,7 +62,7 @@ class Span:
 def read_spans(raw: bytes | str, filename: str, max_bytes: int = MAX_BYTES) -> list[Span]:
     """The spans of an OTLP JSON export (one request, or one per line); every problem in one `UserError`."""
     if len(raw) > max_bytes:
-        raise UserError.at(filename, f"file too large (limit {max_bytes // (1024 * 1024)} MiB)")
+        raise UserError.at(filename, f"file too large ({len(raw):,} bytes; the limit is {max_bytes:,} bytes)")
     if isinstance(raw, bytes):
         try:
             text = raw.decode("utf-8-sig")
