@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from advisor.engine.answers import dump_yaml, parse_answers
+from advisor.engine.answers import dump_yaml, from_query_params, parse_answers, to_query_params
 from advisor.tracing import design
 from advisor.tracing.flows import find_flows
 from advisor.tracing.otlp import read_spans
@@ -163,3 +163,14 @@ def test_a_lone_surrogate_escape_in_a_name_becomes_a_replacement_character(ruleb
     assert (
         parse_answers(dump_yaml(design.to_answers(flow, rulebook)), "s.yaml", rulebook).steps[0].action == "\ufffd card"
     )
+
+
+def test_the_observed_style_survives_a_share_link(rulebook):
+    system = System()
+    mixed(system)
+    [flow] = flows_of(spec_json(system.spans()))
+    answers = design.to_answers(flow, rulebook)
+    restored, problems = from_query_params(to_query_params(answers), rulebook)
+    assert problems == [] and restored == answers
+    tampered, problems = from_query_params({**to_query_params(answers), "observed": '{"style": "chaos"}'}, rulebook)
+    assert tampered.observed is None and [p.path for p in problems] == ["observed"]
