@@ -16,7 +16,7 @@ import yaml
 
 from advisor.errors import Problem, UserError
 from advisor.rulebook import yamlsafe
-from advisor.rulebook.formats import AnswersFile, Step, answer_literal
+from advisor.rulebook.formats import AnswersFile, Observed, Step, answer_literal
 from advisor.rulebook.loading import Rulebook, answer_problem
 from advisor.rulebook.messages import parse
 
@@ -26,11 +26,13 @@ UPLOAD_LIMIT = 256 * 1024  # Why: a generous answers file with 500 long-named st
 @dataclass(frozen=True)
 class Answers:
     """One answer set, as given: answers by question id (unanswered questions absent), the steps in order, and the
-    workflow's name. Passed whole from the file or the form to the engine, and written back from it."""
+    workflow's name. Passed whole from the file or the form to the engine, and written back from it. `observed`
+    is what the traces show the workflow does today (`advisor import-trace`), when known; the engine ignores it."""
 
     traits: dict[str, Any] = field(default_factory=dict)
     steps: tuple[Step, ...] = ()
     workflow: str | None = None
+    observed: Observed | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.steps, tuple):  # Why: callers may hold a list; the answers stay hashable and frozen
@@ -48,7 +50,7 @@ def parse_answers(raw: bytes | str, filename: str, rulebook: Rulebook, max_bytes
     if problems:
         raise UserError(problems)
     traits = {qid: model.traits[qid] for qid in rulebook.questions if qid in model.traits}
-    return Answers(traits, tuple(model.steps), model.workflow)
+    return Answers(traits, tuple(model.steps), model.workflow, model.observed)
 
 
 def read_answers(path: str, rulebook: Rulebook) -> Answers:
@@ -75,7 +77,7 @@ def revalidate(answers: Answers, rulebook: Rulebook) -> tuple[Answers, list[str]
         else:
             kept[qid] = value
     ordered = {qid: kept[qid] for qid in rulebook.questions if qid in kept}
-    return Answers(ordered, answers.steps, answers.workflow), dropped
+    return Answers(ordered, answers.steps, answers.workflow, answers.observed), dropped
 
 
 def to_dict(answers: Answers) -> dict[str, Any]:
@@ -86,6 +88,8 @@ def to_dict(answers: Answers) -> dict[str, Any]:
     out["traits"] = dict(answers.traits)
     if answers.steps:
         out["steps"] = [s.model_dump(exclude_defaults=True) for s in answers.steps]
+    if answers.observed is not None:
+        out["observed"] = answers.observed.model_dump()
     return out
 
 
@@ -115,7 +119,8 @@ def dump_json(answers: Answers) -> str:
 
 # ---------------------------------------------------------------- share links
 def to_query_params(answers: Answers) -> dict[str, str]:
-    """URL query parameters that restore exactly these answers: one per trait, plus `workflow` and `steps`."""
+    """URL query parameters that restore exactly these answers: one per trait, plus `workflow`, `steps` and
+    `observed`."""
     params: dict[str, str] = {}
     if answers.workflow:
         params["workflow"] = answers.workflow
@@ -125,6 +130,8 @@ def to_query_params(answers: Answers) -> dict[str, str]:
         params["steps"] = json.dumps(
             [s.model_dump(exclude_defaults=True) for s in answers.steps], ensure_ascii=False, separators=(",", ":")
         )
+    if answers.observed is not None:
+        params["observed"] = json.dumps(answers.observed.model_dump(), ensure_ascii=False, separators=(",", ":"))
     return params
 
 
@@ -133,7 +140,7 @@ def from_query_params(params: dict[str, str], rulebook: Rulebook) -> tuple[Answe
     problems: list[Problem] = []
     traits: dict[str, Any] = {}
     for key, text in params.items():
-        if key in ("workflow", "steps"):
+        if key in ("workflow", "steps", "observed"):
             continue
         q = rulebook.questions.get(key)
         if q is None:
@@ -156,12 +163,20 @@ def from_query_params(params: dict[str, str], rulebook: Rulebook) -> tuple[Answe
             steps = tuple(Step.model_validate(s) for s in json.loads(params["steps"]))
         except (ValueError, TypeError) as e:
             problems.append(Problem("link", None, None, "steps", f"invalid steps ({_first_line(e)}); ignored"))
+    observed = None
+    if "observed" in params:
+        try:
+            observed = Observed.model_validate(json.loads(params["observed"]))
+        except (ValueError, TypeError) as e:
+            problems.append(
+                Problem("link", None, None, "observed", f"invalid observed style ({_first_line(e)}); ignored")
+            )
     workflow = params.get("workflow") or None
     if workflow is not None and len(workflow) > 10_000:
         problems.append(Problem("link", None, None, "workflow", "name too long; ignored"))
         workflow = None
     ordered = {qid: traits[qid] for qid in rulebook.questions if qid in traits}
-    return Answers(ordered, steps, workflow), problems
+    return Answers(ordered, steps, workflow, observed), problems
 
 
 def _first_line(e: Exception) -> str:

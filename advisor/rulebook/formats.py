@@ -256,12 +256,33 @@ class Step(Strict):
     context: Annotated[str, Field(min_length=1, max_length=200)] | None = None  # its bounded context
 
 
+StepMode = Literal["orchestrated", "event-driven"]
+
+
+class ObservedStep(Strict):
+    """One step as the traces show it runs today: commanded by a coordinator, or reacting to an event."""
+
+    service: Name
+    action: Name
+    mode: StepMode
+
+
+class Observed(Strict):
+    """What the workflow does today, as read from its traces (`advisor import-trace`): its style and each step's
+    mode. Optional; the recommendation never reads it, the report sets it beside the recommended one."""
+
+    style: StyleName
+    steps: list[ObservedStep] = Field(default_factory=list, max_length=500)
+
+
 class AnswersFile(Strict):
-    """An answers file: the workflow's name, its traits keyed by question id, and its steps."""
+    """An answers file: the workflow's name, its traits keyed by question id, its steps, and optionally the style
+    its traces show today."""
 
     workflow: Annotated[str, Field(max_length=10_000)] | None = None
     traits: dict[str, Scalar] = Field(default_factory=dict)
     steps: list[Step] = Field(default_factory=list, max_length=500)
+    observed: Observed | None = None
 
 
 FILE_MODELS: dict[str, type[Strict]] = {

@@ -101,7 +101,9 @@ def answers_from_widgets(rulebook: Rulebook, base: Answers, values: WidgetValues
                 traits[q.id] = value
             else:
                 traits.pop(q.id, None)
-    return Answers({qid: traits[qid] for qid in rulebook.questions if qid in traits}, base.steps, base.workflow)
+    return Answers(
+        {qid: traits[qid] for qid in rulebook.questions if qid in traits}, base.steps, base.workflow, base.observed
+    )
 
 
 @dataclass(frozen=True)

@@ -118,4 +118,6 @@ def _sync_share_link(answers: Answers, rulebook: Rulebook) -> None:
 def move_step(index: int, delta: int) -> None:
     """Callback: move step `index` by `delta` places; the editor restarts from the reordered steps."""
     answers = current_answers()
-    set_answers(Answers(answers.traits, form.move_step(answers.steps, index, delta), answers.workflow))
+    set_answers(
+        Answers(answers.traits, form.move_step(answers.steps, index, delta), answers.workflow, answers.observed)
+    )

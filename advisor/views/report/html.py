@@ -18,6 +18,7 @@ from advisor.views.diagram.dot import render
 from advisor.views.diagram.svgsafe import inline_svg, sanitize_svg
 from advisor.views.labels import clean, html_text, signed
 from advisor.views.report.model import Report
+from advisor.views.report.observed import observed_html
 from advisor.views.report.rows import Change, TippingRow, numbers_text, step_reasons
 from advisor.views.report.wording import NO_TIPPING
 
@@ -88,7 +89,7 @@ def to_html(report: Report, diagram_svg: str | None = None) -> str:
         '<p class="kicker">Coordination Advisor report</p>',
         f"<h1>{e(r.title)}</h1>",
         "</header>",
-        _verdict(r, style_class),
+        _verdict(r, style_class) + observed_html(r.observed, e),
         _workflow(r),
         '<section class="diagram-section">',
         "<h2>Diagram</h2>",

@@ -12,6 +12,7 @@ import re
 
 from advisor.views.labels import effect_text, md_inline, md_line
 from advisor.views.report.model import Report
+from advisor.views.report.observed import observed_markdown
 from advisor.views.report.rows import Change, TippingRow, numbers_text, step_reasons
 from advisor.views.report.wording import NO_TIPPING
 
@@ -46,7 +47,7 @@ def to_markdown(report: Report) -> str:
     for o in r.options:
         mark = "recommended" if o.chosen else ("runner-up" if o.style == r.runner_up else "")
         out.append(f"| {md_inline(o.name)} | {o.score} | {md_inline(o.counts)} | {mark} |")
-    out += ["", md_line(r.scores_note), "", r.evidence, ""]
+    out += ["", md_line(r.scores_note), "", r.evidence, "", *observed_markdown(r.observed)]
 
     out += ["## The workflow", ""]
     if r.steps:

@@ -32,6 +32,7 @@ from advisor.views.diagram.dot import build_diagram
 from advisor.views.diagram.events import event_name
 from advisor.views.diagram.mermaid import to_mermaid
 from advisor.views.labels import clean
+from advisor.views.report.observed import Observation, compare_observed
 from advisor.views.report.rows import (
     AnswerRow,
     Change,
@@ -77,6 +78,7 @@ class Report:
     answers_yaml: str  # the given answers as a file: with the rulebook version, the report is reproducible
     mermaid: str
     diagram: graphviz.Digraph = field(compare=False, repr=False)
+    observed: Observation | None = None  # the style its traces show today, beside the recommended one
 
     @property
     def chosen(self) -> OptionRow:
@@ -251,4 +253,5 @@ def build_report(assessment: Assessment, rulebook: Rulebook) -> Report:
         answers_yaml=dump_yaml(ev.input),
         mermaid=to_mermaid(ev),
         diagram=build_diagram(ev),
+        observed=compare_observed(ev, styles),
     )

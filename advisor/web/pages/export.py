@@ -16,6 +16,7 @@ from advisor.views.report.model import build_report
 from advisor.views.report.pdf import INSTALL_HINT as PDF_INSTALL_HINT
 from advisor.views.report.pdf import to_pdf
 from advisor.web import diagrams, display, notices, rulebook_state, session
+from advisor.web.trace_import import show_trace_import
 
 rulebook = rulebook_state.current_rulebook()
 answers = session.current_answers()
@@ -190,3 +191,5 @@ with st.container(border=True, key="import"):
                     "Imported. The questionnaire, recommendation and diagram now show these answers.",
                     icon=":material/check_circle:",
                 )
+
+show_trace_import(rulebook)

@@ -147,7 +147,7 @@ def draw(q: Question, derived):
 
 # Every widget's value as of this interaction (the keys are seeded), so show_if sees the answer just given.
 answers = form.answers_from_widgets(
-    rulebook, Answers(stored.traits, steps, workflow if workflow.strip() else None), st.session_state
+    rulebook, Answers(stored.traits, steps, workflow if workflow.strip() else None, stored.observed), st.session_state
 )
 shown = form.shown_questions(rulebook, answers)
 from_steps = form.steps_evidence(rulebook, answers)
