@@ -1,6 +1,6 @@
 """`advisor diagram` and `advisor report`: the diagram and the report of an answers file, in any export format.
 
-    advisor diagram FILE [--rules DIR] [--style S] --format dot|svg|png|pdf|mermaid [-o PATH]
+    advisor diagram FILE [--rules DIR] [--style S] [--view graph|sequence] --format dot|svg|png|pdf|mermaid [-o PATH]
     advisor report FILE [--rules DIR] --format md|html|pdf|adr [--date YYYY-MM-DD] [-o PATH]
 
 Text formats go to stdout without `-o`; binary ones (png, pdf) need `-o` (exit 2 with a clear message).
@@ -22,6 +22,7 @@ from advisor.rulebook.loading import Rulebook
 DIAGRAM_FORMATS = ("dot", "svg", "png", "pdf", "mermaid")
 REPORT_FORMATS = ("md", "html", "pdf", "adr")
 BINARY = ("png", "pdf")
+SEQUENCE_FORMATS = ("svg", "mermaid")
 
 
 def _assess(args: argparse.Namespace) -> tuple[Assessment, Rulebook]:
@@ -32,10 +33,18 @@ def _assess(args: argparse.Namespace) -> tuple[Assessment, Rulebook]:
 def cmd_diagram(args: argparse.Namespace) -> int:
     if args.format in BINARY and args.output is None:  # fail before any work
         raise UserError(f"{args.format} is a binary format: give an output file with -o PATH")
+    if args.view == "sequence" and args.format not in SEQUENCE_FORMATS:
+        raise UserError(f"the sequence view is drawn as {' or '.join(SEQUENCE_FORMATS)}, not {args.format}")
     from advisor.views.diagram import dot as diagram
 
     assessment, _ = _assess(args)
     ev = assessment.evaluation
+    if args.view == "sequence":
+        from advisor.views.diagram.sequence import to_mermaid_sequence, to_svg_sequence
+
+        text = to_svg_sequence(ev, args.style) if args.format == "svg" else to_mermaid_sequence(ev, args.style)
+        write_output(text, args.output)
+        return 0
     if args.format == "mermaid":
         write_output(diagram.to_mermaid(ev, args.style), args.output)
         return 0
@@ -74,6 +83,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="answers file (YAML or JSON)")
     p.add_argument("--rules", metavar="DIR", help="rulebook directory (default: $ADVISOR_RULES or rules/)")
     p.add_argument("--style", choices=STYLES, default=None, help="draw in this style (default: the recommended one)")
+    p.add_argument(
+        "--view",
+        choices=("graph", "sequence"),
+        default="graph",
+        help="graph: services and their links (default); sequence: the messages in order (svg or mermaid)",
+    )
     p.add_argument("--format", choices=DIAGRAM_FORMATS, required=True)
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file (required for png and pdf)")
     p.set_defaults(func=cmd_diagram)
