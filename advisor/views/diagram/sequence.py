@@ -188,10 +188,8 @@ def to_svg_sequence(ev: Evaluation, style: str | None = None, theme: Theme | Non
             f'<line x1="{x1}" y1="{y}" x2="{end}" y2="{y}" stroke="{colour}" stroke-width="1.4"{dash} '
             f'marker-end="url(#arrow-{m.kind})"/>'
         )
-        out.append(
-            f'<text x="{(x1 + x2) // 2}" y="{y - 6}" text-anchor="middle" fill="{colour}">{_xml(shorten(m.label, max(24, abs(x2 - x1) // 7)))}'
-            "</text>"
-        )
+        label = _xml(shorten(m.label, max(24, abs(x2 - x1) // 7)))  # about 7 px a character
+        out.append(f'<text x="{(x1 + x2) // 2}" y="{y - 6}" text-anchor="middle" fill="{colour}">{label}</text>')
         y += _ROW
     out.append("</svg>")
     return "\n".join(out) + "\n"
