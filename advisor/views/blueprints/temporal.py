@@ -175,6 +175,6 @@ class {cls}:
         )
 
 
-ACTIVITIES = [{", ".join(activities)}]
+ACTIVITIES = [{"".join(f"{chr(10)}    {a}," for a in activities)}{chr(10) if activities else ""}]
 WORKFLOW_CLASS = {cls}
 '''
