@@ -18,16 +18,14 @@ from advisor.engine.evaluate import allocate
 from advisor.errors import UserError
 from advisor.views.blueprints.bpmn import BPMN, BPMNDI, ZEEBE, to_bpmn
 from advisor.views.blueprints.bpmn_temporal_flow import name
-from tests.exports import EXAMPLE_NAMES, HOSTILE, ROOT, evaluate_example, hostile_evaluation
+from tests.blueprint_cases import evaluation
+from tests.exports import EXAMPLE_NAMES, HOSTILE, ROOT, evaluate_example
 
 STYLES = ("orchestration", "hybrid")
 DOCUMENTS = [(example, style) for example in EXAMPLE_NAMES for style in STYLES] + [("hostile", s) for s in STYLES]
+DOCUMENTS += [("reactions-only", "hybrid"), ("one-step", "orchestration")]
 NS = {"bpmn": BPMN, "bpmndi": BPMNDI, "zeebe": ZEEBE}
 HARNESS = ROOT / "tests" / "js" / "bpmnlint.mjs"
-
-
-def evaluation(rulebook, example: str):
-    return hostile_evaluation(rulebook) if example == "hostile" else evaluate_example(rulebook, example)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +88,7 @@ def test_the_validators_reject_a_broken_document(documents, schema, tmp_path):
     assert [e["rule"] for e in errors] == ["camunda-compat/implementation"]
 
 
-@pytest.mark.parametrize(("example", "style"), [d for d in DOCUMENTS if d[0] != "hostile"])
+@pytest.mark.parametrize(("example", "style"), [d for d in DOCUMENTS if d[0] in EXAMPLE_NAMES])
 def test_every_orchestrated_step_is_a_zeebe_service_task_named_after_its_action(rulebook, documents, example, style):
     ev = evaluate_example(rulebook, example)
     doc = etree.fromstring(documents[example, style].encode("utf-8"))
@@ -153,3 +151,23 @@ def test_a_choreography_is_refused_with_the_reason(rulebook):
 def test_the_same_answers_give_byte_identical_bpmn(rulebook, documents):
     again = to_bpmn(evaluate_example(rulebook, "order-checkout"), "hybrid")
     assert again == documents["order-checkout", "hybrid"]
+
+
+def test_a_hybrid_of_reactions_only_just_publishes_the_start(documents):
+    doc = etree.fromstring(documents["reactions-only", "hybrid"].encode("utf-8"))
+    assert doc.findall(".//bpmn:serviceTask", NS) == []
+    assert [e.get("name") for e in doc.findall(".//bpmn:intermediateThrowEvent", NS)] == ["EdgeReactionsOnlyStarted"]
+
+
+def test_a_last_step_compensation_has_a_handler_but_no_failure_path(documents):
+    doc = etree.fromstring(documents["one-step", "orchestration"].encode("utf-8"))
+    assert len(doc.findall(".//bpmn:serviceTask[@isForCompensation='true']", NS)) == 1
+    assert doc.findall(".//bpmn:error", NS) == doc.findall(".//bpmn:errorEventDefinition", NS) == []
+
+
+def test_no_blueprint_without_steps(rulebook):
+    from advisor.engine.answers import Answers
+    from advisor.engine.evaluate import evaluate
+
+    with pytest.raises(UserError, match="no BPMN blueprint without steps"):
+        to_bpmn(evaluate(rulebook, Answers({}, [], "Empty")), "orchestration")

@@ -24,6 +24,7 @@ from advisor.errors import UserError
 from advisor.views.blueprints.bpmn_temporal_flow import name
 from advisor.views.blueprints.temporal import to_temporal
 from advisor.views.diagram.events import event_name
+from tests.blueprint_cases import evaluation
 from tests.exports import EXAMPLE_NAMES, HOSTILE, evaluate_example, hostile_evaluation
 
 temporalio = pytest.importorskip("temporalio", reason="temporalio (test extra) runs the Temporal blueprint")
@@ -35,10 +36,7 @@ from temporalio.worker import Replayer, Worker  # noqa: E402
 
 STYLES = ("orchestration", "hybrid")
 MODULES = [(example, style) for example in EXAMPLE_NAMES for style in STYLES] + [("hostile", s) for s in STYLES]
-
-
-def evaluation(rulebook, example: str):
-    return hostile_evaluation(rulebook) if example == "hostile" else evaluate_example(rulebook, example)
+MODULES += [("one-step", "orchestration")]
 
 
 def server_binary() -> str:
@@ -147,7 +145,7 @@ def orchestrated(rulebook, example: str, style: str):
     return [(i, s) for (i, s), a in zip(enumerate(ev.steps), allocate(style, ev.steps)) if a.mode == "orchestrated"]
 
 
-@pytest.mark.parametrize(("example", "style"), [m for m in MODULES if m[0] != "hostile"])
+@pytest.mark.parametrize(("example", "style"), [m for m in MODULES if m[0] in EXAMPLE_NAMES])
 def test_the_workflow_commands_each_orchestrated_step_in_order_and_returns_their_events(rulebook, runs, example, style):
     steps = orchestrated(rulebook, example, style)
     assert runs[example, style].result == [event_name(s, i) for i, s in steps]
@@ -246,3 +244,18 @@ def test_a_choreography_is_refused_with_the_reason(rulebook):
 
 def test_the_same_answers_give_a_byte_identical_module(rulebook, sources):
     assert to_temporal(hostile_evaluation(rulebook), "hybrid") == sources["hostile", "hybrid"]
+
+
+def test_a_hybrid_of_reactions_only_is_a_workflow_that_publishes_the_start(rulebook):
+    source = to_temporal(evaluation(rulebook, "reactions-only"), "hybrid")
+    assert top_level_is_definitions_only(source) == []
+    assert "await self._call(publish_event, 'EdgeReactionsOnlyStarted', STEP_ATTEMPTS)" in source
+    compile(source, "reactions-only.py", "exec")
+
+
+def test_no_blueprint_without_steps(rulebook):
+    from advisor.engine.answers import Answers
+    from advisor.engine.evaluate import evaluate
+
+    with pytest.raises(UserError, match="no Temporal blueprint without steps"):
+        to_temporal(evaluate(rulebook, Answers({}, [], "Empty")), "orchestration")

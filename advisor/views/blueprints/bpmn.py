@@ -138,8 +138,7 @@ def to_bpmn(ev: Evaluation, style: str | None = None) -> str:
             f"{{{MODELER}}}executionPlatformVersion": PLATFORM_VERSION,
         },
     )
-    compensable = any(c.compensation for c in f.commands)
-    if compensable:
+    if any(c.compensation for c in f.commands[:-1]):  # a later step can fail after it: the failure path exists
         ET.SubElement(root, b("error"), {"id": "Error_step_failed", "name": "Step failed", "errorCode": ERROR_CODE})
     process = ET.SubElement(root, b("process"), {"id": process_id, "name": f.workflow, "isExecutable": "true"})
     _documented(process, _process_note(f))

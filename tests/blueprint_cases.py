@@ -1,0 +1,27 @@
+"""The workflows the BPMN and Temporal blueprint tests generate from: the examples, hostile names, and two edges
+(a hybrid whose steps are all reactions, so the orchestrator only publishes; one step, compensable, last)."""
+
+from __future__ import annotations
+
+from advisor.engine.answers import Answers
+from advisor.engine.evaluate import Evaluation, evaluate
+from advisor.rulebook.formats import Step
+from advisor.rulebook.loading import Rulebook
+from tests.exports import evaluate_example, hostile_evaluation
+
+EDGES = {
+    "reactions-only": [
+        Step(service="Mail", action="Send mail", reaction=True),
+        Step(service="CRM", action="Log", reaction=True),
+    ],
+    "one-step": [Step(service="Payments", action="Charge card", compensation="Refund card")],
+}
+
+
+def evaluation(rulebook: Rulebook, case: str) -> Evaluation:
+    """The evaluation of an example of examples/, of "hostile" names, or of an edge of `EDGES`."""
+    if case == "hostile":
+        return hostile_evaluation(rulebook)
+    if case in EDGES:
+        return evaluate(rulebook, Answers({}, EDGES[case], f"Edge {case}"))
+    return evaluate_example(rulebook, case)
