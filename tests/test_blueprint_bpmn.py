@@ -7,8 +7,10 @@ choreography is refused with a message that says why."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -171,3 +173,21 @@ def test_no_blueprint_without_steps(rulebook):
 
     with pytest.raises(UserError, match="no BPMN blueprint without steps"):
         to_bpmn(evaluate(rulebook, Answers({}, [], "Empty")), "orchestration")
+
+
+def test_another_process_writes_the_same_bytes_for_both_blueprints(documents, rulebook, tmp_path):
+    """Deterministic beyond one process: another interpreter with another hash seed writes identical files."""
+    from advisor.views.blueprints.temporal import to_temporal
+
+    script = (
+        "import sys; from pathlib import Path; from advisor.rulebook.loading import load_rulebook;"
+        "from tests.blueprint_cases import evaluation; from advisor.views.blueprints.bpmn import to_bpmn;"
+        "from advisor.views.blueprints.temporal import to_temporal; rb = load_rulebook(Path('rules'));"
+        "ev = evaluation(rb, 'hostile'); out = Path(sys.argv[1]);"
+        "(out / 'a.bpmn').write_text(to_bpmn(ev, 'hybrid'), encoding='utf-8');"
+        "(out / 'a.py').write_text(to_temporal(ev, 'hybrid'), encoding='utf-8')"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, env=env, check=True, timeout=120)
+    assert (tmp_path / "a.bpmn").read_text(encoding="utf-8") == documents["hostile", "hybrid"]
+    assert (tmp_path / "a.py").read_text(encoding="utf-8") == to_temporal(evaluation(rulebook, "hostile"), "hybrid")
