@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from advisor.engine.answers import Answers
-from advisor.engine.evaluate import Evaluation, evaluate
+from advisor.engine.evaluate import Evaluation, allocate, evaluate
 from advisor.rulebook.formats import Step
 from advisor.rulebook.loading import Rulebook
+from advisor.views.diagram.events import event_name, workflow_event
 from tests.exports import evaluate_example, hostile_evaluation
 
 EDGES = {
@@ -25,3 +26,15 @@ def evaluation(rulebook: Rulebook, case: str) -> Evaluation:
     if case in EDGES:
         return evaluate(rulebook, Answers({}, EDGES[case], f"Edge {case}"))
     return evaluate_example(rulebook, case)
+
+
+def subscribed_events(rulebook: Rulebook, example: str) -> list[str]:
+    """The events a hybrid's event-driven steps react to, as the diagram draws them: the latest orchestrated step's
+    event before each, or the workflow's Started event; each once, in order."""
+    ev, latest, out = evaluate_example(rulebook, example), None, []
+    for (i, step), a in zip(enumerate(ev.steps), allocate("hybrid", ev.steps)):
+        if a.mode == "orchestrated":
+            latest = event_name(step, i)
+        elif (event := latest or workflow_event(ev.workflow, "Started")) not in out:
+            out.append(event)
+    return out

@@ -20,7 +20,7 @@ from advisor.engine.evaluate import allocate
 from advisor.errors import UserError
 from advisor.views.blueprints.bpmn import BPMN, BPMNDI, ZEEBE, to_bpmn
 from advisor.views.blueprints.bpmn_temporal_flow import name
-from tests.blueprint_cases import evaluation
+from tests.blueprint_cases import evaluation, subscribed_events
 from tests.exports import EXAMPLE_NAMES, HOSTILE, ROOT, evaluate_example
 
 STYLES = ("orchestration", "hybrid")
@@ -124,16 +124,21 @@ def test_the_failure_path_undoes_the_compensable_steps_last_first(documents):
     assert undo == ["Task_4", "Task_3", "Task_2", "Task_1"]
 
 
-def test_a_hybrid_throws_the_events_its_reactions_subscribe_to(documents):
-    doc = etree.fromstring(documents["order-checkout", "hybrid"].encode("utf-8"))
-    throws = [
+def publish_events(doc) -> list:
+    return [
         e
         for e in doc.findall(".//bpmn:intermediateThrowEvent", NS)
         if e.find("bpmn:messageEventDefinition", NS) is not None
     ]
-    assert [e.get("name") for e in throws] == ["DeliveryScheduled"]
-    header = throws[0].find(".//zeebe:header", NS)
-    assert (header.get("key"), header.get("value")) == ("event", "DeliveryScheduled")
+
+
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_a_hybrid_throws_the_events_its_reactions_subscribe_to(rulebook, documents, example):
+    throws = publish_events(etree.fromstring(documents[example, "hybrid"].encode("utf-8")))
+    assert [e.get("name") for e in throws] == subscribed_events(rulebook, example)
+    headers = [e.find(".//zeebe:header", NS) for e in throws]
+    assert [(h.get("key"), h.get("value")) for h in headers] == [("event", e.get("name")) for e in throws]
+    assert publish_events(etree.fromstring(documents[example, "orchestration"].encode("utf-8"))) == []
 
 
 def test_hostile_names_arrive_as_text_and_ids_stay_synthetic(rulebook, documents):
