@@ -1,5 +1,6 @@
 """The workflows the BPMN and Temporal blueprint tests generate from: the examples, hostile names, and two edges
-(a hybrid whose steps are all reactions, so the orchestrator only publishes; one step, compensable, last)."""
+(a hybrid whose steps are all reactions, so the orchestrator only publishes; one step, compensable, last;
+steps named like the workflow's own variables)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,12 @@ EDGES = {
         Step(service="CRM", action="Log", reaction=True),
     ],
     "one-step": [Step(service="Payments", action="Charge card", compensation="Refund card")],
+    # names that are the workflow's own local variables: an activity called `request` must not be shadowed
+    "shadowing": [
+        Step(service="Requests", action="Request", compensation="Compensation"),
+        Step(service="Events", action="Events", compensation="Compensations"),
+        Step(service="Self", action="Self"),
+    ],
 }
 
 

@@ -36,7 +36,11 @@ from temporalio.worker import Replayer, Worker  # noqa: E402
 
 STYLES = ("orchestration", "hybrid")
 MODULES = [(example, style) for example in EXAMPLE_NAMES for style in STYLES] + [("hostile", s) for s in STYLES]
-MODULES += [("one-step", "orchestration")]
+MODULES += [("one-step", "orchestration"), ("shadowing", "orchestration")]
+# Why fail fast: by default a bug in workflow code (a TypeError) fails the workflow *task*, which Temporal retries
+# forever, and the test would hang; with this the workflow fails and the test says why. RUN_TIMEOUT is the backstop.
+FAIL_FAST: dict[str, Any] = {"workflow_failure_exception_types": [Exception]}
+RUN_TIMEOUT = 60
 
 
 def server_binary() -> str:
@@ -83,9 +87,9 @@ async def drive(client: Client, key: tuple[str, str], module: Any) -> Run:
     run, queue, workflow = Run(), f"{key[0]}-{key[1]}", module.WORKFLOW_CLASS
     happy_log: list[tuple[str, Any, Any]] = []
     happy = [recording(fn, happy_log, fail="") for fn in module.ACTIVITIES]
-    async with Worker(client, task_queue=queue, workflows=[workflow], activities=happy):
+    async with Worker(client, task_queue=queue, workflows=[workflow], activities=happy, **FAIL_FAST):
         handle = await client.start_workflow(workflow.run, {"order": 1}, id=f"{queue}-happy", task_queue=queue)
-        run.result = await handle.result()
+        run.result = await asyncio.wait_for(handle.result(), RUN_TIMEOUT)
         histories = [await handle.fetch_history()]
     run.calls = [activity_type for activity_type, _, _ in happy_log]
     run.published = [argument for activity_type, argument, _ in happy_log if activity_type == "publish_event"]
@@ -93,10 +97,10 @@ async def drive(client: Client, key: tuple[str, str], module: Any) -> Run:
     run.failed_step = commands[-1] if commands else ""
     undo_log: list[tuple[str, Any, Any]] = []
     failing = [recording(fn, undo_log, fail=run.failed_step) for fn in module.ACTIVITIES]
-    async with Worker(client, task_queue=queue + "-f", workflows=[workflow], activities=failing):
+    async with Worker(client, task_queue=queue + "-f", workflows=[workflow], activities=failing, **FAIL_FAST):
         handle = await client.start_workflow(workflow.run, {"order": 2}, id=f"{queue}-fail", task_queue=queue + "-f")
         with pytest.raises(WorkflowFailureError) as failed:
-            await handle.result()
+            await asyncio.wait_for(handle.result(), RUN_TIMEOUT)
         run.failure = getattr(failed.value.cause, "activity_type", "") or ""
         histories.append(await handle.fetch_history())
     run.undone = [result for c, _, result in undo_log if c not in commands and c != "publish_event"]
