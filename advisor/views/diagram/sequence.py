@@ -24,7 +24,7 @@ from advisor.engine.evaluate import Evaluation, allocate
 from advisor.rulebook.formats import STYLES, Step
 from advisor.views.diagram.events import event_name, workflow_event
 from advisor.views.diagram.mermaid import mermaid_text
-from advisor.views.diagram.theme import Theme, load_theme
+from advisor.views.diagram.theme import EdgeKind, Theme, load_theme
 from advisor.views.labels import clean, shorten
 
 BROKER = "Event broker"
@@ -34,7 +34,7 @@ BROKER = "Event broker"
 class Message:
     sender: str  # participant id
     receiver: str
-    kind: str  # command | reply | event | compensation
+    kind: EdgeKind
     label: str
 
 
@@ -106,7 +106,7 @@ def sequence(ev: Evaluation, style: str | None = None) -> Sequence:
     return Sequence(title, participants, tuple(messages), failure_at)
 
 
-_MERMAID_ARROWS = {"command": "->>", "reply": "-->>", "event": "-)", "compensation": "-x"}
+_MERMAID_ARROWS: dict[EdgeKind, str] = {"command": "->>", "reply": "-->>", "event": "-)", "compensation": "-x"}
 
 
 def to_mermaid_sequence(ev: Evaluation, style: str | None = None, theme: Theme | None = None) -> str:
