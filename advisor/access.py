@@ -92,6 +92,13 @@ class Actor:
             return True
         return Permission.MANAGE_OWN in self.permissions and bool(owner) and owner == self.id
 
+    def may_add_version(self, owner: str) -> bool:
+        """Whether the actor may save a new version of an assessment owned by `owner`: their own (an anonymous
+        save's owner is `anonymous`), or anyone's for an admin."""
+        if Permission.SAVE not in self.permissions:
+            return False
+        return Permission.MANAGE_ANY in self.permissions or (bool(owner) and owner == self.id)
+
     def require_owner(self, owner: str, what: str) -> None:
         if not self.may_manage(owner):
             whose = f"belongs to {owner}" if owner else "has no recorded owner"
