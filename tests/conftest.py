@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,21 @@ def scratch_assessments_database(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ADVISOR_DB_URL", f"sqlite:///{tmp_path_factory.mktemp('assessments') / 'assessments.db'}")
         yield
+
+
+@pytest.fixture(autouse=True)
+def app_listens_on_loopback():
+    """AppTest runs have no server, so Streamlit's `server.address` is unset, which the app reads as every
+    interface (exposed, read-only: advisor.access). Tests get what `make run` gives, 127.0.0.1, unless they set
+    another address themselves. Only when a test module has imported Streamlit (the others never need it)."""
+    config = sys.modules.get("streamlit.config")
+    if config is None:
+        yield
+        return
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)
 
 
 @pytest.fixture

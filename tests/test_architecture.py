@@ -105,3 +105,36 @@ def test_no_module_is_over_300_lines():
 )
 def test_the_local_import_check_finds_what_it_should(source, expected):
     assert unexplained_local_imports(source) == expected
+
+
+# Every write the web app makes passes the session's actor (`by=`): the writes default to the command line's local
+# user, so a call without it would let any visitor act as that user (README "Sign-in and roles").
+WRITES = {"save", "restore", "install_zip", "commit", "rename", "delete"}
+
+
+def writes_without_an_actor(source: str) -> list[str]:
+    """'line N: name' for each call of a write (`x.save(...)`, `install_zip(...)`) with no `by=` keyword."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in WRITES and not any(k.arg == "by" for k in node.keywords):
+                found.append(f"line {node.lineno}: {name}")
+    return found
+
+
+def test_every_write_of_the_web_app_says_who_makes_it():
+    found = {
+        str(p.relative_to(ROOT)): calls
+        for p in sorted((PACKAGE / "web").rglob("*.py"))
+        if (calls := writes_without_an_actor(p.read_text(encoding="utf-8")))
+    }
+    assert not found, f"writes without `by=` (the session's actor, advisor.web.signin.current_actor()): {found}"
+
+
+def test_the_actor_check_finds_what_it_should():
+    assert writes_without_an_actor("store.rename(1, 'x')\nrulezip.install_zip(d, raw)\n") == [
+        "line 1: rename",
+        "line 2: install_zip",
+    ]
+    assert writes_without_an_actor("store.delete(1, by=actor)\nst.write('save')\n") == []

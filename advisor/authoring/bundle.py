@@ -15,7 +15,8 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from advisor.authoring.history import SaveResult, commit
+from advisor.access import Actor, Permission
+from advisor.authoring.history import COMMAND_LINE, SaveResult, commit
 from advisor.errors import Problem, UserError
 from advisor.rulebook.loading import FILES, Rulebook, build_rulebook, content_hash
 from advisor.rulebook.yamlsafe import MAX_BYTES
@@ -102,12 +103,16 @@ def install_zip(
     base_hash: str | None = None,
     label: str = "upload.zip",
     limit: int = UPLOAD_LIMIT,
+    *,
+    by: Actor = COMMAND_LINE,
 ) -> SaveResult:
     """Replace the rulebook in `directory` with the zip's files, keeping the previous versions.
 
     Validated first (the zip alone, then as the rulebook to write); with `base_hash` (the rulebook hash the
-    uploader saw), refused when the rulebook changed on disk meanwhile. Nothing is written on any refusal.
+    uploader saw), refused when the rulebook changed on disk meanwhile; refused unless `by` may edit the rulebook.
+    Nothing is written on any refusal.
     """
+    by.require(Permission.EDIT_RULES)  # Why first: a viewer's upload is not even unpacked
     texts = check_zip(raw, label, limit).texts
 
     def unchanged(current: dict[str, bytes]) -> None:
@@ -118,7 +123,7 @@ def install_zip(
                 "saved); the upload was NOT installed. Reload and upload again.",
             )
 
-    return commit(directory, texts, unchanged)
+    return commit(directory, texts, unchanged, by=by, action="install")
 
 
 def _entry_problem(info: zipfile.ZipInfo) -> str | None:

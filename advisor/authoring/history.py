@@ -9,6 +9,11 @@ Every write goes through `commit()`, which, holding the directory's lock:
 4. copies each file it is about to replace into `.history/<file>.<n>` (n counts up), then writes the new text
    atomically (`write_atomic`: temporary file, fsync, os.replace).
 
+Every write is made by an actor (`advisor.access.Actor`): `commit()` refuses one without `EDIT_RULES` before it
+reads anything, and records who made the change (`advisor.authoring.changelog`). The actor defaults to the command
+line's (whoever runs it can write the files anyway); the web app always passes the session's, and
+tests/test_architecture.py checks that it does.
+
 The kept versions and the lock live in `.history/` (`advisor.authoring.versions`, which says why there). Why a
 lock file (fcntl.flock) and not only the hash check: two processes could otherwise both pass the check and then
 both write; the lock makes check-and-write one step.
@@ -22,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from advisor.access import Actor, Permission, local_actor
+from advisor.authoring import changelog
 from advisor.authoring.release import next_version, version_of, with_version
 from advisor.authoring.versions import (
     RuleFileVersion,
@@ -87,15 +94,25 @@ def read_file(directory: Path | str, filename: str) -> FileState:
     return FileState(filename, text, file_hash(text))
 
 
+COMMAND_LINE = local_actor()
+
+
 def commit(
-    directory: Path | str, changes: dict[str, bytes], check: Callable[[dict[str, bytes]], None] | None = None
+    directory: Path | str,
+    changes: dict[str, bytes],
+    check: Callable[[dict[str, bytes]], None] | None = None,
+    *,
+    by: Actor = COMMAND_LINE,
+    action: str = "save",
 ) -> SaveResult:
     """Write `changes` (file name -> new bytes) if the whole rulebook validates with them; keep old versions.
 
     `check(current_texts)` runs under the lock before anything is written (the stale-copy test); it raises to
     refuse. Files whose bytes do not change are neither written nor versioned. When any file changes, rules.yaml's
     version is raised unless the changes raise it (`advisor.authoring.release`), and rules.yaml is written too.
+    Refused with `AccessDenied` unless `by` may edit the rulebook; the change is recorded as `action` by `by`.
     """
+    by.require(Permission.EDIT_RULES)
     directory = Path(directory)
     for name in changes:
         check_name(name)
@@ -123,6 +140,10 @@ def commit(
                 write_atomic(directory / name, changed[name])
             for name in changed:
                 prune(directory, name)
+            if changed:
+                kept_as = {v.file: v.number for v in kept}
+                record = changelog.Change(changelog.now(), by.label, action, tuple(changed), rulebook.version, kept_as)
+                changelog.append(directory, record)
     except OSError as e:  # a full disk, a read-only directory: the user's environment, not a bug
         raise UserError.at(
             str(directory),
@@ -134,7 +155,13 @@ def commit(
 
 
 def save(
-    directory: Path | str, filename: str, new_text: bytes, base_hash: str, base_text: bytes | None = None
+    directory: Path | str,
+    filename: str,
+    new_text: bytes,
+    base_hash: str,
+    base_text: bytes | None = None,
+    *,
+    by: Actor = COMMAND_LINE,
 ) -> SaveResult:
     """Save an edit of `filename` made from the version whose hash is `base_hash`.
 
@@ -153,17 +180,23 @@ def save(
             )
             raise _stale(directory, filename, base, current)
 
-    return commit(directory, {filename: new_text}, not_stale)
+    return commit(directory, {filename: new_text}, not_stale, by=by)
 
 
 def restore(
-    directory: Path | str, filename: str, version: int | None = None, base_hash: str | None = None
+    directory: Path | str,
+    filename: str,
+    version: int | None = None,
+    base_hash: str | None = None,
+    *,
+    by: Actor = COMMAND_LINE,
 ) -> SaveResult:
     """Make kept version `version` (default: the most recent) of `filename` current again.
 
     The version replaced is kept in turn, so a restore can itself be undone. Refused when the restored file
     would not validate with the other files as they are now, or (given `base_hash`) when the file is stale.
     """
+    by.require(Permission.EDIT_RULES)  # Why before the lookup: a viewer learns nothing about the kept versions
     versions = history(directory, filename)
     if not versions:
         raise UserError.at(str(Path(directory) / filename), "no previous version is kept")
@@ -178,7 +211,7 @@ def restore(
             raise _stale(directory, filename, find_version(directory, filename, base_hash), current)
 
     try:
-        return commit(directory, {filename: text}, not_stale)
+        return commit(directory, {filename: text}, not_stale, by=by, action=f"restore (version {chosen.number})")
     except StaleEditError:
         raise
     except UserError as e:

@@ -8,8 +8,10 @@ Why: start-up time: the authoring modules are imported inside the command that u
 from __future__ import annotations
 
 import argparse
+import getpass
 import time
 
+from advisor.access import local_actor
 from advisor.cli.common import load_rules, write_output
 from advisor.rulebook.changes import definition_changes
 from advisor.rulebook.loading import FILES, default_rules_dir
@@ -67,7 +69,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from advisor.authoring.history import restore
 
     directory = args.dir or str(default_rules_dir())
-    result = restore(directory, args.file, args.version)
+    result = restore(directory, args.file, args.version, by=local_actor(login_name()))
     if not result.written:
         print(f"{args.file} already has that content; nothing changed")
         return 0
@@ -78,6 +80,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
         f"the replaced version is kept as version {kept.number}"
     )
     return 0
+
+
+def login_name() -> str:
+    """The operating-system user running the command, for the rulebook's change log ('' when unknown)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no USER variable and no passwd entry (some containers)
+        return ""
 
 
 def register_rules(rsub: argparse._SubParsersAction) -> None:

@@ -4,12 +4,17 @@ SQLite by default, in a file in the user's data directory (`platformdirs.user_da
 `ADVISOR_DB_URL` to any SQLAlchemy URL to use another, e.g. `postgresql+psycopg://user@host/db` so that several
 app instances of a team share one store. Only code that saves imports this module (the `store` extra).
 
-Tables (`advisor.saved.tables`): `assessments` (id, unique name), `versions` (one row per save: answers, the
+Tables (`advisor.saved.tables`): `assessments` (id, unique name, owner), `versions` (one row per save: answers, the
 evaluation as the JSON contract of `advisor recommend --format json`, style, confidence, the rulebook's version
 and hash, a timestamp) and `rulebooks` (each rulebook an assessment was saved under, by hash, so a
 re-evaluation can say what changed).
 
 Every write is one transaction: a failed save, rename or delete leaves everything saved before as it was.
+
+Every write is made by an actor (`advisor.access.Actor`, default: the command line's local user): a save needs
+`SAVE` and, for a new version of an existing assessment, to be its owner (or an admin); a rename or a delete needs
+to be its owner or an admin. The owner is checked inside the write's transaction, so a check and its write are one
+step. The web app always passes the session's actor (tests/test_architecture.py checks it).
 """
 
 from __future__ import annotations
@@ -18,62 +23,44 @@ import json
 import os
 import random
 import time
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from advisor.access import Actor, Permission, local_actor
 from advisor.engine.answers import Answers, dump_yaml, to_dict
 from advisor.engine.assessment import Assessment
 from advisor.errors import UserError
 from advisor.rulebook.formats import AnswersFile
 from advisor.rulebook.loading import Rulebook
-from advisor.saved.tables import MAX_NAME, WRITE, assessments, connect, metadata, rulebooks, versions
+from advisor.saved.records import (
+    Saved,
+    SavedVersion,
+    Summary,
+    check_name,
+    check_note,
+    missing,
+    version_columns,
+    version_row,
+)
+from advisor.saved.tables import (
+    WRITE,
+    add_missing_columns,
+    assessments,
+    connect,
+    metadata,
+    rulebooks,
+    versions,
+)
 from advisor.views.contract import as_dict
 
 ENV_VAR = "ADVISOR_DB_URL"
-MAX_NOTE = 2000
+COMMAND_LINE = local_actor()
 SAVE_ATTEMPTS = 5  # Why: two instances creating one new assessment at once race for its name; the loser retries
-
-
-@dataclass(frozen=True)
-class SavedVersion:
-    """One save of an assessment."""
-
-    number: int
-    saved_at: datetime
-    style: str
-    confidence: float
-    rulebook_version: str
-    rulebook_hash: str
-    note: str
-
-
-@dataclass(frozen=True)
-class Summary:
-    """An assessment in the list: its id, name, how many versions, and the latest one."""
-
-    id: int
-    name: str
-    versions: int
-    latest: SavedVersion
-
-
-@dataclass(frozen=True)
-class Saved:
-    """One version of an assessment, opened: its answers and the evaluation as it was saved."""
-
-    id: int
-    name: str
-    version: SavedVersion
-    answers: Answers
-    evaluation: dict[str, Any]
 
 
 def default_url() -> str:
@@ -98,6 +85,7 @@ class Store:
         try:
             self.engine = connect(self.url)
             metadata.create_all(self.engine)
+            add_missing_columns(self.engine)
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as e:
             raise UserError(f"{ENV_VAR}: not a usable database URL ({e})") from None
         except (OperationalError, OSError) as e:
@@ -111,8 +99,11 @@ class Store:
         return self.engine.execution_options(**{WRITE: True}).begin()
 
     # ------------------------------------------------------------ writes (each one transaction)
-    def save(self, name: str, assessment: Assessment, rulebook: Rulebook, note: str = "") -> Saved:
-        """Save a new version of the assessment called `name` (created on its first save)."""
+    def save(
+        self, name: str, assessment: Assessment, rulebook: Rulebook, note: str = "", *, by: Actor = COMMAND_LINE
+    ) -> Saved:
+        """Save a new version of the assessment called `name` (created on its first save, owned by `by`)."""
+        by.require(Permission.SAVE)
         name, note = check_name(name), check_note(note)
         evaluation = assessment.evaluation
         record = {
@@ -129,10 +120,19 @@ class Store:
                 with self._writing() as db:
                     # Why FOR UPDATE: concurrent saves of one assessment (several app instances on PostgreSQL)
                     # then take turns computing its next version number. SQLite's BEGIN IMMEDIATE does the same.
-                    aid = db.scalar(sa.select(assessments.c.id).where(assessments.c.name == name).with_for_update())
+                    found = db.execute(
+                        sa.select(assessments.c.id, assessments.c.owner)
+                        .where(assessments.c.name == name)
+                        .with_for_update()
+                    ).first()
                     now = self._clock()
-                    if aid is None:
-                        aid = db.execute(assessments.insert().values(name=name, created_at=now)).inserted_primary_key[0]
+                    if found is None:
+                        values = {"name": name, "created_at": now, "owner": by.id}
+                        aid = db.execute(assessments.insert().values(**values)).inserted_primary_key[0]
+                    else:
+                        aid = found.id
+                        if not by.may_add_version(found.owner):
+                            by.require_owner(found.owner, f"an assessment named '{name}' exists and")
                     number = (
                         db.scalar(sa.select(sa.func.max(versions.c.number)).where(versions.c.assessment_id == aid)) or 0
                     ) + 1
@@ -155,26 +155,42 @@ class Store:
                 time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
         return self.open(aid, number)
 
-    def rename(self, assessment_id: int, new_name: str) -> None:
-        """Give an assessment another name (its versions keep theirs); refused when the name is taken."""
+    def rename(self, assessment_id: int, new_name: str, *, by: Actor = COMMAND_LINE) -> None:
+        """Give an assessment another name (its versions keep theirs); refused when the name is taken, or when
+        `by` is neither its owner nor an admin."""
         new_name = check_name(new_name)
         try:
             with self._writing() as db:
+                self._check_owner(db, assessment_id, by, "renamed")
                 done = db.execute(
                     assessments.update().where(assessments.c.id == assessment_id).values(name=new_name)
                 ).rowcount
         except IntegrityError:
             raise UserError(f"an assessment named '{new_name}' already exists; choose another name") from None
         if not done:
-            raise _missing(assessment_id)
+            raise missing(assessment_id)
 
-    def delete(self, assessment_id: int) -> None:
-        """Delete an assessment and every version of it."""
+    def delete(self, assessment_id: int, *, by: Actor = COMMAND_LINE) -> None:
+        """Delete an assessment and every version of it; refused unless `by` is its owner or an admin."""
         with self._writing() as db:
+            self._check_owner(db, assessment_id, by, "deleted")
             db.execute(versions.delete().where(versions.c.assessment_id == assessment_id))
             done = db.execute(assessments.delete().where(assessments.c.id == assessment_id)).rowcount
         if not done:
-            raise _missing(assessment_id)
+            raise missing(assessment_id)
+
+    @staticmethod
+    def _check_owner(db: sa.Connection, assessment_id: int, by: Actor, done: str) -> None:
+        """Refuse (raising, so the transaction rolls back) unless `by` may change the assessment."""
+        row = db.execute(
+            sa.select(assessments.c.name, assessments.c.owner)
+            .where(assessments.c.id == assessment_id)
+            .with_for_update()
+        ).first()
+        if row is None:
+            raise missing(assessment_id)
+        if not by.may_manage(row.owner):
+            by.require_owner(row.owner, f"not {done}: '{row.name}'")
 
     # ------------------------------------------------------------ reads
     def list_all(self) -> list[Summary]:
@@ -189,13 +205,15 @@ class Store:
             .subquery()
         )
         query = (
-            sa.select(assessments.c.id, assessments.c.name, latest.c.version_count, *_version_columns())
+            sa.select(
+                assessments.c.id, assessments.c.name, assessments.c.owner, latest.c.version_count, *version_columns()
+            )
             .join(latest, latest.c.assessment_id == assessments.c.id)
             .join(versions, sa.and_(versions.c.assessment_id == assessments.c.id, versions.c.number == latest.c.number))
             .order_by(assessments.c.name)
         )
         with self.engine.connect() as db:  # the label is not `count`: that is a method of every Row
-            return [Summary(r.id, r.name, r.version_count, _version(r)) for r in db.execute(query)]
+            return [Summary(r.id, r.name, r.version_count, version_row(r), r.owner) for r in db.execute(query)]
 
     def find(self, name: str) -> int | None:
         """The id of the assessment called `name`, or None."""
@@ -205,20 +223,22 @@ class Store:
     def history(self, assessment_id: int) -> list[SavedVersion]:
         """Every version of an assessment, newest first."""
         query = (
-            sa.select(*_version_columns())
+            sa.select(*version_columns())
             .where(versions.c.assessment_id == assessment_id)
             .order_by(versions.c.number.desc())
         )
         with self.engine.connect() as db:
-            rows = [_version(r) for r in db.execute(query)]
+            rows = [version_row(r) for r in db.execute(query)]
         if not rows:
-            raise _missing(assessment_id)
+            raise missing(assessment_id)
         return rows
 
     def open(self, assessment_id: int, number: int | None = None) -> Saved:
         """One version of an assessment (default: the latest)."""
         query = (
-            sa.select(assessments.c.name, versions.c.answers, versions.c.evaluation, *_version_columns())
+            sa.select(
+                assessments.c.name, assessments.c.owner, versions.c.answers, versions.c.evaluation, *version_columns()
+            )
             .join(versions, versions.c.assessment_id == assessments.c.id)
             .where(assessments.c.id == assessment_id)
             .order_by(versions.c.number.desc())
@@ -229,10 +249,10 @@ class Store:
         with self.engine.connect() as db:
             row = db.execute(query).first()
         if row is None:
-            raise _missing(assessment_id, number)
+            raise missing(assessment_id, number)
         model = AnswersFile.model_validate(json.loads(row.answers))
         answers = Answers(dict(model.traits), tuple(model.steps), model.workflow)
-        return Saved(assessment_id, row.name, _version(row), answers, json.loads(row.evaluation))
+        return Saved(assessment_id, row.name, version_row(row), answers, json.loads(row.evaluation), row.owner)
 
     def export_yaml(self, assessment_id: int, number: int | None = None) -> str:
         """A version's answers as an answers file (re-importable in the app and by `advisor recommend`)."""
@@ -243,48 +263,6 @@ class Store:
         with self.engine.connect() as db:
             text = db.scalar(sa.select(rulebooks.c.texts).where(rulebooks.c.hash == digest))
         return None if text is None else {k: v.encode("utf-8") for k, v in json.loads(text).items()}
-
-
-def check_name(name: str) -> str:
-    """A valid assessment name (trimmed), or a `UserError` saying why not."""
-    name = (name or "").strip()
-    if not name:
-        raise UserError("give the assessment a name")
-    if len(name) > MAX_NAME:
-        raise UserError(f"name too long ({len(name)} characters; limit {MAX_NAME})")
-    if any(unicodedata.category(ch) == "Cc" for ch in name):
-        raise UserError("a name cannot contain control characters (such as line breaks)")
-    return name
-
-
-def check_note(note: str) -> str:
-    note = (note or "").strip()
-    if len(note) > MAX_NOTE:
-        raise UserError(f"note too long ({len(note)} characters; limit {MAX_NOTE})")
-    return note
-
-
-def _version_columns() -> tuple:
-    c = versions.c
-    return (c.number, c.saved_at, c.style, c.confidence, c.rulebook_version, c.rulebook_hash, c.note)
-
-
-def _version(row: Any) -> SavedVersion:
-    saved_at = row.saved_at if row.saved_at.tzinfo else row.saved_at.replace(tzinfo=UTC)  # SQLite: naive
-    return SavedVersion(
-        row.number,
-        saved_at.astimezone(UTC),
-        row.style,
-        row.confidence,
-        row.rulebook_version,
-        row.rulebook_hash,
-        row.note,
-    )
-
-
-def _missing(assessment_id: int, number: int | None = None) -> UserError:
-    what = f"version {number} of saved assessment {assessment_id}" if number else f"saved assessment {assessment_id}"
-    return UserError(f"{what} does not exist (it may have been deleted)")
 
 
 def _first_line(e: Exception) -> str:

@@ -1,8 +1,11 @@
 """The saved assessments' tables, and connecting to their database (SQLite tuned for safe concurrent writes).
 
-`assessments` (id, unique name), `versions` (one row per save: answers and evaluation as JSON, style, confidence,
+`assessments` (id, unique name, owner), `versions` (one row per save: answers and evaluation as JSON, style, confidence,
 the rulebook's version and hash, a timestamp, a note), and `rulebooks` (each rulebook an assessment was saved
 under, by content hash). Created when missing; all writes go through `advisor.saved.store.Store`.
+
+`owner` (the `advisor.access.Actor.id` of whoever first saved it) came later: `add_missing_columns` adds it to a
+database made before, with '' (no owner recorded) for the assessments already there.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 MAX_NAME = 200
+MAX_OWNER = 320  # Why: an e-mail address is at most 254 characters; `sub:` and a provider's subject fit too
 WRITE = "advisor_write"  # execution option marking a transaction that writes
 
 metadata = sa.MetaData()
@@ -22,6 +26,7 @@ assessments = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(MAX_NAME), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("owner", sa.String(MAX_OWNER), nullable=False, server_default=""),
 )
 versions = sa.Table(
     "versions",
@@ -46,6 +51,20 @@ rulebooks = sa.Table(
     sa.Column("version", sa.String(40), nullable=False),
     sa.Column("texts", sa.Text, nullable=False),  # JSON {file name: text}
 )
+
+
+def add_missing_columns(engine: sa.Engine) -> None:
+    """Add the columns later versions introduced to tables an earlier version created (an additive migration:
+    each new column has a default, so existing rows and older readers keep working)."""
+    if "owner" in {c["name"] for c in sa.inspect(engine).get_columns("assessments")}:
+        return
+    try:
+        with engine.execution_options(**{WRITE: True}).begin() as db:
+            db.exec_driver_sql(f"ALTER TABLE assessments ADD COLUMN owner VARCHAR({MAX_OWNER}) NOT NULL DEFAULT ''")
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError):
+        # Why not raise at once: another instance starting at the same moment may have added it first
+        if "owner" not in {c["name"] for c in sa.inspect(engine).get_columns("assessments")}:
+            raise
 
 
 def connect(url: str) -> sa.Engine:

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from advisor.access import Permission
 from advisor.authoring import edit as ruleedit
 from advisor.authoring import history as rulestore
 from advisor.errors import UserError
 from advisor.rulebook.loading import FILES
 from advisor.web.display import md_literal as lit
 from advisor.web.rules_preview import show_problems
+from advisor.web.signin import current_actor
 
 BASE = "rules:base"  # the FileState the editor started from
 NOTICE = "rules:notice"  # the outcome of the last save / restore / install, shown once
@@ -46,7 +48,8 @@ def attempt(verb: str, write: Callable[[], rulestore.SaveResult]) -> rulestore.S
 def on_save(directory: Path) -> None:
     base: rulestore.FileState = st.session_state[BASE]
     text = st.session_state[EDITOR].encode()
-    result = attempt("saved", lambda: rulestore.save(directory, base.name, text, base.hash, base_text=base.text))
+    by = current_actor()
+    result = attempt("saved", lambda: rulestore.save(directory, base.name, text, base.hash, base_text=base.text, by=by))
     if result is not None:
         # Why reload the draft: the save may have raised rules.yaml's version, so the file on disk is the truth
         load_into_editor(directory, base.name)
@@ -57,7 +60,8 @@ def on_save(directory: Path) -> None:
 def on_restore(directory: Path) -> None:
     base: rulestore.FileState = st.session_state[BASE]
     version = st.session_state.get(RESTORE_VERSION)
-    result = attempt("restored", lambda: rulestore.restore(directory, base.name, version, base_hash=base.hash))
+    by = current_actor()
+    result = attempt("restored", lambda: rulestore.restore(directory, base.name, version, base_hash=base.hash, by=by))
     if result is not None:
         load_into_editor(directory, base.name)
         kept = f" The replaced version is kept as version {result.kept[0].number}." if result.kept else ""
@@ -144,6 +148,7 @@ def show_editor(directory: Path) -> tuple[rulestore.FileState, ruleedit.Draft]:
         show_problems(draft.problems, filename)
 
     save_col, download_col = st.columns(2)
+    may_edit = current_actor().may(Permission.EDIT_RULES)
     save_col.button(
         "Save",
         key="rules-save",
@@ -151,8 +156,10 @@ def show_editor(directory: Path) -> tuple[rulestore.FileState, ruleedit.Draft]:
         on_click=on_save,
         args=(directory,),
         icon=":material/save:",
-        disabled=unchanged or not draft.valid,
-        help="Validates the whole rulebook again, refuses if someone saved meanwhile, keeps the previous version.",
+        disabled=unchanged or not draft.valid or not may_edit,
+        help="Validates the whole rulebook again, refuses if someone saved meanwhile, keeps the previous version."
+        if may_edit
+        else "Only a rule editor or an admin may save (see the note above the tabs).",
     )
     download_col.download_button(
         "Download my edit",

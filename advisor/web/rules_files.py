@@ -11,7 +11,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from advisor.access import Permission
 from advisor.authoring import bundle as rulezip
+from advisor.authoring import changelog
 from advisor.authoring import history as rulestore
 from advisor.authoring.versions import history
 from advisor.errors import UserError
@@ -19,6 +21,7 @@ from advisor.rulebook.loading import Rulebook
 from advisor.web.display import md_literal as lit
 from advisor.web.rules_editor import BASE, RESTORE_VERSION, on_restore
 from advisor.web.rules_preview import show_impact, show_problems
+from advisor.web.signin import current_actor
 
 
 def show_history(directory: Path, on_disk: rulestore.FileState) -> None:
@@ -30,6 +33,7 @@ def show_history(directory: Path, on_disk: rulestore.FileState) -> None:
             "save, restore and upload, in .history/ inside the rulebook directory."
         )
     )
+    show_changes(directory)
     versions = history(directory, filename)
     if not versions:
         st.info(lit(f"No previous version of {filename} is kept yet: one is kept at every save."))
@@ -60,7 +64,32 @@ def show_history(directory: Path, on_disk: rulestore.FileState) -> None:
         on_click=on_restore,
         args=(directory,),
         icon=":material/history:",
+        disabled=not current_actor().may(Permission.EDIT_RULES),
         help="Validated first; the version it replaces is kept in turn. Replaces any unsaved edit in the editor.",
+    )
+
+
+def show_changes(directory: Path) -> None:
+    """Who changed the rulebook, when and how (every save, restore and install), newest first."""
+    log = changelog.changes(directory)
+    if not log:
+        return
+    st.markdown("**Changes** (newest first)")
+    st.container(key="rules-changes").dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "at (UTC)": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(c.at)),
+                    "by": c.by,
+                    "change": c.action,
+                    "files": ", ".join(c.files),
+                    "kept as": ", ".join(f"{f} v{n}" for f, n in c.kept.items()),
+                    "rulebook version": c.version,
+                }
+                for c in log
+            ]
+        ),
+        hide_index=True,
     )
 
 
@@ -100,9 +129,18 @@ def show_zip(directory: Path, active: Rulebook | None) -> None:
     )
     if active is not None:
         show_impact(active, uploaded, "rules-upload-impact")
-    if st.button("Install this rulebook", key="rules-install", type="primary"):
+    actor = current_actor()
+    may_install = actor.may(Permission.EDIT_RULES)
+    if st.button(
+        "Install this rulebook",
+        key="rules-install",
+        type="primary",
+        disabled=not may_install,
+        help=None if may_install else "Only a rule editor or an admin may install a rulebook.",
+    ):
         try:
-            result = rulezip.install_zip(directory, raw, base_hash=active.hash if active else None, label=upload.name)
+            base = active.hash if active else None
+            result = rulezip.install_zip(directory, raw, base_hash=base, label=upload.name, by=actor)
         except UserError as e:
             show_problems(e.problems, "")
         else:

@@ -10,8 +10,9 @@ callbacks), `advisor.web.rules_preview` (problems, scenarios, impact, the rules 
 
 import streamlit as st
 
+from advisor.access import Permission
 from advisor.rulebook.loading import default_rules_dir
-from advisor.web import rulebook_state, rules_editor, rules_files, rules_preview
+from advisor.web import rulebook_state, rules_editor, rules_files, rules_preview, signin
 from advisor.web.display import md_literal as lit
 
 directory = default_rules_dir()
@@ -38,6 +39,11 @@ if disk_errors is not None:
     )
     rules_preview.show_problems(disk_errors.problems, "")
 
+# Why here and not in app.py: a page opened by its own URL (/rules) runs without the router, so the account box
+# (Sign in, Sign out, your role) is drawn by the pages where a role matters: this one and Saved assessments
+signin.show_account()
+# Why a notice and disabled buttons: the writes themselves refuse (advisor.authoring checks the actor); this says why
+signin.read_only_notice(Permission.EDIT_RULES, "The rulebook")
 rules_editor.show_notice()  # the outcome of the last save, restore or reload
 
 tab_edit, tab_rules, tab_history, tab_zip = st.tabs(["Edit", "Rules", "History", "Upload & download"])

@@ -5,10 +5,11 @@ all against the current rulebook to see which recommendations changed."""
 import pandas as pd
 import streamlit as st
 
+from advisor.access import Permission
 from advisor.engine.answers import revalidate
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
-from advisor.web import display, notices, rulebook_state, session
+from advisor.web import display, notices, rulebook_state, session, signin
 
 NOTICE = "saved:notice"  # (kind, message) from the last action
 REEVALUATION = "saved:reevaluation"
@@ -19,6 +20,7 @@ names = {s: getattr(rulebook.styles, s).name for s in STYLES}
 
 st.title("Saved assessments")
 notices.show_notices()
+signin.show_account()  # Sign in / Sign out and your role (drawn by the pages where a role matters: see rules.py)
 
 try:
     from advisor.saved.store import Store, default_url, printable_url
@@ -66,7 +68,7 @@ if "saved-name" not in st.session_state:
 def on_save() -> None:
     name, note = st.session_state["saved-name"], st.session_state.get("saved-note", "")
     try:
-        saved = store.save(name, session.current_assessment(), rulebook, note)
+        saved = store.save(name, session.current_assessment(), rulebook, note, by=signin.current_actor())
     except UserError as e:
         notify("error", f"Not saved: {display.error_text(e)}")
         return
@@ -76,8 +78,10 @@ def on_save() -> None:
     notify("success", f"Saved version {saved.version.number} of “{saved.name}”.")
 
 
+actor = signin.current_actor()  # the store checks it again at every write
 with st.container(border=True, key="saved-save-box"):
     st.subheader("Save the current assessment", anchor=False)
+    may_save = signin.read_only_notice(Permission.SAVE, "Saving")
     st.markdown(
         f"Current answers: **{lit(names[ev.style])}**, confidence {ev.confidence:.2f}, "
         f"{len(ev.given)} answers given, {len(ev.steps)} steps."
@@ -92,7 +96,7 @@ with st.container(border=True, key="saved-save-box"):
     note_col.text_input(
         "Note for this version (optional)", key="saved-note", max_chars=2000, placeholder="e.g. after the design review"
     )
-    st.button("Save", key="saved-save", type="primary", icon=":material/save:", on_click=on_save)
+    st.button("Save", key="saved-save", type="primary", icon=":material/save:", on_click=on_save, disabled=not may_save)
 
 notice = st.session_state.pop(NOTICE, None)
 if notice:
@@ -111,6 +115,7 @@ st.container(key="saved-list").dataframe(
         [
             {
                 "name": s.name,
+                "owner": s.owner or "(not recorded)",
                 "versions": s.versions,
                 "last saved": stamp(s.latest),
                 "style": names[s.latest.style],
@@ -150,7 +155,7 @@ def on_open() -> None:
 
 def on_rename() -> None:
     try:
-        store.rename(chosen, st.session_state.get("saved-new-name", ""))
+        store.rename(chosen, st.session_state.get("saved-new-name", ""), by=signin.current_actor())
     except UserError as e:
         notify("error", f"Not renamed: {display.error_text(e)}")
         return
@@ -161,7 +166,7 @@ def on_rename() -> None:
 def on_delete() -> None:
     name = by_id[chosen].name
     try:
-        store.delete(chosen)
+        store.delete(chosen, by=signin.current_actor())
     except UserError as e:
         notify("error", f"Not deleted: {display.error_text(e)}")
         return
@@ -223,14 +228,34 @@ with st.container(border=True, key="saved-detail"):
         icon=":material/download:",
         width="stretch",
     )
+    may_manage = actor.may_manage(by_id[chosen].owner)
+    if not may_manage:
+        st.caption(
+            lit(f"Only its owner ({by_id[chosen].owner or 'not recorded'}) or an admin may rename or delete it.")
+        )
     rename_col, rename_button = st.columns([3, 1], vertical_alignment="bottom")
-    rename_col.text_input("New name", key="saved-new-name", max_chars=200)
-    rename_button.button("Rename", key="saved-rename", icon=":material/edit:", width="stretch", on_click=on_rename)
+    rename_col.text_input("New name", key="saved-new-name", max_chars=200, disabled=not may_manage)
+    rename_button.button(
+        "Rename",
+        key="saved-rename",
+        icon=":material/edit:",
+        width="stretch",
+        on_click=on_rename,
+        disabled=not may_manage,
+    )
     count = by_id[chosen].versions
     confirm = st.checkbox(
-        f"Yes, delete “{lit(by_id[chosen].name)}” and its {count} version(s)", key="saved-delete-confirm"
+        f"Yes, delete “{lit(by_id[chosen].name)}” and its {count} version(s)",
+        key="saved-delete-confirm",
+        disabled=not may_manage,
     )
-    st.button("Delete", key="saved-delete", icon=":material/delete:", disabled=not confirm, on_click=on_delete)
+    st.button(
+        "Delete",
+        key="saved-delete",
+        icon=":material/delete:",
+        disabled=not (confirm and may_manage),
+        on_click=on_delete,
+    )
 
 # ---------------------------------------------------------------- re-evaluate all
 with st.container(border=True, key="saved-reevaluate-box"):
