@@ -17,7 +17,10 @@ def write_output(text: str | bytes, output: str | None, binary: bool = False) ->
             raise UserError("this format is binary: give an output file with -o PATH")
         sys.stdout.write(text if isinstance(text, str) else text.decode())
         return
-    write_atomic(Path(output), text.encode() if isinstance(text, str) else text)
+    try:
+        write_atomic(Path(output), text.encode() if isinstance(text, str) else text)
+    except OSError as e:  # a missing directory, no permission, a full disk: the user's to fix, so no traceback
+        raise UserError.at(output, f"cannot write: {e.strerror or e}") from None
 
 
 def load_rules(rules_dir: str | None) -> Rulebook:
