@@ -13,8 +13,9 @@ What each style gives (the flow: `advisor.views.blueprints.flow`):
 
 One operation per service, direction and channel (`Payment_receive_AuthorizeCard`), tagged with the service's
 name. Each message has a payload schema stub (a `correlationId`) to fill in. Ids are made from the names
-(`advisor.views.blueprints.ids`): safe and unique; the names themselves are in `title` and `summary` (plain
-text, never `description`, which tools render as Markdown). Written by PyYAML's safe dumper, without aliases,
+(`advisor.views.blueprints.ids`): safe and unique; the names themselves are in full in the `title`s and tags,
+shortened to `BRIEF` characters in the `summary` prose (plain text both: never in a `description`, which tools
+render as Markdown). Written by PyYAML's safe dumper, without aliases,
 in a fixed order, so the same answers give the same bytes.
 """
 
@@ -29,8 +30,10 @@ from advisor.engine.evaluate import Evaluation
 from advisor.views.blueprints.flow import Command, Event, Flow, derive_flow
 from advisor.views.blueprints.ids import Ids, identifier
 from advisor.views.diagram.events import derive_event
+from advisor.views.labels import shorten
 
 VERSION = "3.0.0"
+BRIEF = 80  # characters of a name in a summary; Why: a 10,000-character name repeated in every summary bloats it
 _MEANING = {
     "orchestration": "the orchestrator sends each service a command and receives its reply",
     "choreography": "each service publishes an event and the next ones react to it; no coordinator",
@@ -110,29 +113,33 @@ class _Document:
             self._commanded(c.service, coordinator, c.compensation, title, done, number, "Undo")
 
     def _commanded(self, service: str, coordinator: str, what: str, title: str, reply: str, n: int, pre: str) -> None:
-        channel = self._channel(what, f"{pre}Step{n}", "commands", title, f"{coordinator} commands {service}: {title}")
-        message = self._message("command", what, f"{pre}Step{n}", title, f"The command to {service}: {title}")
+        svc, coord, said = _brief(service), _brief(coordinator), _brief(title)
+        channel = self._channel(what, f"{pre}Step{n}", "commands", title, f"{coord} commands {svc}: {said}")
+        message = self._message("command", what, f"{pre}Step{n}", title, f"The command to {svc}: {said}")
         self._attach(channel, message)
         reply_channel = self.channel_ids.claim(channel + "Reply")
-        self._add_channel(reply_channel, "replies", f"reply to {title}", f"{service} replies to {coordinator}: {reply}")
-        reply_message = self._message("event", reply, f"Step{n}Reply", reply, f"{service} replies: {reply}")
+        summary = f"{svc} replies to {coord}: {_brief(reply)}"
+        self._add_channel(reply_channel, "replies", f"reply to {said}", summary)
+        reply_message = self._message("event", reply, f"Step{n}Reply", reply, f"The event {_brief(reply)}")
         self._attach(reply_channel, reply_message)
-        sent = self._operation("send", coordinator, channel, message, f"{coordinator} sends {title} to {service}")
-        got = self._operation("receive", service, channel, message, f"{service} receives {title}")
+        sent = self._operation("send", coordinator, channel, message, f"{coord} sends {said} to {svc}")
+        got = self._operation("receive", service, channel, message, f"{svc} receives {said}")
         sent.reply = got.reply = (reply_channel, reply_message)
 
     def event(self, e: Event) -> None:
         """An event channel: each publisher sends, each subscriber receives (one operation per service)."""
         fallback = f"Step{e.after + 1}Event" if e.after is not None else "StartEvent"
         kind = "a failure, which triggers compensations" if e.failure else "an event"
-        summary = f"{e.name}: {kind}, published by {', '.join(e.publishers)}"
+        name = _brief(e.name)
+        summary = f"{name}: {kind}, published by {', '.join(_brief(p) for p in e.publishers)}"
         channel = self._channel(e.name, fallback, "events", e.name, summary)
-        message = self._message("event", e.name, fallback, e.name, summary)
+        message = self._message("event", e.name, fallback, e.name, f"The event {name}")
         self._attach(channel, message)
         for publisher in e.publishers:
-            self._operation("send", publisher, channel, message, f"{publisher} publishes {e.name}")
+            self._operation("send", publisher, channel, message, f"{_brief(publisher)} publishes {name}")
         for s in e.subscribers:
-            self._operation("receive", s.service, channel, message, f"{s.service} reacts to {e.name}: {s.does}")
+            said = f"{_brief(s.service)} reacts to {name}: {_brief(s.does)}"
+            self._operation("receive", s.service, channel, message, said)
 
     def _channel(self, name: str, fallback: str, kind: str, title: str, summary: str) -> str:
         channel = self.channel_ids.make(name, fallback)
@@ -158,7 +165,7 @@ class _Document:
                 "summary": summary,
                 "payload": {"$ref": f"#/components/schemas/{message}Payload"},
             }
-            self.schemas[f"{message}Payload"] = _payload_stub(title)
+            self.schemas[f"{message}Payload"] = _payload_stub(_brief(title))
         return self.message_by_name[key]
 
     def _operation(self, action: str, service: str, channel: str, message: str, summary: str) -> _Operation:
@@ -187,6 +194,11 @@ class _Document:
                     "messages": [{"$ref": f"#/channels/{reply_channel}/messages/{reply_message}"}],
                 }
         return out
+
+
+def _brief(name: str) -> str:
+    """A name as prose mentions it: at most `BRIEF` characters (the title or tag that names it holds it in full)."""
+    return shorten(name, BRIEF)
 
 
 def _payload_stub(title: str) -> dict[str, Any]:
