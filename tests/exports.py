@@ -81,3 +81,34 @@ def active_content(markup: str) -> list[str]:
     if re.search(r"<script", markup, re.I):
         bad.append("<script")
     return bad
+
+
+# More names that break exporters of other formats (blueprints: YAML, JSON, JSON pointers, templates, ids).
+HOSTILE_MORE = [
+    "${AWS::AccountId} ${x} $$.Task.Token {{template}} {% jsonata %}",
+    "yes",
+    "null",
+    "~",
+    "- list item: [1, {a: b}]",
+    "key: value # comment",
+    "&anchor *alias !!python/object/apply:os.system ['ls']",
+    "@at `back` |pipe >fold %percent",
+    "#/channels/x ~1 ~0 a/b/c",
+    '"unterminated',
+    "Café résumé naïve Ærø",
+    "ＦＵＬＬＷＩＤＴＨ",
+    "1.0",
+    "   ",
+    "-",
+]
+
+
+def hostile_blueprint_evaluation(rulebook: Rulebook, style_traits: dict | None = None) -> Evaluation:
+    """Every hostile string (both lists) as a service, action and compensation, some as an event or a reaction,
+    and the first as the workflow name."""
+    names = HOSTILE + HOSTILE_MORE
+    steps = [
+        Step(service=h, action=h, compensation=h, event=h if i % 5 == 4 else None, reaction=i % 3 == 2)
+        for i, h in enumerate(names)
+    ]
+    return evaluate(rulebook, Answers(style_traits or {"compensation": True}, steps, names[0]))

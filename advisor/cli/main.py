@@ -10,11 +10,11 @@ import argparse
 import sys
 
 from advisor import __version__
-from advisor.cli import batch, benchmark, core, export, saved, trace, web
+from advisor.cli import batch, benchmark, blueprint, core, export, saved, trace, web
 from advisor.errors import UserError
 
 # Modules that add subcommands (each has `register(subparsers)`), in help order.
-COMMAND_MODULES = (core, batch, export, trace, saved, benchmark, web)
+COMMAND_MODULES = (core, batch, export, blueprint, trace, saved, benchmark, web)
 
 
 def build_parser() -> argparse.ArgumentParser:

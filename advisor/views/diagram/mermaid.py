@@ -55,7 +55,8 @@ def render_mermaid(drawing: Drawing, theme: Theme) -> str:
     lines += [f"  {_node(n, limit)}" for n in drawing.nodes if n.id not in clustered]
     by_kind: dict[EdgeKind, list[int]] = {}
     for i, e in enumerate(drawing.edges):
-        label = f'|"{mermaid_text(e.label, limit)}"|' if e.label else ""
+        text = mermaid_text(e.label, limit)
+        label = f'|"{text}"|' if text else ""  # Why not `|""|`: Mermaid refuses an empty quoted text
         lines.append(f"  {e.tail} {_ARROWS[e.kind]}{label} {e.head}")
         by_kind.setdefault(e.kind, []).append(i)
     for kind in ("orchestrator", "service", "reaction", "event", "start", "placeholder"):
@@ -82,7 +83,7 @@ def render_mermaid(drawing: Drawing, theme: Theme) -> str:
 
 def _node(node: Node, limit: int) -> str:
     opening, closing = _SHAPES[node.kind]
-    text = mermaid_text(node.label, limit) if node.label else " "
+    text = mermaid_text(node.label, limit) or " "  # a blank name ("   "): `("")` would not parse
     if node.note:
         text += f"<br/><small>{mermaid_text(node.note)}</small>"
     for line in node.undo:  # a step's compensation, in its service's box as in the Graphviz drawing

@@ -1,6 +1,7 @@
-"""Export & import: take the answers, the diagram and the report away; bring answers back from a file; share a
-link that restores the answers exactly."""
+"""Export & import: take the answers, the diagram, the blueprints and the report away; bring answers back from a
+file; share a link that restores the answers exactly."""
 
+import functools
 import importlib.util
 
 import streamlit as st
@@ -8,6 +9,7 @@ import streamlit as st
 from advisor.engine.answers import UPLOAD_LIMIT, dump_json, dump_yaml, parse_answers
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
+from advisor.views.blueprints import FORMATS, render_blueprint
 from advisor.views.diagram.dot import build_diagram, to_dot
 from advisor.views.report.adr import to_adr
 from advisor.views.report.html import to_html
@@ -98,6 +100,26 @@ with st.container(border=True, key="export-diagram"):
         )
         png_col.download_button(
             "PNG", png, f"{stem}.png", "image/png", key="download-png", icon=":material/image:", width="stretch"
+        )
+
+# ---------------------------------------------------------------- blueprints
+with st.container(border=True, key="export-blueprints"):
+    st.subheader("Blueprints", anchor=False)
+    st.caption(
+        "A starting point in another tool, in the style chosen for the diagram: the same commands, events and "
+        "compensations. The same as `advisor blueprint` on the command line."
+    )
+    chosen = ev.style if style == "recommended" else style
+    for column, fmt in zip(st.columns(len(FORMATS)), FORMATS.values()):
+        column.download_button(
+            fmt.title,
+            # Why deferred: a blueprint of many long-named steps takes a while; it is made only when pressed.
+            functools.partial(render_blueprint, ev, fmt.name, chosen),
+            f"{stem}.{chosen}.{fmt.extension}",
+            fmt.media_type,
+            key=f"download-blueprint-{fmt.name}",
+            icon=":material/schema:",
+            width="stretch",
         )
 
 # ---------------------------------------------------------------- report

@@ -1,0 +1,52 @@
+"""The Export page's blueprint downloads (AppTest): one per registered format, in the style chosen for the
+diagram, exactly what `advisor blueprint` writes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from app_helpers import download, example, open_app
+
+from advisor.engine.answers import Answers
+from advisor.engine.evaluate import evaluate
+from advisor.rulebook.formats import Step
+from advisor.views.blueprints import FORMATS, render_blueprint
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_each_blueprint_downloads_in_the_recommended_style(rulebook, fmt):
+    answers = example("order-checkout")
+    ev = evaluate(rulebook, answers)
+    at = open_app("export", answers)
+
+    data, name = download(at, f"download-blueprint-{fmt}")
+
+    assert name == f"order-checkout.{ev.style}.{FORMATS[fmt].extension}"
+    assert data.decode("utf-8") == render_blueprint(ev, fmt, None)
+
+
+def test_the_blueprints_follow_the_style_chosen_for_the_diagram(rulebook):
+    answers = example("order-checkout")
+    ev = evaluate(rulebook, answers)
+    at = open_app("export", answers)
+
+    at.radio(key="export-style").set_value("choreography").run()
+    data, name = download(at, "download-blueprint-asl")
+
+    assert name == "order-checkout.choreography.asl.json"
+    assert data.decode("utf-8") == render_blueprint(ev, "asl", "choreography")
+    assert json.loads(data)["StartAt"] == "Publish_OrderCheckoutStarted"
+
+
+def test_hostile_names_reach_the_downloaded_blueprint_as_data(rulebook):
+    names = ["<script>alert(1)</script>", "${x} 'q' \"qq\"", "key: value # not a comment"]
+    answers = Answers({"ordering": "strict"}, tuple(Step(service=n, action=n) for n in names), names[0])
+    at = open_app("export", answers)
+
+    data, _ = download(at, "download-blueprint-asyncapi")
+
+    doc = yaml.safe_load(data)
+    assert {op["tags"][0]["name"] for op in doc["operations"].values()} >= set(names)
+    assert doc["info"]["title"].startswith(names[0])
