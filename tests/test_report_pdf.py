@@ -62,7 +62,7 @@ def test_the_pdf_contains_the_diagram_as_vector_text(checkout_pdf):
         "published after step 4",
         "Orchestrated core",
         "Event-driven reactions",
-        "compensation (undo on failure)",
+        "undo 1: Cancel order",
     ):
         assert label in text, f"diagram label {label!r} missing from the PDF"
 
