@@ -50,3 +50,15 @@ def test_hostile_names_reach_the_downloaded_blueprint_as_data(rulebook):
     doc = yaml.safe_load(data)
     assert {op["tags"][0]["name"] for op in doc["operations"].values()} >= set(names)
     assert doc["info"]["title"].startswith(names[0])
+
+
+def test_a_blueprint_the_chosen_style_has_none_of_is_disabled_saying_why(rulebook):
+    # BPMN and Temporal run a coordinator: for a choreography the page offers no download that would fail.
+    at = open_app("export", example("order-checkout"))
+    at.radio(key="export-style").set_value("choreography").run()
+    assert not at.exception
+    buttons = {b.key: b for b in at.get("download_button")}
+    for fmt in ("bpmn", "temporal"):
+        button = buttons[f"download-blueprint-{fmt}"]
+        assert button.proto.disabled and "has no coordinator" in button.proto.help
+    assert not buttons["download-blueprint-asyncapi"].proto.disabled

@@ -12,10 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from advisor.engine.evaluate import Evaluation
+from advisor.rulebook.formats import STYLES
 from advisor.views.blueprints.asl import to_asl
 from advisor.views.blueprints.asyncapi import to_asyncapi
 from advisor.views.blueprints.bpmn import to_bpmn
 from advisor.views.blueprints.temporal import to_temporal
+
+_COORDINATED = ("orchestration", "hybrid")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,17 @@ class BlueprintFormat:
     render: Callable[[Evaluation, str | None], str]
     extension: str  # the downloaded file's name ends with it: `order-checkout.asyncapi.yaml`
     media_type: str
+    styles: tuple[str, ...] = STYLES  # the styles it has a blueprint for (BPMN, Temporal: a coordinator's)
+    needs_steps: bool = False  # True: without listed steps there is nothing to run (no generic example)
+
+    def unavailable(self, ev: Evaluation, style: str | None = None) -> str | None:
+        """Why there is no blueprint of `ev` in this format and style, or None when there is one."""
+        style = style or ev.style
+        if style not in self.styles:
+            return f"no {self.title} blueprint for a {style}: it has no coordinator to run it"
+        if self.needs_steps and not ev.steps:
+            return f"no {self.title} blueprint without steps: list the workflow's steps first"
+        return None
 
 
 FORMATS: dict[str, BlueprintFormat] = {
@@ -32,8 +46,10 @@ FORMATS: dict[str, BlueprintFormat] = {
     for f in (
         BlueprintFormat("asyncapi", "AsyncAPI 3.0 (events)", to_asyncapi, "asyncapi.yaml", "application/yaml"),
         BlueprintFormat("asl", "Step Functions (ASL)", to_asl, "asl.json", "application/json"),
-        BlueprintFormat("bpmn", "BPMN 2.0 for Camunda 8 (orchestrated part)", to_bpmn, "bpmn", "application/xml"),
-        BlueprintFormat("temporal", "Temporal workflow (Python)", to_temporal, "temporal.py", "text/x-python"),
+        BlueprintFormat("bpmn", "BPMN 2.0 (Camunda 8)", to_bpmn, "bpmn", "application/xml", _COORDINATED, True),
+        BlueprintFormat(
+            "temporal", "Temporal (Python)", to_temporal, "temporal.py", "text/x-python", _COORDINATED, True
+        ),
     )
 }
 

@@ -111,15 +111,18 @@ with st.container(border=True, key="export-blueprints"):
     )
     chosen = ev.style if style == "recommended" else style
     for column, fmt in zip(st.columns(len(FORMATS)), FORMATS.values()):
+        why_not = fmt.unavailable(ev, chosen)  # e.g. BPMN of a choreography: disabled, saying why
         column.download_button(
             fmt.title,
             # Why deferred: a blueprint of many long-named steps takes a while; it is made only when pressed.
-            functools.partial(render_blueprint, ev, fmt.name, chosen),
+            functools.partial(render_blueprint, ev, fmt.name, chosen) if why_not is None else b"",
             f"{stem}.{chosen}.{fmt.extension}",
             fmt.media_type,
             key=f"download-blueprint-{fmt.name}",
             icon=":material/schema:",
             width="stretch",
+            disabled=why_not is not None,
+            help=why_not,
         )
 
 # ---------------------------------------------------------------- report
