@@ -16,9 +16,12 @@ from advisor.authoring import history as rulestore
 from advisor.authoring.versions import history
 from advisor.errors import UserError
 from advisor.rulebook.loading import Rulebook
+from advisor.web import rulebook_state
 from advisor.web.display import md_literal as lit
 from advisor.web.rules_editor import BASE, RESTORE_VERSION, on_restore
 from advisor.web.rules_preview import show_impact, show_problems
+
+ZIP_BASE = "rules:zip-base"  # (the upload's file id, the rulebook hash on disk when the page first showed it)
 
 
 def show_history(directory: Path, on_disk: rulestore.FileState) -> None:
@@ -85,8 +88,9 @@ def show_zip(directory: Path, active: Rulebook | None) -> None:
     if upload is None:
         return
     raw = upload.getvalue()
+    base = upload_base(directory, upload.file_id)
     try:
-        uploaded = rulezip.check_zip(raw, upload.name)
+        uploaded = rulebook_state.build_once(rulezip.read_zip(raw, upload.name), upload.name)
     except UserError as e:
         st.error(lit(f"{upload.name} was refused; nothing was written."), icon=":material/error:")
         show_problems(e.problems, "")
@@ -98,15 +102,22 @@ def show_zip(directory: Path, active: Rulebook | None) -> None:
         ),
         icon=":material/check:",
     )
+    if rulestore.rulebook_hash(directory) != base:
+        st.warning(
+            "The rulebook on disk changed since you uploaded this zip (someone else saved): installing it "
+            "will be refused. Upload it again to compare it with the rulebook as it is now.",
+            icon=":material/sync_problem:",
+        )
     if active is not None:
         show_impact(active, uploaded, "rules-upload-impact")
     if st.button("Install this rulebook", key="rules-install", type="primary"):
         try:
-            result = rulezip.install_zip(directory, raw, base_hash=active.hash if active else None, label=upload.name)
+            result = rulezip.install_zip(directory, raw, base, label=upload.name)
         except UserError as e:
             show_problems(e.problems, "")
         else:
             st.session_state.pop(BASE, None)
+            st.session_state[ZIP_BASE] = (upload.file_id, rulestore.rulebook_hash(directory))
             changed = ", ".join(f.name for f in result.written) or "nothing (identical)"
             raised = (
                 f" The rulebook's version was raised from {result.raised[0]} to {result.raised[1]}."
@@ -114,3 +125,13 @@ def show_zip(directory: Path, active: Rulebook | None) -> None:
                 else ""
             )
             st.success(lit(f"Installed; files changed: {changed}. Previous versions are kept.{raised}"))
+
+
+def upload_base(directory: Path, file_id: str) -> str:
+    """The hash of the rulebook on disk when this upload was first shown: what its install is made from, so a
+    save by someone else in between makes the install stale (the click's own rerun would see their save)."""
+    seen: tuple[str, str] | None = st.session_state.get(ZIP_BASE)
+    if seen is None or seen[0] != file_id:
+        seen = (file_id, rulestore.rulebook_hash(directory))
+        st.session_state[ZIP_BASE] = seen
+    return seen[1]
