@@ -17,8 +17,9 @@ from advisor.engine.evaluate import evaluate
 from advisor.errors import UserError
 from advisor.rulebook import compiler
 from advisor.rulebook.conditions import tests as condition_tests
-from advisor.rulebook.formats import MAX_SAFE_INTEGER
+from advisor.rulebook.formats import MAX_SAFE_INTEGER, RulesFile
 from advisor.rulebook.loading import MAX_RULE_VALUES, MAX_RULEBOOK_VALUES, build_rulebook
+from advisor.rulebook.normal_form import MAX_CLAUSES
 from bench.wide import wide_rulebook_texts, write_wide_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,3 +136,15 @@ def test_the_widest_bounds_a_browser_can_represent_load():
     texts["questions.yaml"] = json.dumps(questions).encode()
     rulebook = build_rulebook(texts, "widest")
     assert evaluate(rulebook, Answers({"size": MAX_SAFE_INTEGER})).answers["size"] == MAX_SAFE_INTEGER
+
+
+def test_the_limits_the_rulebook_readme_states_are_the_ones_the_loader_enforces():
+    readme = (ROOT / "rules" / "README.md").read_text()
+    limits = readme[readme.index("### Limits") :]
+    rules_cap = RulesFile.model_fields["rules"].metadata[-1].max_length
+    assert f"| rules in rules.yaml | {rules_cap:,} |" in limits
+    assert f"| {MAX_RULE_VALUES:,} | `rules[i].when: condition too large" in limits
+    assert f"the limit is {MAX_RULE_VALUES:,} per rule`" in limits
+    assert f"| {MAX_RULEBOOK_VALUES:,} | `rules: the rules compare" in limits
+    assert f"| ±{MAX_SAFE_INTEGER:,} |" in limits
+    assert f"more than {MAX_CLAUSES} clauses" in limits
