@@ -5,18 +5,30 @@ Per size: the time to validate and compile it, and one evaluation with its full 
 the same random answer sets (and once more with Python's cyclic garbage collector paused, to separate the
 algorithm from the collector). Linear growth shows as ~10x per row; a quadratic regression as ~100x.
 Diagram time against steps comes from bench/diagram_report.py when that module exists.
+
+Then the attack of issue 13 (bench/wide.py): a valid rulebook of threshold rules on one integer question 0..4095,
+checked in a fresh process as a user would (`advisor rules check` on 1,000 rules; the Rules page's zip check on
+5,000), with its wall time and peak RSS against the aim: under 10 s and under 1 GiB.
 """
 
 from __future__ import annotations
 
 import functools
 import gc
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
 
 from advisor.engine.answers import Answers
 from bench.samples import answer_sets, generated_rulebook
 from bench.timing import Measurement, once_each, per_call
 
 SECTION = "growth: rules"
+WIDE_SECTION = "growth: a wide integer question (issue 13)"
+AIM_SECONDS, AIM_BYTES = 10.0, 1 << 30
+ROOT = Path(__file__).resolve().parent.parent
 SIZES = (30, 300, 3000)
 SETS = 50
 
@@ -64,4 +76,57 @@ def measurements() -> list[Measurement]:
                 )
             )
             previous[name] = med
+    return out + wide_measurements()
+
+
+_CHECK = """
+import resource, sys, time
+sys.path.insert(0, {root!r})
+from bench.wide import wide_rulebook_zip, write_wide_rulebook
+rules, how, where = {rules}, {how!r}, {where!r}
+if how == "cli":
+    write_wide_rulebook(where, rules)
+else:
+    raw = wide_rulebook_zip(rules)
+start = time.perf_counter()
+if how == "cli":
+    from advisor.cli.main import main
+    assert main(["rules", "check", where]) == 0
+else:
+    from advisor.authoring.bundle import check_zip
+    check_zip(raw, "wide.zip")
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+
+def wide_measurements() -> list[Measurement]:
+    """Check time and peak memory of the wide rulebooks, each in a fresh process, with the aim met or not."""
+    out = []
+    for rules, how, what in ((1000, "cli", "advisor rules check"), (5000, "zip", "zip check (Rules page)")):
+        with tempfile.TemporaryDirectory() as where:
+            code = textwrap.dedent(_CHECK.format(root=str(ROOT), rules=rules, how=how, where=where))
+            run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+        if run.returncode:
+            raise RuntimeError(run.stderr[-500:])
+        seconds, peak = (float(x) for x in run.stdout.split()[-2:])
+        met = "met" if seconds < AIM_SECONDS and peak < AIM_BYTES else "NOT met"
+        aim = f"aim < {AIM_SECONDS:.0f} s and < 1 GiB: {met}"
+        extra = {"rules": rules, "width": 4096, "peak_bytes": int(peak)}
+        out.append(
+            Measurement(
+                WIDE_SECTION, f"{rules:>5} rules on 0..4095: {what}", seconds, seconds, seconds, "s", aim, extra
+            )
+        )
+        out.append(
+            Measurement(
+                WIDE_SECTION,
+                f"{rules:>5} rules on 0..4095: peak RSS",
+                peak / 2**20,
+                peak / 2**20,
+                peak / 2**20,
+                "MiB",
+                aim,
+                extra,
+            )
+        )
     return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 
 import yaml
@@ -162,7 +163,7 @@ def test_twenty_thousand_seeded_random_workflows_in_one_batch_equal_the_engine(r
 
 # ---------------------------------------------------------------- random rulebooks
 STYLES_TEXT = (RULES / "styles.yaml").read_bytes()
-WIDE = 100_000  # wider than the compiler's MAX_TABLE: the engine keeps these rules as closures
+WIDE = 100_000  # wider than the compiler's DENSE_CELLS: the engine tabulates its rules by interval
 
 
 @st.composite
@@ -272,37 +273,30 @@ def test_the_batch_equals_the_engine_for_random_rulebooks(data):
     assert_batch_equals_engine(rulebook, rows, steps)
 
 
-def test_the_generated_rulebooks_reach_the_engines_closure_path():
-    """Guard for the test above: wide integer questions really leave rules as closures in the engine."""
-    qs = [
-        {
-            "id": "q0",
-            "section": "s",
-            "text": "Q?",
-            "help": "H.",
-            "kind": "integer",
-            "minimum": 0,
-            "maximum": WIDE,
-            "default": 5,
-        }
-    ]
+def test_the_generated_rulebooks_reach_the_engines_interval_and_closure_paths():
+    """Guard for the test above: a wide integer question is tabulated by interval in the engine, and a condition
+    whose normal form is too large stays a closure; the batch gives the same results on both."""
+    integer = {"section": "s", "text": "Q?", "help": "H.", "kind": "integer", "minimum": 0, "maximum": WIDE}
+    qs = [{"id": "q0", **integer, "default": 5}, {"id": "q1", **integer}]
+    tests = [{"question": q, "op": "gt", "value": v} for q in ("q0", "q1") for v in (3, 7, 11)]
+    below = {"question": "q0", "op": "lt", "value": 9}
+    wide_any = {"any": [{"all": tests[:5]}, {"all": tests[1:]}, {"all": [below, *tests[2:]]}]}  # 5 x 5 x 5 clauses
     rules = [
-        {
-            "id": "r0",
-            "when": {"question": "q0", "op": "gt", "value": 7},
-            "effect": {"hybrid": 1},
-            "rationale": "R.",
-            "source": "S.",
-        }
+        {"id": "r0", "when": {"question": "q0", "op": "gt", "value": 7}, "effect": {"hybrid": 1}},
+        {"id": "r1", "when": wide_any, "effect": {"orchestration": 2}},
     ]
     raw = {
         "questions.yaml": yaml.safe_dump({"sections": [{"id": "s", "title": "S"}], "questions": qs}).encode(),
-        "rules.yaml": yaml.safe_dump({"version": "1.0.0", "rules": rules}).encode(),
+        "rules.yaml": json.dumps(  # Why JSON: yaml.safe_dump writes the repeated parts as anchors, refused
+            {"version": "1.0.0", "rules": [r | {"rationale": "R.", "source": "S."} for r in rules]}
+        ).encode(),
         "scenarios.yaml": yaml.safe_dump(
             {"scenarios": [{"name": "a", "traits": {}, "expect": {"style": "hybrid"}}]}
         ).encode(),
         "styles.yaml": STYLES_TEXT,
     }
     rulebook = build_rulebook(raw, "wide")
-    assert len(rulebook.program.closures) == 1
-    assert_batch_equals_engine(rulebook, [{"q0": 7}, {"q0": 8}, {"q0": WIDE}, {}])
+    assert [t.question for t in rulebook.program.ranges] == ["q0"]
+    assert [c.rule_id for c in rulebook.program.closures] == ["r1"]
+    rows = [{"q0": v, "q1": w} for v in (0, 7, 8, 9, 12, WIDE) for w in (3, 4, 8, 12)] + [{"q0": 8}, {"q1": 12}, {}]
+    assert_batch_equals_engine(rulebook, rows)

@@ -12,7 +12,7 @@ import pytest
 from advisor.access import PERMISSIONS, AccessDenied, Actor, Policy, actor_for
 from advisor.authoring import changelog
 from advisor.authoring.bundle import install_zip, to_zip
-from advisor.authoring.history import read_file, restore, save
+from advisor.authoring.history import read_file, restore, rulebook_hash, save
 from advisor.rulebook.loading import load_rulebook, read_texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ def test_an_install_by_anyone_but_an_editor_is_refused_and_nothing_is_written(ru
     raw = other_rulebook_zip(rules_copy)
     before = every_file(rules_copy)
     with pytest.raises(AccessDenied):
-        install_zip(rules_copy, raw, by=actor)
+        install_zip(rules_copy, raw, rulebook_hash(rules_copy), by=actor)
     assert every_file(rules_copy) == before
 
 
@@ -72,7 +72,7 @@ def test_every_change_records_who_made_it_newest_first(rules_copy):
     text, base = edited(rules_copy)
     save(rules_copy, "rules.yaml", text, base, by=EDITOR)
     restore(rules_copy, "rules.yaml", 1, by=EDITOR)
-    install_zip(rules_copy, other_rulebook_zip(rules_copy), by=EDITOR)
+    install_zip(rules_copy, other_rulebook_zip(rules_copy), rulebook_hash(rules_copy), by=EDITOR)
     log = changelog.changes(rules_copy)
     assert [(c.by, c.action) for c in log] == [
         ("alice@example.org", "install"),

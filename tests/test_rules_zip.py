@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from advisor.authoring.bundle import UPLOAD_LIMIT, check_zip, install_zip, read_zip, to_zip
+from advisor.authoring.history import StaleEditError, rulebook_hash
 from advisor.authoring.versions import history
 from advisor.errors import UserError
 from advisor.rulebook.loading import FILES, load_rulebook, read_texts
@@ -141,7 +142,7 @@ def test_a_bad_upload_is_refused_with_a_clear_message_and_nothing_is_written(rul
     raw = make(_valid(rules_copy))
     before = snapshot(rules_copy)
     with pytest.raises(UserError) as info:
-        install_zip(rules_copy, raw)
+        install_zip(rules_copy, raw, rulebook_hash(rules_copy))
     assert fragment in str(info.value)
     assert snapshot(rules_copy) == before
 
@@ -169,10 +170,30 @@ def test_an_upload_over_a_rulebook_changed_meanwhile_is_refused(rules_copy):
     assert snapshot(rules_copy) == before
 
 
+def test_a_zip_install_over_a_rulebook_saved_by_someone_else_since_is_refused_as_a_stale_edit(rules_copy):
+    seen = rulebook_hash(rules_copy)  # when the page showed the upload
+    upload = _valid(rules_copy)
+    upload["rules.yaml"] += b"# my change\n"
+    theirs = (rules_copy / "rules.yaml").read_bytes() + b"# their save\n"
+    (rules_copy / "rules.yaml").write_bytes(theirs)
+    before = snapshot(rules_copy)
+    with pytest.raises(StaleEditError, match="the rulebook changed on disk since you loaded it"):
+        install_zip(rules_copy, to_zip(upload), seen)
+    assert snapshot(rules_copy) == before
+    assert (rules_copy / "rules.yaml").read_bytes() == theirs
+
+
+def test_the_hash_of_a_rulebook_on_disk_counts_a_missing_file(rules_copy):
+    whole = rulebook_hash(rules_copy)
+    assert whole == load_rulebook(rules_copy).hash
+    (rules_copy / "scenarios.yaml").unlink()
+    assert rulebook_hash(rules_copy) != whole
+
+
 def test_an_upload_restores_a_rulebook_with_a_deleted_file(rules_copy):
     texts = _valid(rules_copy)
     (rules_copy / "scenarios.yaml").unlink()
-    result = install_zip(rules_copy, to_zip(texts))
+    result = install_zip(rules_copy, to_zip(texts), rulebook_hash(rules_copy))
     assert [f.name for f in result.written] == ["scenarios.yaml", "rules.yaml"]  # the version raised too
     assert read_texts(rules_copy) == {**texts, "rules.yaml": raised(texts["rules.yaml"])}
     assert [k.file for k in result.kept] == ["rules.yaml"]  # the deleted file had nothing to keep

@@ -15,8 +15,10 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from advisor.access import Actor, Permission
-from advisor.authoring.history import COMMAND_LINE, SaveResult, commit
+    Validated first (the zip alone, then as the rulebook to write); refused unless `by` may edit the rulebook;
+    refused with `StaleEditError`, as a stale single-file save is, when the rulebook on disk is no longer the one
+    whose hash is `base_hash` (`history.rulebook_hash` of the files when the upload was shown). Nothing is
+    written on any refusal.
 from advisor.errors import Problem, UserError
 from advisor.rulebook.loading import FILES, Rulebook, build_rulebook, content_hash
 from advisor.rulebook.yamlsafe import MAX_BYTES
@@ -100,7 +102,7 @@ def check_zip(raw: bytes, label: str = "upload.zip", limit: int = UPLOAD_LIMIT) 
 def install_zip(
     directory: Path | str,
     raw: bytes,
-    base_hash: str | None = None,
+    base_hash: str,
     label: str = "upload.zip",
     limit: int = UPLOAD_LIMIT,
     *,
@@ -108,20 +110,22 @@ def install_zip(
 ) -> SaveResult:
     """Replace the rulebook in `directory` with the zip's files, keeping the previous versions.
 
-    Validated first (the zip alone, then as the rulebook to write); with `base_hash` (the rulebook hash the
-    uploader saw), refused when the rulebook changed on disk meanwhile; refused unless `by` may edit the rulebook.
-    Nothing is written on any refusal.
+    Validated first (the zip alone, then as the rulebook to write); refused unless `by` may edit the rulebook;
+    refused with `StaleEditError`, as a stale single-file save is, when the rulebook on disk is no longer the one
+    whose hash is `base_hash` (`history.rulebook_hash` of the files when the upload was shown). Nothing is
+    written on any refusal.
     """
     by.require(Permission.EDIT_RULES)  # Why first: a viewer's upload is not even unpacked
     texts = check_zip(raw, label, limit).texts
 
     def unchanged(current: dict[str, bytes]) -> None:
-        if base_hash is not None and content_hash(current) != base_hash:
-            raise UserError.at(
-                str(directory),
-                "the rulebook changed on disk since you loaded it (someone else "
-                "saved); the upload was NOT installed. Reload and upload again.",
+        if content_hash(current) != base_hash:
+            message = (
+                "the rulebook changed on disk since you loaded it (someone else saved, sha256 "
+                f"{content_hash(current)[:12]} now); the upload was NOT installed and their save is intact. "
+                "Upload it again to compare it with the rulebook as it is now."
             )
+            raise StaleEditError([Problem(str(directory), None, None, "", message)], "", {})
 
     return commit(directory, texts, unchanged, by=by, action="install")
 

@@ -7,7 +7,7 @@ example answers and any extra answers, under the rulebook on disk and under the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -45,12 +45,18 @@ class Impact:
         return tuple(r for r in self.results if r.change in ("style", "validity"))
 
 
-def draft(directory: Path | str, filename: str, text: bytes) -> Draft:
-    """Validate the whole rulebook of `directory` with `filename` replaced by `text` (nothing is written)."""
+def draft(
+    directory: Path | str,
+    filename: str,
+    text: bytes,
+    build: Callable[[dict[str, bytes], str], Rulebook] = build_rulebook,
+) -> Draft:
+    """Validate the whole rulebook of `directory` with `filename` replaced by `text` (nothing is written).
+    `build` is `build_rulebook` or one that remembers what it built (the app's, so a rerun does not redo it)."""
     try:
         texts = read_texts(directory)
         texts[filename] = text
-        return Draft(build_rulebook(texts, str(directory)), ())
+        return Draft(build(texts, str(directory)), ())
     except UserError as e:
         return Draft(None, tuple(e.problems))
 

@@ -42,7 +42,7 @@ from advisor.authoring.versions import (
 )
 from advisor.errors import Problem, UserError
 from advisor.files import write_atomic
-from advisor.rulebook.loading import FILES, Rulebook, build_rulebook
+from advisor.rulebook.loading import FILES, Rulebook, build_rulebook, content_hash
 
 
 @dataclass(frozen=True)
@@ -249,6 +249,12 @@ def _stale(directory: Path | str, filename: str, base: bytes | None, current: di
     )
     states = {n: FileState(n, t, file_hash(t)) for n, t in current.items()}
     return StaleEditError([Problem(str(Path(directory) / filename), None, None, "", message)], diff, states)
+
+
+def rulebook_hash(directory: Path | str) -> str:
+    """The content hash of the rule files on disk now, valid or not (a missing file counts as absent): the base
+    a whole-rulebook change (a zip install) is made from, compared again under the lock when it is written."""
+    return content_hash(_current_texts(Path(directory)))
 
 
 def _current_texts(directory: Path) -> dict[str, bytes]:

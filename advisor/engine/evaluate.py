@@ -152,6 +152,10 @@ def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
         h += entry.hybrid
         for i, result in entry.results:
             trace[i] = result
+    for ranged in program.ranges:  # integer questions by interval (`advisor.rulebook.intervals`)
+        part = ranged.look_up(answers[ranged.question], trace)
+        tests |= part.tests
+        o, c, h = o + part.orchestration, c + part.choreography, h + part.hybrid
     for rule in program.normal:
         values = tuple([(q, answers[q]) for q in rule.reads])
         required = rule.required

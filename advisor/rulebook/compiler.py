@@ -1,13 +1,16 @@
 """Compile a validated rulebook into lookup tables, so one evaluation costs a few dict lookups, not 30 calls.
 
-Every question has a finite set of answers (its options, true/false, or the integers between its bounds), so
-every `{question, op, value}` test is fully described by a table: answer -> true or false. For each question we
-fold its tests into one table, answer -> (bits of the single-question rules that fire, bits of the tests that
-hold, the points those rules add). A rule that reads several questions is rewritten once into conjunctive normal
-form over test bits (negations pushed into the tests), so it fires when `tests & required == required` and each
-remaining `any` clause has a bit set. Rules that do not fit (too many clauses, a question too wide to tabulate)
-stay closures. The trace is precomputed too: each table entry carries the ready `RuleResult`s of its question's
-rules, so a complete trace costs one list fill, not 30 object constructions.
+A choice or yes/no question has a few answers, and an integer question's tests only change truth at the values
+they name (`advisor.rulebook.intervals`), so every `{question, op, value}` test is fully described by a table:
+answer (or interval of answers) -> true or false. For each question we fold its tests into one table, answer ->
+(the single-question rules that fire, bits of the tests that hold, the points those rules add). A narrow integer
+question is tabulated value by value, within a budget of `DENSE_CELLS` for the whole rulebook; any other is a
+`RangeTable` of intervals, found with `bisect`, so compiling costs what the rules name, never the width of a
+domain. A rule that reads several questions is rewritten once into conjunctive normal form over test bits
+(`advisor.rulebook.normal_form`), so it fires when `tests & required == required` and each remaining `any` clause
+has a bit set; one whose normal form has more than `normal_form.MAX_CLAUSES` clauses stays a closure.
+The trace is precomputed too: each value table entry carries the ready `RuleResult`s of its question's rules,
+so a complete trace costs one list fill, not 30 object constructions.
 
 Why: the issue asks for <= 10 us per evaluation with a full trace; calling 30 nested closures costs several us
 alone, a lookup per question about 0.15 us. `tests/test_engine.py`
@@ -21,17 +24,20 @@ takes the slow generic path.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import product
 from typing import Any, NamedTuple
 
-from advisor.rulebook.condition_format import Condition, Test
-from advisor.rulebook.conditions import compile_condition, fold, negated, questions_read
+from advisor.rulebook.condition_format import Test
+from advisor.rulebook.conditions import compile_condition, questions_read, tests
 from advisor.rulebook.formats import Question, Rule
+from advisor.rulebook.intervals import cuts_of, named_values, sweep
+from advisor.rulebook.normal_form import cnf, hashable
 
-MAX_TABLE = 4096  # an integer question with a wider range keeps its rules as closures
-MAX_CLAUSES = 64  # a condition whose normal form is larger keeps its closure
+# Why a budget: a value table holds a ready RuleResult per value and rule (fast lookups), so its size is the width
+# times the rules; past the budget a question's table is of intervals, whose size is what the rules name.
+DENSE_CELLS = 16_384  # value x rule cells the integer questions of a rulebook may tabulate value by value
 
 
 class RuleResult(NamedTuple):
@@ -49,7 +55,6 @@ class RuleResult(NamedTuple):
 class TableEntry:
     """What one answer to one question gives, for the rules that read only that question and for the tests."""
 
-    fired: int  # bits (by rule index) of the single-question rules that fire
     tests: int  # bits of the tests of multi-question rules that hold
     orchestration: int  # the points the fired single-question rules add
     choreography: int
@@ -63,6 +68,42 @@ class QuestionTable:
 
     question: str
     entries: dict[Any, TableEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class RangeEntry:
+    """What every answer in one interval of an integer question gives (see `RangeTable`)."""
+
+    fired: int  # bit j: the table's j-th single-question rule fires
+    tests: int  # bits of the tests of multi-question rules that hold
+    orchestration: int
+    choreography: int
+    hybrid: int
+
+
+@dataclass(frozen=True, slots=True)
+class RangeTable:
+    """An integer question's answers by interval: `parts[k]` holds from `cuts[k - 1]` (the minimum for k = 0)
+    up to `cuts[k]` excluded. The trace of its single-question rules is built per answer (it names the value)."""
+
+    question: str
+    cuts: tuple[int, ...]
+    parts: tuple[RangeEntry, ...]
+    unknown: TableEntry  # the question unanswered
+    rules: tuple[tuple[int, str, int, int, int], ...]  # bit j: (rule index, rule id, its points)
+
+    def look_up(self, value: Any, trace: list[Any]) -> TableEntry | RangeEntry:
+        """The entry for `value` (None: unanswered); fills the trace of the question's single-question rules."""
+        if value is None:
+            for i, result in self.unknown.results:
+                trace[i] = result
+            return self.unknown
+        part = self.parts[bisect_right(self.cuts, value)]
+        fired, pair = part.fired, ((self.question, value),)
+        for j, (i, rule_id, o, c, h) in enumerate(self.rules):
+            fires = fired >> j & 1
+            trace[i] = RuleResult(rule_id, True, o, c, h, pair) if fires else RuleResult(rule_id, False, 0, 0, 0, pair)
+        return part
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +142,7 @@ class Program:
     reads: tuple[tuple[str, ...], ...]
     effects: tuple[tuple[int, int, int], ...]
     tables: tuple[QuestionTable, ...]  # in catalog order, only questions some rule reads
+    ranges: tuple[RangeTable, ...]  # integer questions tabulated by interval
     normal: tuple[NormalRule, ...]  # multi-question rules
     closures: tuple[ClosureRule, ...]
     # every rule's plain closure: the reference the compiled form is tested against
@@ -108,13 +150,10 @@ class Program:
 
 
 def domain(q: Question) -> list[Any] | None:
-    """Every valid answer to `q`, and None (unanswered: no test holds), or None when there are too many to
-    tabulate."""
+    """Every answer to a choice or yes/no question, and None (unanswered: no test holds); None for an integer
+    question, whose answers are taken by interval (`advisor.rulebook.intervals`)."""
     if q.kind == "integer":
-        assert q.minimum is not None and q.maximum is not None  # checked by the model
-        if q.maximum - q.minimum + 1 > MAX_TABLE:
-            return None
-        return [*range(q.minimum, q.maximum + 1), None]
+        return None
     return [*q.option_values(), None]
 
 
@@ -122,29 +161,28 @@ def compile_rules(rules: tuple[Rule, ...], questions: dict[str, Question]) -> Pr
     predicates = tuple(compile_condition(r.when) for r in rules)
     reads = tuple(questions_read(r.when) for r in rules)
     effects = tuple((r.effect.orchestration, r.effect.choreography, r.effect.hybrid) for r in rules)
-    domains = {qid: domain(q) for qid, q in questions.items()}
     single: dict[str, list[int]] = {}
-    tests: dict[tuple, int] = {}  # test key -> test bit index
+    bits: dict[tuple, int] = {}  # test key -> test bit index
     test_conds: dict[str, list[tuple[int, Test]]] = {}
     normal: list[NormalRule] = []
     closures: list[ClosureRule] = []
     for i, (rule, qs) in enumerate(zip(rules, reads)):
-        if len(qs) == 1 and domains[qs[0]] is not None:
+        if len(qs) == 1:
             single.setdefault(qs[0], []).append(i)
             continue
-        clauses = _cnf(_nnf(rule.when))
-        if clauses is None or any(domains[t.question] is None for clause in clauses for t in clause):
+        clauses = cnf(rule.when)
+        if clauses is None:
             closures.append(ClosureRule(i, predicates[i], *effects[i], rule.id, qs))
             continue
         masks = []
         for clause in clauses:
             mask = 0
             for t in clause:
-                key = (t.question, t.op, _hashable(t.value))
-                if key not in tests:
-                    tests[key] = len(tests)
-                    test_conds.setdefault(t.question, []).append((tests[key], t))
-                mask |= 1 << tests[key]
+                key = (t.question, t.op, hashable(t.value))
+                if key not in bits:
+                    bits[key] = len(bits)
+                    test_conds.setdefault(t.question, []).append((bits[key], t))
+                mask |= 1 << bits[key]
             masks.append(mask)
         required = 0
         anys = []
@@ -154,68 +192,105 @@ def compile_rules(rules: tuple[Rule, ...], questions: dict[str, Question]) -> Pr
             elif mask not in anys:
                 anys.append(mask)
         normal.append(NormalRule(i, required, tuple(anys), *effects[i], rule.id, qs))
-    tables = []
-    for qid in questions:  # catalog order: deterministic
+    tables: list[QuestionTable] = []
+    ranges: list[RangeTable] = []
+    budget = DENSE_CELLS
+    src = _Rules(rules, predicates, effects)
+    for qid, q in questions.items():  # catalog order: deterministic
         if qid not in single and qid not in test_conds:
             continue
-        table: dict[Any, TableEntry] = {}
-        leaf_preds = [(bit, compile_condition(t)) for bit, t in test_conds.get(qid, [])]
-        for value in domains[qid] or ():  # a tabulated question: its domain is known
-            answers = {qid: value}
-            mask = true_tests = o = c = h = 0
-            results = []
-            for i in single.get(qid, []):
-                if predicates[i](answers):
-                    mask |= 1 << i
-                    o += effects[i][0]
-                    c += effects[i][1]
-                    h += effects[i][2]
-                    results.append((i, RuleResult(rules[i].id, True, *effects[i], ((qid, value),))))
-                else:
-                    results.append((i, RuleResult(rules[i].id, False, 0, 0, 0, ((qid, value),))))
-            for bit, pred in leaf_preds:
-                if pred(answers):
-                    true_tests |= 1 << bit
-            table[value] = TableEntry(mask, true_tests, o, c, h, tuple(results))
-        tables.append(QuestionTable(qid, table))
+        mine, leaves = single.get(qid, []), test_conds.get(qid, [])
+        if q.kind != "integer":
+            tables.append(_value_table(qid, domain(q) or [], mine, leaves, src))
+            continue
+        ranged = _range_table(q, mine, leaves, src)
+        assert q.minimum is not None and q.maximum is not None  # checked by the model
+        cells = (q.maximum - q.minimum + 1) * (len(mine) + 1)
+        if cells <= budget:
+            budget -= cells
+            tables.append(_values_of(ranged, q))
+        else:
+            ranges.append(ranged)
     return Program(
-        tuple(r.id for r in rules), reads, effects, tuple(tables), tuple(normal), tuple(closures), predicates
+        tuple(r.id for r in rules),
+        reads,
+        effects,
+        tuple(tables),
+        tuple(ranges),
+        tuple(normal),
+        tuple(closures),
+        predicates,
     )
 
 
-def _hashable(value: Any) -> Any:
-    return tuple((type(v), v) for v in value) if isinstance(value, list) else (type(value), value)
+@dataclass(frozen=True)
+class _Rules:
+    """What the tables are built from: the rules, their plain predicates and their points, by rule index."""
+
+    rules: tuple[Rule, ...]
+    predicates: tuple[Callable[[Any], bool], ...]
+    effects: tuple[tuple[int, int, int], ...]
 
 
-def _nnf(cond: Condition) -> tuple:
-    """Negation normal form: ("test", Test) | ("and", [...]) | ("or", [...]), with `not` pushed into tests.
+def _value_table(
+    qid: str, values: list[Any], mine: list[int], leaves: list[tuple[int, Test]], src: _Rules
+) -> QuestionTable:
+    """A table of every answer in `values`: each entry with its ready trace."""
+    rules, predicates, effects = src.rules, src.predicates, src.effects
+    table: dict[Any, TableEntry] = {}
+    leaf_preds = [(bit, compile_condition(t)) for bit, t in leaves]
+    for value in values:
+        answers = {qid: value}
+        true_tests = o = c = h = 0
+        results = []
+        for i in mine:
+            if predicates[i](answers):
+                o, c, h = o + effects[i][0], c + effects[i][1], h + effects[i][2]
+                do, dc, dh = effects[i]
+                results.append((i, RuleResult(rules[i].id, True, do, dc, dh, ((qid, value),))))
+            else:
+                results.append((i, RuleResult(rules[i].id, False, 0, 0, 0, ((qid, value),))))
+        for bit, pred in leaf_preds:
+            if pred(answers):
+                true_tests |= 1 << bit
+        table[value] = TableEntry(true_tests, o, c, h, tuple(results))
+    return QuestionTable(qid, table)
 
-    Each part is folded to both its forms, (as written, negated), so a `not` only swaps them."""
-    as_written, _ = fold(
-        cond,
-        lambda t: (("test", t), ("test", negated(t))),
-        lambda _, parts: (("and", [p for p, _ in parts]), ("or", [n for _, n in parts])),
-        lambda _, parts: (("or", [p for p, _ in parts]), ("and", [n for _, n in parts])),
-        lambda _, inner: (inner[1], inner[0]),
+
+def _range_table(q: Question, mine: list[int], leaves: list[tuple[int, Test]], src: _Rules) -> RangeTable:
+    """An integer question's table by interval: the rules reading only it, and the tests of the others."""
+    rules, predicates, effects = src.rules, src.predicates, src.effects
+    lo, hi = q.minimum, q.maximum
+    assert lo is not None and hi is not None  # checked by the model
+    rule_cuts = [cuts_of(named_values(tests(rules[i].when)), lo, hi) for i in mine]
+    leaf_cuts = [cuts_of(named_values([t]), lo, hi) for _, t in leaves]
+    cuts = tuple(sorted(set().union(*rule_cuts, *leaf_cuts)))
+    fired = sweep(
+        q.id, lo, cuts, [(predicates[i], own, effects[i], j) for j, (i, own) in enumerate(zip(mine, rule_cuts))]
     )
-    return as_written
+    held = sweep(
+        q.id, lo, cuts, [(compile_condition(t), own, (0, 0, 0), bit) for (bit, t), own in zip(leaves, leaf_cuts)]
+    )
+    parts = tuple(RangeEntry(f.holds, t.holds, f.orchestration, f.choreography, f.hybrid) for f, t in zip(fired, held))
+    unknown = _value_table(q.id, [None], mine, leaves, src).entries[None]
+    return RangeTable(q.id, cuts, parts, unknown, tuple((i, rules[i].id, *effects[i]) for i in mine))
 
 
-def _cnf(node: tuple) -> list[tuple[Test, ...]] | None:
-    """Conjunctive normal form as a list of clauses (each an `or` of tests), or None when too large."""
-    kind, body = node
-    if kind == "test":
-        return [(body,)]
-    maybe = [_cnf(child) for child in body]
-    children = [c for c in maybe if c is not None]
-    if len(children) < len(maybe):
-        return None
-    if kind == "and":
-        clauses = [clause for child in children for clause in child]
-        return clauses if len(clauses) <= MAX_CLAUSES else None
-    size = 1
-    for child in children:
-        size *= len(child)
-        if size > MAX_CLAUSES:
-            return None
-    return [tuple(t for clause in combo for t in clause) for combo in product(*children)]
+def _values_of(ranged: RangeTable, q: Question) -> QuestionTable:
+    """The value table of a narrow integer question, from its intervals (no condition is evaluated again)."""
+    assert q.minimum is not None and q.maximum is not None  # checked by the model
+    entries: dict[Any, TableEntry] = {None: ranged.unknown}
+    for value in range(q.minimum, q.maximum + 1):
+        part = ranged.parts[bisect_right(ranged.cuts, value)]
+        pair = ((ranged.question, value),)
+        results = tuple(
+            (
+                i,
+                RuleResult(rule_id, True, o, c, h, pair)
+                if part.fired >> j & 1
+                else RuleResult(rule_id, False, 0, 0, 0, pair),
+            )
+            for j, (i, rule_id, o, c, h) in enumerate(ranged.rules)
+        )
+        entries[value] = TableEntry(part.tests, part.orchestration, part.choreography, part.hybrid, results)
+    return QuestionTable(ranged.question, entries)

@@ -16,6 +16,9 @@ Text = Annotated[str, Field(min_length=1, max_length=2000)]
 StyleName = Literal["orchestration", "choreography", "hybrid"]
 STYLES: tuple[str, ...] = ("orchestration", "choreography", "hybrid")
 OPERATORS: tuple[str, ...] = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte")
+# Why: the browser holds numbers as doubles; a bound past 2^53 - 1 (JavaScript's Number.MAX_SAFE_INTEGER) cannot be
+# a number input's limit (Streamlit refuses it), so a question's bounds stay within what a browser can represent
+MAX_SAFE_INTEGER = 2**53 - 1
 
 
 def answer_text(value: Any) -> str:
@@ -87,6 +90,16 @@ class Question(Strict):
     default: Scalar | None = None
     show_if: Condition | None = None
     from_steps: FromSteps | None = None
+
+    @field_validator("minimum", "maximum")
+    @classmethod
+    def _a_browser_can_hold_it(cls, v: int | None) -> int | None:
+        if v is not None and abs(v) > MAX_SAFE_INTEGER:
+            raise ValueError(
+                f"bound {v} is beyond what a browser can represent exactly; the limit is "
+                f"±{MAX_SAFE_INTEGER:,} (2^53 - 1)"
+            )
+        return v
 
     @model_validator(mode="after")
     def _kind_is_consistent(self) -> Question:

@@ -38,6 +38,10 @@ FILES: dict[str, type] = {
     "styles.yaml": StylesFile,
     "scenarios.yaml": ScenariosFile,
 }
+# Why caps on the values a condition names: compiling costs what the conditions name (each value cuts an integer
+# question's answers into intervals, `advisor.rulebook.intervals`), so that is what is capped, not the file alone
+MAX_RULE_VALUES = 200  # the tests and listed values one rule's condition may compare with
+MAX_RULEBOOK_VALUES = 10_000  # the same over every rule of a rulebook
 DEFAULT_DIR = DEFAULT_RULES
 ENV_VAR = "ADVISOR_RULES"
 
@@ -207,8 +211,21 @@ class _CrossChecker:
 
     def check_rules(self, rf: RulesFile, doc: Document) -> None:
         self.duplicates(doc, rf.rules, "id", "rules", "rule id")
+        sizes = [
+            sum(len(t.value) if isinstance(t.value, list) else 1 for t in conditions.tests(r.when)) for r in rf.rules
+        ]
         for i, rule in enumerate(rf.rules):
             self.check_condition(rule.when, doc, ("rules", i, "when"))
+            if sizes[i] > MAX_RULE_VALUES:
+                message = f"condition too large: it compares {sizes[i]:,} values (tests and listed values)"
+                self.problems.append(
+                    doc.problem(("rules", i, "when"), f"{message}; the limit is {MAX_RULE_VALUES:,} per rule")
+                )
+        if sum(sizes) > MAX_RULEBOOK_VALUES:
+            message = f"the rules compare {sum(sizes):,} values in all (tests and listed values)"
+            self.problems.append(
+                doc.problem(("rules",), f"{message}; the limit is {MAX_RULEBOOK_VALUES:,} per rulebook", key=True)
+            )
 
     def check_scenarios(self, sf: ScenariosFile, rf: RulesFile, doc: Document) -> None:
         self.duplicates(doc, sf.scenarios, "name", "scenarios", "scenario name")

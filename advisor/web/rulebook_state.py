@@ -38,6 +38,26 @@ def _built(digest: str, origin: str, _texts: dict[str, bytes]) -> Rulebook | Use
         return e
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _checked(digest: str, origin: str, _texts: dict[str, bytes]) -> Rulebook | UserError:
+    """A draft's or an upload's rulebook, or its problems. Why its own cache: a page reruns at every interaction,
+    and checking a large rulebook again each time was the cost (issue 13); and uploads must not push the
+    rulebooks every session uses out of `_built`."""
+    try:
+        return build_rulebook(_texts, origin)
+    except UserError as e:
+        return e
+
+
+def build_once(texts: dict[str, bytes], origin: str) -> Rulebook:
+    """`build_rulebook`, done once per content and origin however often a page reruns: the rulebook, or the
+    same problems raised again."""
+    built = _checked(content_hash(texts), origin, texts)
+    if isinstance(built, UserError):
+        raise built.with_traceback(None)  # Why: a cached error must not collect a traceback per rerun
+    return built
+
+
 def _signature(directory: Path) -> tuple:
     """(name, mtime_ns, size) per rule file: a change detector that costs four stat calls."""
     out: list[tuple[str, int | None, int | None]] = []

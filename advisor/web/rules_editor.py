@@ -17,6 +17,7 @@ from advisor.authoring import edit as ruleedit
 from advisor.authoring import history as rulestore
 from advisor.errors import UserError
 from advisor.rulebook.loading import FILES
+from advisor.web import rulebook_state
 from advisor.web.display import md_literal as lit
 from advisor.web.rules_preview import show_problems
 from advisor.web.signin import current_actor
@@ -126,7 +127,7 @@ def show_editor(directory: Path) -> tuple[rulestore.FileState, ruleedit.Draft]:
         help="Edit the YAML; problems are shown below as you go (press Ctrl+Enter or click "
         "outside the editor to check).",
     )
-    draft = ruleedit.draft(directory, filename, text.encode())
+    draft = ruleedit.draft(directory, filename, text.encode(), build=rulebook_state.build_once)
     unchanged = text.encode() == base.text
     if draft.rulebook is not None:
         rb = draft.rulebook

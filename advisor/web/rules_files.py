@@ -18,10 +18,13 @@ from advisor.authoring import history as rulestore
 from advisor.authoring.versions import history
 from advisor.errors import UserError
 from advisor.rulebook.loading import Rulebook
+from advisor.web import rulebook_state
 from advisor.web.display import md_literal as lit
 from advisor.web.rules_editor import BASE, RESTORE_VERSION, on_restore
 from advisor.web.rules_preview import show_impact, show_problems
 from advisor.web.signin import current_actor
+
+ZIP_BASE = "rules:zip-base"  # (the upload's file id, the rulebook hash on disk when the page first showed it)
 
 
 def show_history(directory: Path, on_disk: rulestore.FileState) -> None:
@@ -114,8 +117,9 @@ def show_zip(directory: Path, active: Rulebook | None) -> None:
     if upload is None:
         return
     raw = upload.getvalue()
+    base = upload_base(directory, upload.file_id)
     try:
-        uploaded = rulezip.check_zip(raw, upload.name)
+        uploaded = rulebook_state.build_once(rulezip.read_zip(raw, upload.name), upload.name)
     except UserError as e:
         st.error(lit(f"{upload.name} was refused; nothing was written."), icon=":material/error:")
         show_problems(e.problems, "")
@@ -127,6 +131,12 @@ def show_zip(directory: Path, active: Rulebook | None) -> None:
         ),
         icon=":material/check:",
     )
+    if rulestore.rulebook_hash(directory) != base:
+        st.warning(
+            "The rulebook on disk changed since you uploaded this zip (someone else saved): installing it "
+            "will be refused. Upload it again to compare it with the rulebook as it is now.",
+            icon=":material/sync_problem:",
+        )
     if active is not None:
         show_impact(active, uploaded, "rules-upload-impact")
     actor = current_actor()
@@ -139,12 +149,12 @@ def show_zip(directory: Path, active: Rulebook | None) -> None:
         help=None if may_install else "Only a rule editor or an admin may install a rulebook.",
     ):
         try:
-            base = active.hash if active else None
-            result = rulezip.install_zip(directory, raw, base_hash=base, label=upload.name, by=actor)
+            result = rulezip.install_zip(directory, raw, base, label=upload.name, by=actor)
         except UserError as e:
             show_problems(e.problems, "")
         else:
             st.session_state.pop(BASE, None)
+            st.session_state[ZIP_BASE] = (upload.file_id, rulestore.rulebook_hash(directory))
             changed = ", ".join(f.name for f in result.written) or "nothing (identical)"
             raised = (
                 f" The rulebook's version was raised from {result.raised[0]} to {result.raised[1]}."
@@ -152,3 +162,13 @@ def show_zip(directory: Path, active: Rulebook | None) -> None:
                 else ""
             )
             st.success(lit(f"Installed; files changed: {changed}. Previous versions are kept.{raised}"))
+
+
+def upload_base(directory: Path, file_id: str) -> str:
+    """The hash of the rulebook on disk when this upload was first shown: what its install is made from, so a
+    save by someone else in between makes the install stale (the click's own rerun would see their save)."""
+    seen: tuple[str, str] | None = st.session_state.get(ZIP_BASE)
+    if seen is None or seen[0] != file_id:
+        seen = (file_id, rulestore.rulebook_hash(directory))
+        st.session_state[ZIP_BASE] = seen
+    return seen[1]
