@@ -15,10 +15,8 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-    Validated first (the zip alone, then as the rulebook to write); refused unless `by` may edit the rulebook;
-    refused with `StaleEditError`, as a stale single-file save is, when the rulebook on disk is no longer the one
-    whose hash is `base_hash` (`history.rulebook_hash` of the files when the upload was shown). Nothing is
-    written on any refusal.
+from advisor.access import Actor, Permission
+from advisor.authoring.history import COMMAND_LINE, SaveResult, StaleEditError, commit
 from advisor.errors import Problem, UserError
 from advisor.rulebook.loading import FILES, Rulebook, build_rulebook, content_hash
 from advisor.rulebook.yamlsafe import MAX_BYTES
