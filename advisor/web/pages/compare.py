@@ -137,7 +137,7 @@ for col, label, ev, key in (
         metrics = st.columns(4)
         metrics[0].metric("Confidence", f"{ev.confidence:.2f}")
         for m, s in zip(metrics[1:], STYLES):
-            m.metric(names[s], ev.scores[s])
+            m.metric(lit(names[s]), ev.scores[s])
 
 change = result.score_change
 delta = ", ".join(f"{lit(names[s])} {signed(change[s])}" for s in STYLES)

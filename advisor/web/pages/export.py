@@ -72,7 +72,7 @@ with st.container(border=True, key="export-diagram"):
         ["recommended", *STYLES],
         key="export-style",
         horizontal=True,
-        format_func=lambda s: f"Recommended: {names[ev.style]}" if s == "recommended" else names[s],
+        format_func=lambda s: f"Recommended: {lit(names[ev.style])}" if s == "recommended" else lit(names[s]),
     )
     digraph = build_diagram(ev, ev.style if style == "recommended" else style)
     dot = to_dot(digraph)
