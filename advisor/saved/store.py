@@ -34,7 +34,8 @@ from advisor.engine.assessment import Assessment
 from advisor.errors import UserError
 from advisor.rulebook.formats import AnswersFile
 from advisor.rulebook.loading import Rulebook
-from advisor.saved.tables import MAX_NAME, WRITE, assessments, connect, metadata, rulebooks, versions
+from advisor.saved.faults import reading, writing
+from advisor.saved.tables import MAX_NAME, assessments, connect, metadata, rulebooks, versions
 from advisor.views.contract import as_dict
 
 ENV_VAR = "ADVISOR_DB_URL"
@@ -107,8 +108,12 @@ class Store:
         self.engine.dispose()
 
     def _writing(self):
-        """A transaction that will write: committed when the block ends, rolled back when it raises."""
-        return self.engine.execution_options(**{WRITE: True}).begin()
+        """A transaction that will write: committed when the block ends, rolled back when it raises; a locked,
+        read-only or vanished database is a `UserError` (`advisor.saved.faults`)."""
+        return writing(self.engine, printable_url(self.url))
+
+    def _reading(self):
+        return reading(self.engine, printable_url(self.url))
 
     # ------------------------------------------------------------ writes (each one transaction)
     def save(self, name: str, assessment: Assessment, rulebook: Rulebook, note: str = "") -> Saved:
@@ -194,12 +199,12 @@ class Store:
             .join(versions, sa.and_(versions.c.assessment_id == assessments.c.id, versions.c.number == latest.c.number))
             .order_by(assessments.c.name)
         )
-        with self.engine.connect() as db:  # the label is not `count`: that is a method of every Row
+        with self._reading() as db:  # the label is not `count`: that is a method of every Row
             return [Summary(r.id, r.name, r.version_count, _version(r)) for r in db.execute(query)]
 
     def find(self, name: str) -> int | None:
         """The id of the assessment called `name`, or None."""
-        with self.engine.connect() as db:
+        with self._reading() as db:
             return db.scalar(sa.select(assessments.c.id).where(assessments.c.name == name.strip()))
 
     def history(self, assessment_id: int) -> list[SavedVersion]:
@@ -209,7 +214,7 @@ class Store:
             .where(versions.c.assessment_id == assessment_id)
             .order_by(versions.c.number.desc())
         )
-        with self.engine.connect() as db:
+        with self._reading() as db:
             rows = [_version(r) for r in db.execute(query)]
         if not rows:
             raise _missing(assessment_id)
@@ -226,7 +231,7 @@ class Store:
         )
         if number is not None:
             query = query.where(versions.c.number == number)
-        with self.engine.connect() as db:
+        with self._reading() as db:
             row = db.execute(query).first()
         if row is None:
             raise _missing(assessment_id, number)
@@ -240,7 +245,7 @@ class Store:
 
     def rulebook_texts(self, digest: str) -> dict[str, bytes] | None:
         """The files of a rulebook some assessment was saved under, by content hash."""
-        with self.engine.connect() as db:
+        with self._reading() as db:
             text = db.scalar(sa.select(rulebooks.c.texts).where(rulebooks.c.hash == digest))
         return None if text is None else {k: v.encode("utf-8") for k, v in json.loads(text).items()}
 

@@ -14,6 +14,7 @@ from advisor.rulebook.formats import STYLES
 from advisor.views.diagram.dot import check_size, comparison_diagrams
 from advisor.views.labels import signed
 from advisor.web import display, form, notices, rulebook_state, session
+from advisor.web.stored import read
 
 rulebook = rulebook_state.current_rulebook()
 lit = display.md_literal
@@ -46,11 +47,11 @@ def saved_side(label: str, key: str, store, by_id: dict) -> tuple[str, Answers, 
     if st.session_state.get(key) not in by_id:
         st.session_state.pop(key, None)
     chosen = st.selectbox(label, list(by_id), key=key, format_func=lambda i: by_id[i].name)
-    numbers = [v.number for v in store.history(chosen)]
+    numbers = [v.number for v in read(store.history, chosen)]
     if st.session_state.get(f"{key}-version") not in numbers:
         st.session_state[f"{key}-version"] = numbers[0]
     number = st.selectbox("Version", numbers, key=f"{key}-version", format_func=lambda n: f"Version {n}")
-    saved = store.open(chosen, number)
+    saved = read(store.open, chosen, number)
     fitted, dropped = revalidate(saved.answers, rulebook)
     return f"{saved.name} (version {number})", fitted, dropped
 
@@ -73,7 +74,7 @@ if mode == "saved":
         st.error("The saved assessments cannot be opened:", icon=":material/error:")
         st.code(display.error_text(e), language=None, wrap_lines=True)
         st.stop()
-    summaries = store.list_all()
+    summaries = read(store.list_all)
     if not summaries:
         st.info(
             "Nothing is saved yet: save assessments first (two, or two versions of one).", icon=":material/inventory_2:"

@@ -9,6 +9,7 @@ from advisor.engine.answers import revalidate
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
 from advisor.web import display, notices, rulebook_state, session
+from advisor.web.stored import read
 
 NOTICE = "saved:notice"  # (kind, message) from the last action
 REEVALUATION = "saved:reevaluation"
@@ -100,7 +101,7 @@ if notice:
     (st.success if kind == "success" else st.error)(lit(message), icon=":material/info:")
 
 # ---------------------------------------------------------------- the list
-summaries = store.list_all()
+summaries = read(store.list_all)
 st.subheader("Saved", anchor=False)
 if not summaries:
     st.info("Nothing saved yet. Answer the questionnaire, then save it above.", icon=":material/inventory_2:")
@@ -130,14 +131,18 @@ if st.session_state.get("saved-select") not in by_id:
     st.session_state["saved-select"] = summaries[0].id  # the first, or the one just deleted was selected
     st.session_state.pop("saved-version", None)
 chosen = st.selectbox("Assessment", list(by_id), key="saved-select", format_func=lambda i: by_id[i].name)
-history = store.history(chosen)
+history = read(store.history, chosen)
 numbers = [v.number for v in history]
 if st.session_state.get("saved-version") not in numbers:
     st.session_state["saved-version"] = numbers[0]
 
 
 def on_open() -> None:
-    saved = store.open(chosen, st.session_state["saved-version"])
+    try:
+        saved = store.open(chosen, st.session_state["saved-version"])
+    except UserError as e:
+        notify("error", f"Not opened: {display.error_text(e)}")
+        return
     fitted, dropped = revalidate(saved.answers, rulebook)
     session.set_answers(fitted)
     extra = f" {len(dropped)} answer(s) no longer fit the rulebook and were reset." if dropped else ""
@@ -194,7 +199,7 @@ with st.container(border=True, key="saved-detail"):
         key="saved-version",
         format_func=lambda n: f"Version {n} ({stamp(history[numbers.index(n)])})",
     )
-    saved = store.open(chosen, version)
+    saved = read(store.open, chosen, version)
     st.markdown(
         f"Version {saved.version.number}: **{lit(names[saved.version.style])}**, confidence "
         f"{saved.version.confidence:.2f}, {len(saved.answers.traits)} answers, "
@@ -216,7 +221,7 @@ with st.container(border=True, key="saved-detail"):
     )
     export_col.download_button(
         "Export answers (YAML)",
-        store.export_yaml(chosen, version),
+        read(store.export_yaml, chosen, version),
         f"{display.file_stem(saved.name)}.v{version}.answers.yaml",
         "application/yaml",
         key="saved-export",
@@ -243,7 +248,7 @@ with st.container(border=True, key="saved-reevaluate-box"):
     if st.button("Re-evaluate all", key="saved-reevaluate", icon=":material/sync:"):
         from advisor.saved.reevaluation import reevaluate_all
 
-        st.session_state[REEVALUATION] = (rulebook.hash, reevaluate_all(store, rulebook))
+        st.session_state[REEVALUATION] = (rulebook.hash, read(reevaluate_all, store, rulebook))
     if REEVALUATION in st.session_state:
         digest, results = st.session_state[REEVALUATION]
         if digest != rulebook.hash:
