@@ -7,6 +7,8 @@ every string the page sends to the browser in a Markdown-rendering field must ho
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 from app_helpers import open_app
@@ -85,12 +87,17 @@ _TEXTS = {"name", "summary", "text", "help", "label", "title", "description", "r
 _TEXT_LISTS = {"benefits", "drawbacks", "mitigations"}
 
 
-@pytest.fixture
-def hostile_rules(rules_copy, monkeypatch):
+def poison_rules(directory) -> None:
+    """Append the markup to every text of the rule files in `directory`."""
     for name in ("styles.yaml", "questions.yaml", "rules.yaml"):
-        path = rules_copy / name
+        path = directory / name
         data = _poison(yaml.safe_load(path.read_text()))
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000))
+
+
+@pytest.fixture
+def hostile_rules(rules_copy, monkeypatch):
+    poison_rules(rules_copy)
     monkeypatch.setenv("ADVISOR_RULES", str(rules_copy))
     return rules_copy
 
@@ -118,8 +125,17 @@ def markdown_strings(at: AppTest) -> list[tuple[str, str, str]]:
     return out
 
 
+# Streamlit links URLs and e-mail addresses in the text after escapes are resolved (GFM autolink literals).
+AUTOLINK = re.compile(r"(?i)https?://|www\.|[-.\w+]@[-\w]+\.")
+
+
 def leaks(at: AppTest) -> list[tuple[str, str, str]]:
-    return [s for s in markdown_strings(at) if any(t in s[2] for t in TELLTALES)]
+    """Markdown fields with unescaped markup, or text Streamlit would auto-link."""
+    return [
+        s
+        for s in markdown_strings(at)
+        if any(t in s[2] for t in TELLTALES) or AUTOLINK.search(re.sub(r"\\(.)", r"\1", s[2]))
+    ]
 
 
 @pytest.fixture
