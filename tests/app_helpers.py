@@ -53,8 +53,9 @@ def stored_answers(at: AppTest) -> Answers:
 
 
 def shown(markdown_text: str) -> str:
-    """Markdown produced by `display.md_literal` read back as the text a user sees (backslash escapes removed)."""
-    return re.sub(r"\\(.)", r"\1", markdown_text)
+    """Markdown produced by `display.md_literal` read back as the text a user sees (backslash escapes and the
+    invisible word joiners that stop auto-linking removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown_text).replace("\u2060", "")
 
 
 def texts(at: AppTest) -> str:

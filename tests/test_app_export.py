@@ -8,9 +8,10 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from app_helpers import download, example, open_app, shown, stored_answers, texts
 
-from advisor.engine.answers import UPLOAD_LIMIT, Answers, dump_yaml, from_query_params, parse_answers
+from advisor.engine.answers import Answers, dump_yaml, from_query_params, parse_answers
 from advisor.engine.evaluate import evaluate
 from advisor.rulebook.formats import Step
+from advisor.rulebook.yamlsafe import MAX_BYTES
 from advisor.views.diagram.dot import INSTALL_HINT, build_diagram, to_dot
 
 HOSTILE = Answers(
@@ -137,7 +138,7 @@ def test_an_uploaded_answers_file_replaces_the_answers_when_confirmed(rulebook):
 
 BAD_UPLOADS = {
     "malformed YAML": ("broken.yaml", b"traits: {ordering: strict\n", "YAML syntax error"),
-    "too large": ("big.yaml", b"traits: {}\n" + b"#" * (UPLOAD_LIMIT + 10), "too large"),
+    "too large": ("big.yaml", b"traits: {}\n" + b"#" * (MAX_BYTES + 10), "too large"),
     "not UTF-8": ("latin1.yaml", "workflow: Café\n".encode("latin-1"), "UTF-8"),
     "unknown question": ("unknown.yaml", b"traits: {ordering: strict, colour: blue}\n", "unknown question 'colour'"),
     "invalid value": ("bad.yaml", b"traits: {ordering: sometimes}\n", "invalid value"),

@@ -36,6 +36,14 @@ def test_every_ascii_punctuation_character_is_escaped_so_markdown_shows_the_text
     assert not [ch for ch in unescaped_rest if ch in string.punctuation]
 
 
+@pytest.mark.parametrize("text", ["visit https://evil.example", "HTTP://x.example", "www.evil.example", "a@b.example"])
+def test_urls_and_e_mail_addresses_get_an_invisible_word_joiner_so_streamlit_does_not_link_them(text):
+    shown = re.sub(r"\\(.)", r"\1", md_literal(text))
+
+    assert shown.replace("\u2060", "") == text
+    assert not re.search(r"(?i)https?://|www\.|\w@\w", shown)
+
+
 def test_newlines_are_folded_into_spaces():
     assert md_literal("first\nsecond\r\nthird") == "first second third"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -203,11 +202,11 @@ def test_the_raw_html_check_catches_user_text():
     assert raw_html_calls("st.markdown(text, unsafe_allow_html=False)") == []
 
 
-def test_the_app_caps_uploads_below_the_file_cap():
+def test_the_portfolios_answers_files_are_capped_below_the_file_cap():
+    # The server's and each uploader's limits: tests/test_app_caps.py.
     from advisor.engine.answers import UPLOAD_LIMIT
 
     assert UPLOAD_LIMIT < MAX_BYTES
-    assert Path(ROOT / "advisor" / "web" / ".streamlit" / "config.toml").read_text().count("maxUploadSize = 1") == 1
 
 
 # ---------------------------------------------------------------- the catalogue itself

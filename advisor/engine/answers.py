@@ -21,6 +21,8 @@ from advisor.rulebook.loading import Rulebook, answer_problem
 from advisor.rulebook.messages import parse
 
 UPLOAD_LIMIT = 256 * 1024  # Why: a generous answers file with 500 long-named steps is well under 100 KiB
+# The most steps an answers file, a share link or a portfolio row may list (the answers file format's own cap).
+MAX_STEPS = next(m.max_length for m in AnswersFile.model_fields["steps"].metadata if hasattr(m, "max_length"))
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,10 @@ def from_query_params(params: dict[str, str], rulebook: Rulebook) -> tuple[Answe
     steps: tuple[Step, ...] = ()
     if "steps" in params:
         try:
-            steps = tuple(Step.model_validate(s) for s in json.loads(params["steps"]))
+            listed = json.loads(params["steps"])
+            if isinstance(listed, list) and len(listed) > MAX_STEPS:
+                raise ValueError(f"too many steps: {len(listed):,}; the limit is {MAX_STEPS}")
+            steps = tuple(Step.model_validate(s) for s in listed)
         except (ValueError, TypeError) as e:
             problems.append(Problem("link", None, None, "steps", f"invalid steps ({_first_line(e)}); ignored"))
     observed = None

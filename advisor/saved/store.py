@@ -37,6 +37,7 @@ from advisor.engine.assessment import Assessment
 from advisor.errors import UserError
 from advisor.rulebook.formats import AnswersFile
 from advisor.rulebook.loading import Rulebook
+from advisor.saved.faults import reading, writing
 from advisor.saved.records import (
     Saved,
     SavedVersion,
@@ -48,7 +49,6 @@ from advisor.saved.records import (
     version_row,
 )
 from advisor.saved.tables import (
-    WRITE,
     add_missing_columns,
     assessments,
     connect,
@@ -95,8 +95,12 @@ class Store:
         self.engine.dispose()
 
     def _writing(self):
-        """A transaction that will write: committed when the block ends, rolled back when it raises."""
-        return self.engine.execution_options(**{WRITE: True}).begin()
+        """A transaction that will write: committed when the block ends, rolled back when it raises; a locked,
+        read-only or vanished database is a `UserError` (`advisor.saved.faults`)."""
+        return writing(self.engine, printable_url(self.url))
+
+    def _reading(self):
+        return reading(self.engine, printable_url(self.url))
 
     # ------------------------------------------------------------ writes (each one transaction)
     def save(
@@ -212,12 +216,12 @@ class Store:
             .join(versions, sa.and_(versions.c.assessment_id == assessments.c.id, versions.c.number == latest.c.number))
             .order_by(assessments.c.name)
         )
-        with self.engine.connect() as db:  # the label is not `count`: that is a method of every Row
+        with self._reading() as db:  # the label is not `count`: that is a method of every Row
             return [Summary(r.id, r.name, r.version_count, version_row(r), r.owner) for r in db.execute(query)]
 
     def find(self, name: str) -> int | None:
         """The id of the assessment called `name`, or None."""
-        with self.engine.connect() as db:
+        with self._reading() as db:
             return db.scalar(sa.select(assessments.c.id).where(assessments.c.name == name.strip()))
 
     def history(self, assessment_id: int) -> list[SavedVersion]:
@@ -227,7 +231,7 @@ class Store:
             .where(versions.c.assessment_id == assessment_id)
             .order_by(versions.c.number.desc())
         )
-        with self.engine.connect() as db:
+        with self._reading() as db:
             rows = [version_row(r) for r in db.execute(query)]
         if not rows:
             raise missing(assessment_id)
@@ -246,7 +250,7 @@ class Store:
         )
         if number is not None:
             query = query.where(versions.c.number == number)
-        with self.engine.connect() as db:
+        with self._reading() as db:
             row = db.execute(query).first()
         if row is None:
             raise missing(assessment_id, number)
@@ -260,7 +264,7 @@ class Store:
 
     def rulebook_texts(self, digest: str) -> dict[str, bytes] | None:
         """The files of a rulebook some assessment was saved under, by content hash."""
-        with self.engine.connect() as db:
+        with self._reading() as db:
             text = db.scalar(sa.select(rulebooks.c.texts).where(rulebooks.c.hash == digest))
         return None if text is None else {k: v.encode("utf-8") for k, v in json.loads(text).items()}
 

@@ -10,6 +10,7 @@ database made before, with '' (no owner recorded) for the assessments already th
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,10 @@ rulebooks = sa.Table(
 )
 
 
+BUSY_TIMEOUT = 3  # seconds a SQLite write waits for another writer's lock before it is refused, named
+FILE_INFO = "advisor_sqlite_file"  # connection info: (path, (device, inode)) of the SQLite file it opened
+
+
 def add_missing_columns(engine: sa.Engine) -> None:
     """Add the columns later versions introduced to tables an earlier version created (an additive migration:
     each new column has a default, so existing rows and older readers keep working)."""
@@ -68,20 +73,25 @@ def add_missing_columns(engine: sa.Engine) -> None:
 
 
 def connect(url: str) -> sa.Engine:
-    """An engine for `url`; for SQLite: foreign keys on, WAL, and write transactions that take the lock first."""
+    """An engine for `url`; for SQLite: foreign keys on, WAL, write transactions that take the lock first (waiting
+    at most `BUSY_TIMEOUT` seconds), and each connection remembers which file it opened (`faults.vanished`)."""
     if url.startswith("sqlite"):
-        database = sa.engine.make_url(url).database
-        if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": 15})
+        database = sqlite_file(url)
+        if database:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # Why short: a locked database (another program holding a write lock) is said within seconds; saves
+        # themselves hold the lock for milliseconds.
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT})
 
         @sa.event.listens_for(engine, "connect")
-        def _connect(connection: Any, _record: Any) -> None:
+        def _connect(connection: Any, record: Any) -> None:
             connection.isolation_level = None  # we issue BEGIN ourselves (below)
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")  # Why: readers never wait for a writer
             cursor.close()
+            if database and os.path.exists(database):
+                record.info[FILE_INFO] = (database, identity(database))
 
         @sa.event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
@@ -93,3 +103,20 @@ def connect(url: str) -> sa.Engine:
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def sqlite_file(url: str) -> str | None:
+    """The file a SQLite URL names (`sqlite:///path`, or `sqlite:///file:path?mode=ro&uri=true`), or None for an
+    in-memory database."""
+    database = sa.engine.make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    if database.startswith("file:"):
+        database = database[len("file:") :].split("?", 1)[0]
+    return str(Path(database).expanduser())
+
+
+def identity(path: str) -> tuple[int, int]:
+    """(device, inode) of a file: which file a path names now."""
+    s = os.stat(path)
+    return (s.st_dev, s.st_ino)

@@ -85,6 +85,10 @@ _MD_SPECIAL = frozenset("\\`*_[]<>&|~#")
 _MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 _MD_STREAMLIT = str.maketrans({ch: "\\" + ch for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
 _MD_LIST_START = re.compile(r"^(\d+)([.)])")
+# Where Streamlit's Markdown would make a link of plain text (GFM autolink literals, found in the text after
+# escapes are resolved, so escaping cannot stop them): `http://`, `https://`, `www.`, and `name@domain`.
+_MD_AUTOLINK = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?=@)")
+WORD_JOINER = "\u2060"  # invisible, and no URL or e-mail address character
 
 
 def md_inline(text: str, *, streamlit: bool = False) -> str:
@@ -96,10 +100,12 @@ def md_inline(text: str, *, streamlit: bool = False) -> str:
 
     `streamlit=True`, for labels, titles and captions of the web app: Streamlit's Markdown adds :emoji:,
     :material/icon:, :color[...] and $math$ to CommonMark, so every ASCII punctuation character is
-    backslash-escaped (checked in a browser) and newlines fold to spaces; nothing else changes.
+    backslash-escaped (checked in a browser) and newlines fold to spaces. It also links URLs and e-mail addresses
+    in plain text whatever the escapes, so an invisible word joiner (U+2060) goes where a link would start
+    (`http⁠://`, `www⁠.`, `a⁠@b`): the text looks the same and is no link. Nothing else changes.
     """
     if streamlit:
-        return " ".join(str(text).splitlines()).translate(_MD_STREAMLIT)
+        return _MD_AUTOLINK.sub(WORD_JOINER, " ".join(str(text).splitlines())).translate(_MD_STREAMLIT)
     return "".join(_MD_ENTITIES.get(ch, "\\" + ch) if ch in _MD_SPECIAL else ch for ch in clean(text).strip())
 
 

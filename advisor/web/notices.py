@@ -6,7 +6,7 @@ import streamlit as st
 
 from advisor.web.display import md_literal
 from advisor.web.rulebook_state import current_rulebook, rulebook_errors
-from advisor.web.session import LINK_PROBLEMS_KEY, NOTES_KEY, answer_notes, link_problems
+from advisor.web.session import LINK_PROBLEMS_KEY, MAX_LINK, NOTES_KEY, answer_notes, link_problems, link_too_long
 
 
 def show_notices() -> None:
@@ -23,6 +23,14 @@ def show_notices() -> None:
             icon=":material/rule:",
         )
         st.code(str(errors), language=None, wrap_lines=True)
+    too_long = link_too_long()
+    if too_long is not None:
+        st.warning(
+            f"These answers are too long for the page's address ({too_long:,} characters; a share link is limited "
+            f"to {MAX_LINK:,}, what the server accepts with room for the browser's own headers), so the address "
+            "does not carry them and a reload would lose them: keep them as an answers file (Export & import).",
+            icon=":material/link_off:",
+        )
     problems = link_problems()
     notes = answer_notes()
     if problems or notes:

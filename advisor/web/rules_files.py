@@ -111,6 +111,7 @@ def show_zip(directory: Path, active: Rulebook | None) -> None:
         "Upload a rulebook (zip of questions.yaml, rules.yaml, styles.yaml, scenarios.yaml)",
         type=["zip"],
         key="rules-upload",
+        max_upload_size=1,  # MiB, the smallest the uploader takes; the zip's own cap is checked below
         help=f"At most {rulezip.UPLOAD_LIMIT // 1024} KiB. Checked completely before "
         "anything is written; the current files are kept as previous versions.",
     )

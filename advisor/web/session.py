@@ -27,6 +27,11 @@ ASSESSMENT_KEY = "advisor:assessment"
 LINK_PROBLEMS_KEY = "advisor:link-problems"
 NOTES_KEY = "advisor:answer-notes"
 LINK_KEYS = ("workflow", "steps")  # share-link parameters that are not question ids
+LINK_TOO_LONG_KEY = "advisor:link-too-long"
+# Why 8 KiB: the app's server (uvicorn with h11) refuses a request whose line and headers exceed 16 KiB when they
+# arrive in pieces, as over a network (measured against the running app: tests/e2e/test_link_limits.py); the
+# browser's own headers (cookies, user agent, a sign-in cookie) need the rest. A longer link is never produced.
+MAX_LINK = 8 * 1024
 
 
 @dataclass(frozen=True)
@@ -93,19 +98,37 @@ def answer_notes() -> tuple[str, ...]:
     return st.session_state.get(NOTES_KEY, ())
 
 
-def share_link(answers: Answers, page_path: str = "") -> str:
-    """The URL that opens the app's first page with exactly these answers. `page_path` is the calling page's
-    URL path (e.g. "export"), removed from the browser's address to reach the app's root."""
+def share_link(answers: Answers, page_path: str = "") -> str | None:
+    """The URL that opens the app's first page with exactly these answers, or None when its query would be over
+    `MAX_LINK` (the server would refuse it: export a file instead). `page_path` is the calling page's URL path
+    (e.g. "export"), removed from the browser's address to reach the app's root."""
     base = (st.context.url or "").rstrip("/")
     if page_path and base.endswith("/" + page_path):
         base = base[: -len(page_path) - 1]
-    query = urlencode(to_query_params(answers), quote_via=quote)
+    query = link_query(to_query_params(answers))
+    if len(query) > MAX_LINK:
+        return None
     return f"{base}?{query}" if query else base
 
 
+def link_query(params: dict[str, str]) -> str:
+    """The query string of a share link, percent-encoded as the browser sends it."""
+    return urlencode(params, quote_via=quote)
+
+
+def link_too_long() -> int | None:
+    """The length of the session's share link when it is over `MAX_LINK` (the address then carries no answers)."""
+    return st.session_state.get(LINK_TOO_LONG_KEY)
+
+
 def _sync_share_link(answers: Answers, rulebook: Rulebook) -> None:
-    """Make the URL's answer parameters equal `to_query_params(answers)`; leave other parameters alone."""
+    """Make the URL's answer parameters equal `to_query_params(answers)`; leave other parameters alone. Answers
+    too long for a link leave the address without them (a reload would otherwise be refused by the server)."""
     wanted = to_query_params(answers)
+    length = len(link_query(wanted))
+    st.session_state[LINK_TOO_LONG_KEY] = length if length > MAX_LINK else None
+    if length > MAX_LINK:
+        wanted = {}
     params = st.query_params
     for key in list(params.keys()):
         if (key in rulebook.questions or key in LINK_KEYS) and key not in wanted:

@@ -14,6 +14,7 @@ from advisor.rulebook.formats import STYLES
 from advisor.views.diagram.dot import check_size, comparison_diagrams
 from advisor.views.labels import signed
 from advisor.web import display, form, notices, rulebook_state, session
+from advisor.web.stored import open_or_stop, read
 
 rulebook = rulebook_state.current_rulebook()
 lit = display.md_literal
@@ -46,34 +47,18 @@ def saved_side(label: str, key: str, store, by_id: dict) -> tuple[str, Answers, 
     if st.session_state.get(key) not in by_id:
         st.session_state.pop(key, None)
     chosen = st.selectbox(label, list(by_id), key=key, format_func=lambda i: by_id[i].name)
-    numbers = [v.number for v in store.history(chosen)]
+    numbers = [v.number for v in read(store.history, chosen)]
     if st.session_state.get(f"{key}-version") not in numbers:
         st.session_state[f"{key}-version"] = numbers[0]
     number = st.selectbox("Version", numbers, key=f"{key}-version", format_func=lambda n: f"Version {n}")
-    saved = store.open(chosen, number)
+    saved = read(store.open, chosen, number)
     fitted, dropped = revalidate(saved.answers, rulebook)
     return f"{saved.name} (version {number})", fitted, dropped
 
 
 if mode == "saved":
-    try:
-        from advisor.saved.store import Store, default_url
-    except ImportError:
-        st.error("Saved assessments need the `store` extra: `pip install 'coordination-advisor[store]'`.")
-        st.stop()
-
-    @st.cache_resource(show_spinner=False)
-    def open_store(url: str) -> Store:
-        """One store (a connection pool) per database URL, shared by the sessions of this server."""
-        return Store(url)
-
-    try:
-        store = open_store(default_url())
-    except UserError as e:
-        st.error("The saved assessments cannot be opened:", icon=":material/error:")
-        st.code(display.error_text(e), language=None, wrap_lines=True)
-        st.stop()
-    summaries = store.list_all()
+    store, _ = open_or_stop()
+    summaries = read(store.list_all)
     if not summaries:
         st.info(
             "Nothing is saved yet: save assessments first (two, or two versions of one).", icon=":material/inventory_2:"
@@ -137,7 +122,7 @@ for col, label, ev, key in (
         metrics = st.columns(4)
         metrics[0].metric("Confidence", f"{ev.confidence:.2f}")
         for m, s in zip(metrics[1:], STYLES):
-            m.metric(names[s], ev.scores[s])
+            m.metric(lit(names[s]), ev.scores[s])
 
 change = result.score_change
 delta = ", ".join(f"{lit(names[s])} {signed(change[s])}" for s in STYLES)

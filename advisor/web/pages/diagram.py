@@ -22,7 +22,7 @@ shown = choice.radio(
     horizontal=True,
     persist_state="session",
     disabled=bool(st.session_state.get("diagram-compare")),
-    format_func=lambda s: f"Recommended: {names[ev.style]}" if s == "recommended" else names[s],
+    format_func=lambda s: f"Recommended: {lit(names[ev.style])}" if s == "recommended" else lit(names[s]),
 )
 compare = compare_col.toggle(
     "Compare all three",

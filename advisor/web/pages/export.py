@@ -6,9 +6,10 @@ import importlib.util
 
 import streamlit as st
 
-from advisor.engine.answers import UPLOAD_LIMIT, dump_json, dump_yaml, parse_answers
+from advisor.engine.answers import dump_json, dump_yaml, parse_answers
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
+from advisor.rulebook.yamlsafe import MAX_BYTES as IMPORT_LIMIT
 from advisor.views.blueprints import FORMATS, render_blueprint
 from advisor.views.diagram.dot import build_diagram, to_dot
 from advisor.views.report.adr import to_adr
@@ -65,7 +66,15 @@ with st.container(border=True, key="share"):
         "The answers live in the page's address: opening this link (or the address bar's) restores "
         "them exactly, in any browser. Anyone with the link sees the answers, workflow and step names."
     )
-    st.code(session.share_link(answers, page_path="export"), language=None, wrap_lines=True, height=150)
+    link = session.share_link(answers, page_path="export")
+    if link is None:
+        st.warning(
+            f"No share link: these answers are too long for one (over {session.MAX_LINK:,} characters, see above). "
+            "Download the answers file above and import it instead.",
+            icon=":material/link_off:",
+        )
+    else:
+        st.code(link, language=None, wrap_lines=True, height=150)
 
 # ---------------------------------------------------------------- diagram
 with st.container(border=True, key="export-diagram"):
@@ -75,7 +84,7 @@ with st.container(border=True, key="export-diagram"):
         ["recommended", *STYLES],
         key="export-style",
         horizontal=True,
-        format_func=lambda s: f"Recommended: {names[ev.style]}" if s == "recommended" else names[s],
+        format_func=lambda s: f"Recommended: {lit(names[ev.style])}" if s == "recommended" else lit(names[s]),
     )
     digraph = build_diagram(ev, ev.style if style == "recommended" else style)
     dot = to_dot(digraph)
@@ -184,13 +193,16 @@ with st.container(border=True, key="export-report"):
 with st.container(border=True, key="import"):
     st.subheader("Import answers", anchor=False)
     st.caption(
-        f"An answers file (YAML or JSON, up to {UPLOAD_LIMIT // 1024} KiB) replaces the current answers, "
+        f"An answers file (YAML or JSON, up to {IMPORT_LIMIT // 2**20} MiB) replaces the current answers, "
         "workflow name and steps. Nothing changes until you press the button."
     )
-    uploaded = st.file_uploader("Answers file", type=["yaml", "yml", "json"], key="import-file")
+    # Why 1 MiB: the cap of every answers file (as on the command line), and the smallest the uploader can show.
+    uploaded = st.file_uploader(
+        "Answers file", type=["yaml", "yml", "json"], key="import-file", max_upload_size=IMPORT_LIMIT // 2**20
+    )
     if uploaded is not None:
         try:
-            incoming = parse_answers(uploaded.getvalue(), uploaded.name, rulebook, max_bytes=UPLOAD_LIMIT)
+            incoming = parse_answers(uploaded.getvalue(), uploaded.name, rulebook, max_bytes=IMPORT_LIMIT)
         except UserError as e:
             st.error(
                 "This file cannot be imported; your current answers are unchanged.\n\n"

@@ -6,6 +6,7 @@ results."""
 import altair as alt
 import streamlit as st
 
+from advisor.engine.answers import UPLOAD_LIMIT
 from advisor.errors import UserError
 from advisor.portfolio.assess import (
     EXAMPLE,
@@ -72,7 +73,7 @@ with st.container(border=True, key="portfolio-input"):
         key="portfolio-upload",
         max_upload_size=CSV_UPLOAD_LIMIT // 2**20,
         help=f"One CSV file (up to {CSV_UPLOAD_LIMIT // 2**20} MiB and {MAX_ROWS:,} rows) or up to {MAX_FILES} "
-        "answers files (YAML or JSON).",
+        f"answers files (YAML or JSON, up to {UPLOAD_LIMIT // 1024} KiB each).",
     )
     example_col, template_col = st.columns(2)
     example_col.button(

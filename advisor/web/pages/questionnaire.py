@@ -83,7 +83,7 @@ with st.container(border=True, key="workflow-section"):
     )
     steps, row_notes = form.rows_to_steps(edited.to_dict("records"))
     for note in row_notes:
-        st.warning(note, icon=":material/edit_note:")
+        st.warning(lit(note), icon=":material/edit_note:")
     if len(steps) > 1:
         pick, up, down = st.columns([4, 1, 1], vertical_alignment="bottom")
         index = pick.selectbox(

@@ -100,12 +100,12 @@ with st.container(border=True, key="recommendation"):
         )
         for s in STYLES:
             st.metric(
-                f"{names[s]} score",
+                f"{lit(names[s])} score",
                 ev.scores[s],
                 width=140,
                 help="Link evidence: points for links that are better as events"
                 if s == "hybrid"
-                else f"The core's points for {names[s].lower()}: what the core flow needs",
+                else f"The core's points for {lit(names[s].lower())}: what the core flow needs",
             )
     st.caption(
         "Orchestration and choreography are the core's points (a coordinator, or none); hybrid is the link "

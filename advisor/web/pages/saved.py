@@ -10,6 +10,7 @@ from advisor.engine.answers import revalidate
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
 from advisor.web import display, notices, rulebook_state, session, signin
+from advisor.web.stored import open_or_stop, read
 
 NOTICE = "saved:notice"  # (kind, message) from the last action
 REEVALUATION = "saved:reevaluation"
@@ -22,32 +23,8 @@ st.title("Saved assessments")
 notices.show_notices()
 signin.show_account()  # Sign in / Sign out and your role (drawn by the pages where a role matters: see rules.py)
 
-try:
-    from advisor.saved.store import Store, default_url, printable_url
-except ImportError:
-    st.error(
-        "Saving assessments needs the `store` extra: `pip install 'coordination-advisor[store]'`.",
-        icon=":material/error:",
-    )
-    st.stop()
-
-
-@st.cache_resource(show_spinner=False)
-def open_store(url: str) -> Store:
-    """One store (a connection pool) per database URL, shared by the sessions of this server."""
-    return Store(url)
-
-
-url = default_url()
-try:
-    store = open_store(url)
-except UserError as e:
-    st.error("The saved assessments cannot be opened:", icon=":material/error:")
-    st.code(display.error_text(e), language=None, wrap_lines=True)
-    st.stop()
-st.caption(
-    f"Stored in {lit(printable_url(url))} (set ADVISOR_DB_URL to use another database, e.g. a team's PostgreSQL)."
-)
+store, url = open_or_stop()
+st.caption(f"Stored in {lit(url)} (set ADVISOR_DB_URL to use another database, e.g. a team's PostgreSQL).")
 
 
 def stamp(version) -> str:
@@ -104,7 +81,7 @@ if notice:
     (st.success if kind == "success" else st.error)(lit(message), icon=":material/info:")
 
 # ---------------------------------------------------------------- the list
-summaries = store.list_all()
+summaries = read(store.list_all)
 st.subheader("Saved", anchor=False)
 if not summaries:
     st.info("Nothing saved yet. Answer the questionnaire, then save it above.", icon=":material/inventory_2:")
@@ -135,14 +112,18 @@ if st.session_state.get("saved-select") not in by_id:
     st.session_state["saved-select"] = summaries[0].id  # the first, or the one just deleted was selected
     st.session_state.pop("saved-version", None)
 chosen = st.selectbox("Assessment", list(by_id), key="saved-select", format_func=lambda i: by_id[i].name)
-history = store.history(chosen)
+history = read(store.history, chosen)
 numbers = [v.number for v in history]
 if st.session_state.get("saved-version") not in numbers:
     st.session_state["saved-version"] = numbers[0]
 
 
 def on_open() -> None:
-    saved = store.open(chosen, st.session_state["saved-version"])
+    try:
+        saved = store.open(chosen, st.session_state["saved-version"])
+    except UserError as e:
+        notify("error", f"Not opened: {display.error_text(e)}")
+        return
     fitted, dropped = revalidate(saved.answers, rulebook)
     session.set_answers(fitted)
     extra = f" {len(dropped)} answer(s) no longer fit the rulebook and were reset." if dropped else ""
@@ -199,7 +180,7 @@ with st.container(border=True, key="saved-detail"):
         key="saved-version",
         format_func=lambda n: f"Version {n} ({stamp(history[numbers.index(n)])})",
     )
-    saved = store.open(chosen, version)
+    saved = read(store.open, chosen, version)
     st.markdown(
         f"Version {saved.version.number}: **{lit(names[saved.version.style])}**, confidence "
         f"{saved.version.confidence:.2f}, {len(saved.answers.traits)} answers, "
@@ -221,7 +202,7 @@ with st.container(border=True, key="saved-detail"):
     )
     export_col.download_button(
         "Export answers (YAML)",
-        store.export_yaml(chosen, version),
+        read(store.export_yaml, chosen, version),
         f"{display.file_stem(saved.name)}.v{version}.answers.yaml",
         "application/yaml",
         key="saved-export",
@@ -268,7 +249,7 @@ with st.container(border=True, key="saved-reevaluate-box"):
     if st.button("Re-evaluate all", key="saved-reevaluate", icon=":material/sync:"):
         from advisor.saved.reevaluation import reevaluate_all
 
-        st.session_state[REEVALUATION] = (rulebook.hash, reevaluate_all(store, rulebook))
+        st.session_state[REEVALUATION] = (rulebook.hash, read(reevaluate_all, store, rulebook))
     if REEVALUATION in st.session_state:
         digest, results = st.session_state[REEVALUATION]
         if digest != rulebook.hash:
