@@ -34,7 +34,7 @@ from advisor.authoring.versions import (
     sweep_temp_files,
 )
 from advisor.errors import Problem, UserError
-from advisor.files import write_atomic
+from advisor.files import read_input, write_atomic
 from advisor.rulebook.loading import FILES, Rulebook, build_rulebook
 
 
@@ -79,7 +79,7 @@ def read_file(directory: Path | str, filename: str) -> FileState:
     """One rule file's bytes and hash. A missing file reads as empty, so an editor can create it again."""
     path = Path(directory) / check_name(filename)
     try:
-        text = path.read_bytes()
+        text = read_input(path)
     except FileNotFoundError:
         text = b""
     except OSError as e:
@@ -223,5 +223,5 @@ def _current_texts(directory: Path) -> dict[str, bytes]:
     texts = {}
     for name in FILES:
         with contextlib.suppress(FileNotFoundError):
-            texts[name] = (directory / name).read_bytes()
+            texts[name] = read_input(directory / name)
     return texts

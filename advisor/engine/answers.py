@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from advisor.errors import Problem, UserError
+from advisor.files import read_input
 from advisor.rulebook import yamlsafe
 from advisor.rulebook.formats import AnswersFile, Step, answer_literal
 from advisor.rulebook.loading import Rulebook, answer_problem
@@ -54,8 +55,7 @@ def parse_answers(raw: bytes | str, filename: str, rulebook: Rulebook, max_bytes
 def read_answers(path: str, rulebook: Rulebook) -> Answers:
     """Read an answers file from disk (the size cap is checked on at most one byte more than the limit)."""
     try:
-        with open(path, "rb") as f:
-            raw = f.read(yamlsafe.MAX_BYTES + 1)
+        raw = read_input(path, yamlsafe.MAX_BYTES)  # a regular file only: a FIFO would block, a device never end
     except OSError as e:
         raise UserError.at(path, f"cannot read: {e.strerror}") from None
     return parse_answers(raw, path, rulebook)
