@@ -16,7 +16,7 @@ import yaml
 
 from advisor.errors import Problem, UserError
 from advisor.files import read_input
-from advisor.rulebook import yamlsafe
+from advisor.rulebook import jsonsafe, yamlsafe
 from advisor.rulebook.formats import AnswersFile, Step, answer_literal
 from advisor.rulebook.loading import Rulebook, answer_problem
 from advisor.rulebook.messages import parse
@@ -153,7 +153,7 @@ def from_query_params(params: dict[str, str], rulebook: Rulebook) -> tuple[Answe
     steps: tuple[Step, ...] = ()
     if "steps" in params:
         try:
-            steps = tuple(Step.model_validate(s) for s in json.loads(params["steps"]))
+            steps = tuple(Step.model_validate(s) for s in jsonsafe.loads(params["steps"]))
         except (ValueError, TypeError) as e:
             problems.append(Problem("link", None, None, "steps", f"invalid steps ({_first_line(e)}); ignored"))
     workflow = params.get("workflow") or None

@@ -36,6 +36,7 @@ from advisor.rulebook.formats import AnswersFile
 from advisor.rulebook.loading import Rulebook
 from advisor.saved.tables import MAX_NAME, WRITE, assessments, connect, metadata, rulebooks, versions
 from advisor.views.contract import as_dict
+from advisor.views.names import check_visible
 
 ENV_VAR = "ADVISOR_DB_URL"
 MAX_NOTE = 2000
@@ -254,7 +255,7 @@ def check_name(name: str) -> str:
         raise UserError(f"name too long ({len(name)} characters; limit {MAX_NAME})")
     if any(unicodedata.category(ch) == "Cc" for ch in name):
         raise UserError("a name cannot contain control characters (such as line breaks)")
-    return name
+    return check_visible(name)
 
 
 def check_note(note: str) -> str:
