@@ -618,3 +618,25 @@ def test_restore_from_the_command_line_says_the_version_it_raised(rules_copy):
     assert run.returncode == 0, run.stderr
     rules = read_file(rules_copy, "rules.yaml").text
     assert f"version raised from {version_in(raised(rules, -1))} to {version_in(rules)}" in run.stdout
+
+
+def test_a_save_that_fails_on_a_full_disk_keeps_no_extra_version(rules_copy, monkeypatch):
+    state = read_file(rules_copy, "styles.yaml")
+    save(rules_copy, "styles.yaml", state.text + b"# first\n", state.hash)  # one version kept: the original
+    before = [v.number for v in history(rules_copy, "styles.yaml")]
+    current = read_file(rules_copy, "styles.yaml")
+    real_replace = os.replace
+
+    def full_disk(src, dst):
+        if str(dst).endswith("/styles.yaml"):
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(UserError, match="No space left on device"):
+        save(rules_copy, "styles.yaml", current.text + b"# second\n", current.hash)
+    assert [v.number for v in history(rules_copy, "styles.yaml")] == before  # no copy of what is still on disk
+    assert (rules_copy / "styles.yaml").read_bytes() == current.text
+    for name in ("styles.yaml", "rules.yaml"):  # every kept version differs from the file on disk and the others
+        texts = [v.path.read_bytes() for v in history(rules_copy, name)] + [(rules_copy / name).read_bytes()]
+        assert len(set(texts)) == len(texts), name

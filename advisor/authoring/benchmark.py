@@ -21,6 +21,7 @@ from advisor.engine.answers import Answers
 from advisor.engine.assessment import Assessment, assess
 from advisor.engine.evaluate import confidence_features
 from advisor.errors import Problem, UserError
+from advisor.files import read_input
 from advisor.rulebook import yamlsafe
 from advisor.rulebook.formats import STYLES, AnswersFile, ConfidenceFit, Strict
 from advisor.rulebook.loading import Rulebook, answer_problem
@@ -124,7 +125,11 @@ def citation(source: Source) -> str:
 
 def read_case(path: Path, rulebook: Rulebook) -> Case:
     """One case file, validated; its answers checked against the rulebook's catalog (every problem with its line)."""
-    doc = yamlsafe.load(path.read_bytes(), str(path))
+    try:
+        raw = read_input(path)
+    except OSError as e:
+        raise UserError.at(str(path), f"cannot read: {e.strerror or e}") from None
+    doc = yamlsafe.load(raw, str(path))
     if not isinstance(doc.data, dict):
         raise UserError([doc.problem((), "expected a mapping at the top of the file")])
     model = validate(doc, CaseFile)

@@ -41,7 +41,7 @@ from advisor.authoring.versions import (
     sweep_temp_files,
 )
 from advisor.errors import Problem, UserError
-from advisor.files import write_atomic
+from advisor.files import read_input, write_atomic
 from advisor.rulebook.loading import FILES, Rulebook, build_rulebook, content_hash
 
 
@@ -86,7 +86,7 @@ def read_file(directory: Path | str, filename: str) -> FileState:
     """One rule file's bytes and hash. A missing file reads as empty, so an editor can create it again."""
     path = Path(directory) / check_name(filename)
     try:
-        text = path.read_bytes()
+        text = read_input(path)
     except FileNotFoundError:
         text = b""
     except OSError as e:
@@ -133,11 +133,7 @@ def commit(
                 assert rulebook.version == after  # the rewrite touched the version and nothing else
                 raised = (str(before), after)
             sweep_temp_files(directory)
-            kept = tuple(keep(directory, n, current[n]) for n in changed if n in current)
-            # Why rules.yaml first: a crash between two renames then leaves a raised version over the old
-            # content (harmless), never new content under the old version
-            for name in sorted(changed, key=lambda n: n != "rules.yaml"):
-                write_atomic(directory / name, changed[name])
+            kept = _keep_and_write(directory, current, changed)
             for name in changed:
                 prune(directory, name)
             if changed:
@@ -152,6 +148,33 @@ def commit(
         ) from None
     written = tuple(FileState(n, t, file_hash(t)) for n, t in changed.items())
     return SaveResult(written, kept, rulebook, raised)
+
+
+def _keep_and_write(
+    directory: Path, current: dict[str, bytes], changed: dict[str, bytes]
+) -> tuple[RuleFileVersion, ...]:
+    """Keep the version each changed file replaces, then write the changed files.
+
+    A failure (a full disk) takes back the versions kept for files it did not write: the file on disk is still
+    that version, so keeping it too would show the same content twice in the history (and again at the next save).
+    """
+    kept: dict[str, RuleFileVersion] = {}
+    written: set[str] = set()
+    try:
+        for name in changed:
+            if name in current:
+                kept[name] = keep(directory, name, current[name])
+        # Why rules.yaml first: a crash between two renames then leaves a raised version over the old
+        # content (harmless), never new content under the old version
+        for name in sorted(changed, key=lambda n: n != "rules.yaml"):
+            write_atomic(directory / name, changed[name])
+            written.add(name)
+    except BaseException:
+        for name, version in kept.items():
+            if name not in written:
+                version.path.unlink(missing_ok=True)
+        raise
+    return tuple(kept.values())
 
 
 def save(
@@ -262,5 +285,5 @@ def _current_texts(directory: Path) -> dict[str, bytes]:
     texts = {}
     for name in FILES:
         with contextlib.suppress(FileNotFoundError):
-            texts[name] = (directory / name).read_bytes()
+            texts[name] = read_input(directory / name)
     return texts

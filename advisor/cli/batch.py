@@ -10,21 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from advisor.cli.common import load_rules, write_output
-from advisor.errors import UserError
+from advisor.cli.common import load_rules, read_input, write_output
 
 
 def read_files(paths: list[str]) -> list[tuple[str, bytes]]:
-    """(path, bytes) of each file named on the command line."""
-    out = []
-    for path in paths:
-        try:
-            out.append((path, Path(path).read_bytes()))
-        except OSError as e:
-            raise UserError.at(path, f"cannot read: {e.strerror}") from None
-    return out
+    """(path, bytes) of each file named on the command line (regular files only: a FIFO would block)."""
+    return [(path, read_input(path)) for path in paths]
 
 
 def cmd_batch(args: argparse.Namespace) -> int:

@@ -3,24 +3,43 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
+from advisor import files
 from advisor.errors import UserError
-from advisor.files import write_atomic
 from advisor.rulebook.loading import Rulebook, load_rulebook
+
+STDOUT = "-"  # `-o -`: standard output, as most command-line tools read it
 
 
 def write_output(text: str | bytes, output: str | None, binary: bool = False) -> None:
-    """Text goes to stdout unless -o is given; binary output requires -o (a terminal is no place for bytes)."""
-    if output is None:
-        if binary:
+    """Text goes to stdout unless -o is given; binary output requires -o (a terminal is no place for bytes).
+
+    `-o PATH` writes a regular file atomically and a character device or FIFO (`/dev/stdout`, a named pipe) in
+    place; a directory, a missing folder or an unwritable path is a `UserError` naming it (exit 2, no traceback).
+    """
+    if output is None or output == STDOUT:
+        if output is None and binary:
             raise UserError("this format is binary: give an output file with -o PATH")
-        sys.stdout.write(text if isinstance(text, str) else text.decode())
+        if isinstance(text, str):
+            sys.stdout.write(text)
+        else:  # `-o -` asked for the bytes on stdout
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
         return
+    data = text.encode() if isinstance(text, str) else text
     try:
-        write_atomic(Path(output), text.encode() if isinstance(text, str) else text)
-    except OSError as e:  # a missing directory, no permission, a full disk: the user's to fix, not a traceback
+        files.write_output(output, data)
+    except OSError as e:
         raise UserError.at(output, f"cannot write: {e.strerror or e}") from None
+
+
+def read_input(path: str, limit: int | None = None) -> bytes:
+    """The bytes of the file a command was given; a missing, unreadable or non-regular one is a `UserError`."""
+    try:
+        return files.read_input(path, limit)
+    except OSError as e:
+        raise UserError.at(path, f"cannot read: {e.strerror or e}") from None
 
 
 def load_rules(rules_dir: str | None) -> Rulebook:

@@ -1,5 +1,7 @@
 """The `advisor` command line. User errors: one clear message, exit 2, no traceback. Bugs keep their traceback.
 
+An `OSError` that reaches here (a full disk, a permission) is the machine's, not a bug: its file and reason, exit 2.
+
 Each command module registers its subcommands through `register(subparsers)`; heavy imports stay inside the
 command functions so `advisor recommend` starts fast (no pandas, no streamlit on that path).
 """
@@ -45,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as e:  # the machine's fault, not a bug (a full disk, a permission): named, never a traceback
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"error: {where}{e.strerror or e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from advisor.cli.common import load_rules, write_output
 from advisor.errors import UserError
+from advisor.views.names import check_visible
 
 
 def _store():
@@ -30,6 +31,7 @@ def _store():
 def _find(store, name: str) -> int:
     found = store.find(name)
     if found is None:
+        check_visible(name)  # a name with an invisible character: say so, not only that none matches
         raise UserError(f"no saved assessment named '{name}' (see `advisor saved list`)")
     return found
 

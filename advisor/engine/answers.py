@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 from advisor.errors import Problem, UserError
-from advisor.rulebook import yamlsafe
+from advisor.files import read_input
+from advisor.rulebook import jsonsafe, yamlsafe
 from advisor.rulebook.formats import AnswersFile, Observed, Step, answer_literal
 from advisor.rulebook.loading import Rulebook, answer_problem
 from advisor.rulebook.messages import parse
@@ -58,8 +59,7 @@ def parse_answers(raw: bytes | str, filename: str, rulebook: Rulebook, max_bytes
 def read_answers(path: str, rulebook: Rulebook) -> Answers:
     """Read an answers file from disk (the size cap is checked on at most one byte more than the limit)."""
     try:
-        with open(path, "rb") as f:
-            raw = f.read(yamlsafe.MAX_BYTES + 1)
+        raw = read_input(path, yamlsafe.MAX_BYTES)  # a regular file only: a FIFO would block, a device never end
     except OSError as e:
         raise UserError.at(path, f"cannot read: {e.strerror}") from None
     return parse_answers(raw, path, rulebook)
@@ -162,7 +162,7 @@ def from_query_params(params: dict[str, str], rulebook: Rulebook) -> tuple[Answe
     steps: tuple[Step, ...] = ()
     if "steps" in params:
         try:
-            listed = json.loads(params["steps"])
+            listed = jsonsafe.loads(params["steps"])
             if isinstance(listed, list) and len(listed) > MAX_STEPS:
                 raise ValueError(f"too many steps: {len(listed):,}; the limit is {MAX_STEPS}")
             steps = tuple(Step.model_validate(s) for s in listed)

@@ -45,7 +45,12 @@ _INTEGER = re.compile(r"[+-]?[0-9]{1,30}")
 
 
 def read_csv(
-    raw: bytes, filename: str, rulebook: Rulebook, max_bytes: int | None = None, max_rows: int | None = None
+    raw: bytes,
+    filename: str,
+    rulebook: Rulebook,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
+    max_columns: int | None = None,
 ) -> Columns:
     """Read a portfolio CSV; raise `UserError` when the file as a whole is unreadable, else mark bad rows."""
     if max_bytes is not None and len(raw) > max_bytes:
@@ -55,6 +60,8 @@ def read_csv(
         header = next(csv.reader(io.StringIO(text)))
     except csv.Error as e:
         raise UserError.at(filename, f"the header row is not valid CSV ({e})", 1) from None
+    if max_columns is not None and len(header) > max_columns:
+        raise UserError.at(filename, f"too many columns ({len(header):,}; limit {max_columns:,})", 1)
     names = _check_header(header, filename, rulebook)
     table = _parse(raw, names, filename)
     if max_rows is not None and table.num_rows > max_rows:

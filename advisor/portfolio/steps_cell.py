@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from advisor.engine.batch_evidence import STEP_MEASURES, count_steps
+from advisor.rulebook import jsonsafe
 from advisor.rulebook.formats import Step
 
 MAX_STEPS = 500  # as in answers files (`models.AnswersFile.steps`)
@@ -118,7 +119,7 @@ def _split_compact(text: str) -> list[tuple[str, str, bool]]:
 
 def _parse_json(text: str) -> tuple[Step, ...]:
     try:
-        data = json.loads(text)
+        data = jsonsafe.loads(text)
     except ValueError as e:
         raise ValueError(f"invalid JSON ({e})") from None
     if not isinstance(data, list):

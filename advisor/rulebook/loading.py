@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import Problem, UserError
+from advisor.files import read_input
 from advisor.resources import DEFAULT_RULES
 from advisor.rulebook import conditions
 from advisor.rulebook.compiler import Program, compile_rules
@@ -105,7 +106,7 @@ def read_texts(directory: Path | str) -> dict[str, bytes]:
     for name in FILES:
         path = directory / name
         try:
-            texts[name] = path.read_bytes()
+            texts[name] = read_input(path)
         except FileNotFoundError:
             problems.append(Problem(str(path), None, None, "", "missing rule file"))
         except OSError as e:

@@ -11,6 +11,7 @@ from typing import Any
 from advisor.engine.answers import Answers
 from advisor.errors import UserError
 from advisor.saved.tables import MAX_NAME, versions
+from advisor.views.names import check_visible
 
 MAX_NOTE = 2000
 
@@ -61,7 +62,7 @@ def check_name(name: str) -> str:
         raise UserError(f"name too long ({len(name)} characters; limit {MAX_NAME})")
     if any(unicodedata.category(ch) == "Cc" for ch in name):
         raise UserError("a name cannot contain control characters (such as line breaks)")
-    return name
+    return check_visible(name)  # no zero-width or direction characters: a name must read as what it is
 
 
 def check_note(note: str) -> str:

@@ -13,6 +13,7 @@ deterministic (golden tests, diffs) and is an obvious blank to fill in.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from advisor.errors import UserError
@@ -37,6 +38,10 @@ def check_date(date: str | None) -> str:
         return "undated"
     if not _DATE.match(date):
         raise UserError(f"invalid ADR date {date!r}; expected YYYY-MM-DD")
+    try:
+        datetime.date.fromisoformat(date)  # Why: the pattern alone lets 2026-13-45 through
+    except ValueError as e:
+        raise UserError(f"invalid ADR date {date!r}: {e}; expected a calendar date as YYYY-MM-DD") from None
     return date
 
 
