@@ -96,3 +96,14 @@ def test_a_save_while_another_program_holds_the_write_lock_fails_fast_naming_the
         other.close()
     assert [s.versions for s in store.list_all()] == [1]
     assert store.save("Order checkout", assessment, rulebook).version.number == 2
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://reader:s3cret-pw@127.0.0.1:1/assessments", "nosuchdb://reader:s3cret-pw@host/x"]
+)
+def test_a_database_that_cannot_be_opened_is_named_without_its_password(url):
+    # The message reaches the Saved page and the terminal: the URL is named, its password is not.
+    with pytest.raises(UserError) as caught:
+        Store(url)
+    message = str(caught.value)
+    assert "s3cret-pw" not in message and "reader" in message

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -76,6 +77,13 @@ def printable_url(url: str) -> str:
     return sa.engine.make_url(url).render_as_string(hide_password=True)
 
 
+def _without_password(text: str, url: str) -> str:
+    """`text` with the URL's password (`scheme://user:PASSWORD@host`) masked, even where the URL cannot be parsed.
+    Why: these messages reach the page and the terminal; a database password must not."""
+    found = re.search(r"://[^:/@\s]*:([^@\s]+)@", url)
+    return text.replace(found.group(1), "***") if found else text
+
+
 class Store:
     """The saved assessments in one database. Thread-safe (SQLAlchemy's pool); create one per process."""
 
@@ -87,9 +95,11 @@ class Store:
             metadata.create_all(self.engine)
             add_missing_columns(self.engine)
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as e:
-            raise UserError(f"{ENV_VAR}: not a usable database URL ({e})") from None
+            shown = _without_password(f"{self.url} ({e})", self.url)
+            raise UserError(f"{ENV_VAR}: not a usable database URL: {shown}") from None
         except (OperationalError, OSError) as e:
-            raise UserError(f"cannot open the assessments database ({self.url}): {_first_line(e)}") from None
+            shown = _without_password(f"({self.url}): {_first_line(e)}", self.url)
+            raise UserError(f"cannot open the assessments database {shown}") from None
 
     def close(self) -> None:
         self.engine.dispose()
