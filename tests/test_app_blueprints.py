@@ -13,6 +13,7 @@ from advisor.engine.answers import Answers
 from advisor.engine.evaluate import evaluate
 from advisor.rulebook.formats import Step
 from advisor.views.blueprints import FORMATS, render_blueprint
+from advisor.views.diagram.sequence import to_mermaid_sequence, to_svg_sequence
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -62,3 +63,24 @@ def test_a_blueprint_the_chosen_style_has_none_of_is_disabled_saying_why(ruleboo
         button = buttons[f"download-blueprint-{fmt}"]
         assert button.proto.disabled and "has no coordinator" in button.proto.help
     assert not buttons["download-blueprint-asyncapi"].proto.disabled
+
+
+def test_the_sequence_view_downloads_in_the_chosen_style(rulebook):
+    answers = example("order-checkout")
+    ev = evaluate(rulebook, answers)
+    at = open_app("export", answers)
+    at.radio(key="export-style").set_value("orchestration").run()
+    data, name = download(at, "download-sequence-mermaid")
+    assert name == "order-checkout.orchestration.sequence.mmd"
+    assert data.decode("utf-8") == to_mermaid_sequence(ev, "orchestration")
+    svg, name = download(at, "download-sequence-svg")
+    assert name.endswith(".sequence.svg") and svg.decode("utf-8") == to_svg_sequence(ev, "orchestration")
+
+
+def test_the_diagram_page_shows_the_sequence_view(rulebook):
+    at = open_app("diagram", example("order-checkout"))
+    at.radio(key="diagram-view").set_value("sequence").run()
+    assert not at.exception
+    assert any(type(e).__name__ == "Image" for e in at.main), "the sequence view is drawn as an image"
+    at.radio(key="diagram-view").set_value("graph").run()
+    assert not any(type(e).__name__ == "Image" for e in at.main)  # the graph view is the browser's drawing

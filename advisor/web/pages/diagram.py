@@ -1,9 +1,11 @@
 """Diagram: the proposed interaction of the user's own services, in the recommended style or any other, or the
-three side by side. Drawn in the browser (`st.graphviz_chart`), so it needs no Graphviz binary on the server."""
+three side by side; as a graph (drawn in the browser by `st.graphviz_chart`, so no Graphviz binary is needed on
+the server) or as a sequence of messages (`advisor.views.diagram.sequence`, an SVG laid out in Python)."""
 
 import streamlit as st
 
 from advisor.rulebook.formats import STYLES
+from advisor.views.diagram.sequence import to_svg_sequence
 from advisor.web import diagrams, display, notices, rulebook_state, session
 
 rulebook = rulebook_state.current_rulebook()
@@ -23,6 +25,16 @@ shown = choice.radio(
     persist_state="session",
     disabled=bool(st.session_state.get("diagram-compare")),
     format_func=lambda s: f"Recommended: {lit(names[ev.style])}" if s == "recommended" else lit(names[s]),
+)
+view = choice.radio(
+    "View",
+    ["graph", "sequence"],
+    key="diagram-view",
+    horizontal=True,
+    persist_state="session",
+    disabled=bool(st.session_state.get("diagram-compare")),
+    format_func=lambda v: "Services and links" if v == "graph" else "Sequence of messages",
+    help="The sequence view shows who sends what to whom, in order, and the compensations when a step fails.",
 )
 compare = compare_col.toggle(
     "Compare all three",
@@ -46,6 +58,9 @@ with st.container(border=True, key="diagram"):
             with col.container(key=f"diagram-{style}"):
                 st.markdown(f"**{lit(names[style])}**" + (" (recommended)" if style == ev.style else ""))
                 diagrams.show_diagram(ev, style)
+    elif view == "sequence":
+        # Why st.image: the SVG is ours (user text XML-escaped, no script or link: tests/test_sequence.py)
+        st.image(to_svg_sequence(ev, ev.style if shown == "recommended" else shown), width="content")
     else:
         diagrams.show_diagram(ev, ev.style if shown == "recommended" else shown)
-st.caption("Download the diagram as SVG, PNG or DOT on the Export page.")
+st.caption("Download the diagram (SVG, PNG, DOT, or the sequence as SVG or Mermaid) on the Export page.")

@@ -12,6 +12,7 @@ from advisor.rulebook.formats import STYLES
 from advisor.rulebook.yamlsafe import MAX_BYTES as IMPORT_LIMIT
 from advisor.views.blueprints import FORMATS, render_blueprint
 from advisor.views.diagram.dot import build_diagram, to_dot
+from advisor.views.diagram.sequence import to_mermaid_sequence, to_svg_sequence
 from advisor.views.report.adr import to_adr
 from advisor.views.report.html import to_html
 from advisor.views.report.markdown import to_markdown
@@ -86,7 +87,8 @@ with st.container(border=True, key="export-diagram"):
         horizontal=True,
         format_func=lambda s: f"Recommended: {lit(names[ev.style])}" if s == "recommended" else lit(names[s]),
     )
-    digraph = build_diagram(ev, ev.style if style == "recommended" else style)
+    drawn_style = ev.style if style == "recommended" else style
+    digraph = build_diagram(ev, drawn_style)
     dot = to_dot(digraph)
     dot_col, svg_col, png_col = st.columns(3)
     dot_col.download_button(
@@ -110,6 +112,25 @@ with st.container(border=True, key="export-diagram"):
         png_col.download_button(
             "PNG", png, f"{stem}.png", "image/png", key="download-png", icon=":material/image:", width="stretch"
         )
+    seq_svg_col, seq_mermaid_col = st.columns(2)  # the sequence view of the same style
+    seq_svg_col.download_button(
+        "Sequence (SVG)",
+        functools.partial(to_svg_sequence, ev, drawn_style),
+        f"{stem}.{drawn_style}.sequence.svg",
+        "image/svg+xml",
+        key="download-sequence-svg",
+        icon=":material/timeline:",
+        width="stretch",
+    )
+    seq_mermaid_col.download_button(
+        "Sequence (Mermaid)",
+        functools.partial(to_mermaid_sequence, ev, drawn_style),
+        f"{stem}.{drawn_style}.sequence.mmd",
+        "text/plain",
+        key="download-sequence-mermaid",
+        icon=":material/timeline:",
+        width="stretch",
+    )
 
 # ---------------------------------------------------------------- blueprints
 with st.container(border=True, key="export-blueprints"):
@@ -118,7 +139,7 @@ with st.container(border=True, key="export-blueprints"):
         "A starting point in another tool, in the style chosen for the diagram: the same commands, events and "
         "compensations. The same as `advisor blueprint` on the command line."
     )
-    chosen = ev.style if style == "recommended" else style
+    chosen = drawn_style
     for column, fmt in zip(st.columns(len(FORMATS)), FORMATS.values()):
         why_not = fmt.unavailable(ev, chosen)  # e.g. BPMN of a choreography: disabled, saying why
         column.download_button(
