@@ -88,6 +88,22 @@ def test_switching_the_drawn_style_redraws_the_diagram(app_server, page):
         expect(svg).to_contain_text(f"Redraw: {style}")
 
 
+def test_the_sequence_view_is_drawn_at_its_own_size_and_scrolls_sideways(app_server, page):
+    # Inline SVG was stripped by Streamlit's sanitiser (an empty box), and st.image shrank 9 lifelines to
+    # unreadable text: the view is an <img> of the SVG at its natural width, in a box that scrolls.
+    answers = read_answers(str(ROOT / "examples" / "motor-claim.yaml"), RULEBOOK)
+    open_app(page, link(app_server, answers))
+    go_to(page, "Diagram", DIAGRAM_SVG)
+    page.locator(".st-key-diagram-view").get_by_text("Sequence of messages", exact=True).click()
+    image = page.locator(".advisor-sequence img")
+    expect(image).to_be_visible()
+    page.wait_for_function("() => document.querySelector('.advisor-sequence img').naturalWidth > 0")
+    natural, shown, box = image.evaluate(
+        "i => [i.naturalWidth, i.getBoundingClientRect().width, i.parentElement.getBoundingClientRect().width]"
+    )
+    assert natural > box and abs(shown - natural) < 2  # not shrunk: the box scrolls instead
+
+
 def test_a_report_downloads_from_the_export_page(app_server, page, tmp_path):
     answers = read_answers(str(ROOT / "examples" / "order-checkout.yaml"), RULEBOOK)
     open_app(page, link(app_server, answers))

@@ -2,6 +2,8 @@
 three side by side; as a graph (drawn in the browser by `st.graphviz_chart`, so no Graphviz binary is needed on
 the server) or as a sequence of messages (`advisor.views.diagram.sequence`, an SVG laid out in Python)."""
 
+import base64
+
 import streamlit as st
 
 from advisor.rulebook.formats import STYLES
@@ -59,8 +61,15 @@ with st.container(border=True, key="diagram"):
                 st.markdown(f"**{lit(names[style])}**" + (" (recommended)" if style == ev.style else ""))
                 diagrams.show_diagram(ev, style)
     elif view == "sequence":
-        # Why st.image: the SVG is ours (user text XML-escaped, no script or link: tests/test_sequence.py)
-        st.image(to_svg_sequence(ev, ev.style if shown == "recommended" else shown), width="content")
+        # Why an <img> at its own size in a scrolling box: st.image shrinks it to the page's width (9 services
+        # became unreadably small), and inline SVG is stripped by Streamlit's sanitiser. As an image the SVG
+        # cannot run anything; its text is XML-escaped (tests/test_sequence.py).
+        svg = to_svg_sequence(ev, ev.style if shown == "recommended" else shown)
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        st.html(
+            '<div class="advisor-sequence" style="overflow-x:auto">'
+            f'<img alt="Sequence of messages" style="max-width:none" src="data:image/svg+xml;base64,{data}"></div>'
+        )
     else:
         diagrams.show_diagram(ev, ev.style if shown == "recommended" else shown)
 st.caption("Download the diagram (SVG, PNG, DOT, or the sequence as SVG or Mermaid) on the Export page.")
