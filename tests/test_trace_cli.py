@@ -90,7 +90,7 @@ def test_import_trace_of_a_missing_file_or_to_an_unwritable_path_is_a_user_error
     orchestrated(system)
     traces = write(tmp_path, spec_json(system.spans()))
     run = advisor("import-trace", str(traces), "-o", str(tmp_path / "no-dir" / "a.yaml"))
-    assert run.returncode == 2 and "cannot write: No such file or directory" in run.stderr
+    assert run.returncode == 2 and "cannot write: no such folder" in run.stderr
     assert "Traceback" not in run.stderr
 
 

@@ -12,36 +12,15 @@ from pydantic import Field, field_validator, model_validator
 
 from advisor.rulebook.condition_format import Condition, Id, Scalar, Strict
 
+# Why re-exported: many modules read these from here; they live in `values` to keep this module to the formats
+from advisor.rulebook.values import STYLES, answer_literal, answer_text, points_by_style  # noqa: F401
+
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 StyleName = Literal["orchestration", "choreography", "hybrid"]
-STYLES: tuple[str, ...] = ("orchestration", "choreography", "hybrid")
 OPERATORS: tuple[str, ...] = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte")
 # Why: the browser holds numbers as doubles; a bound past 2^53 - 1 (JavaScript's Number.MAX_SAFE_INTEGER) cannot be
 # a number input's limit (Streamlit refuses it), so a question's bounds stay within what a browser can represent
 MAX_SAFE_INTEGER = 2**53 - 1
-
-
-def answer_text(value: Any) -> str:
-    """An answer value in words where no option label names it: `yes`/`no` for true/false, else as written."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
-def answer_literal(value: Any) -> str:
-    """An answer value as text that reads back as the same value (a share link, a CSV cell): `true`/`false` for
-    yes/no, else as written."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def points_by_style(effect: Any) -> tuple[tuple[str, Any], ...]:
-    """The styles an effect moves, with its points, in `STYLES` order: `(("orchestration", 3), ("hybrid", 2))`.
-
-    For anything with `orchestration`, `choreography` and `hybrid` attributes: a rule's `Effect`, a fired rule's
-    result, an answer's contribution."""
-    return tuple((s, getattr(effect, s)) for s in STYLES if getattr(effect, s))
 
 
 # ---------------------------------------------------------------- questions.yaml

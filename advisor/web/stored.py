@@ -21,7 +21,7 @@ T = TypeVar("T")
 @st.cache_resource(show_spinner=False)
 def _open(url: str) -> Store:
     """One store (a connection pool) per database URL, shared by the sessions and pages of this server."""
-    # Why here: the store extra (SQLAlchemy) is optional; `open_or_stop` says so when it is missing
+    # Why: the store extra (SQLAlchemy) is optional; `open_or_stop` says so when it is missing
     from advisor.saved.store import Store
 
     return Store(url)
@@ -31,7 +31,7 @@ def open_or_stop() -> tuple[Store, str]:
     """The store at $ADVISOR_DB_URL (or the default) and its URL to show (no password); the page stops, saying
     why, when it cannot."""
     try:
-        from advisor.saved.store import default_url, printable_url  # Why here: as in `_open`
+        from advisor.saved.store import default_url, printable_url  # Why: optional, as in `_open`
     except ImportError:
         st.error(
             "Saving assessments needs the `store` extra: `pip install 'coordination-advisor[store]'`.",

@@ -1,0 +1,30 @@
+"""Answer values and effects as text: shared by every view and by the share link and CSV readers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STYLES: tuple[str, ...] = ("orchestration", "choreography", "hybrid")  # in this order everywhere
+
+
+def answer_text(value: Any) -> str:
+    """An answer value in words where no option label names it: `yes`/`no` for true/false, else as written."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def answer_literal(value: Any) -> str:
+    """An answer value as text that reads back as the same value (a share link, a CSV cell): `true`/`false` for
+    yes/no, else as written."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def points_by_style(effect: Any) -> tuple[tuple[str, Any], ...]:
+    """The styles an effect moves, with its points, in `STYLES` order: `(("orchestration", 3), ("hybrid", 2))`.
+
+    For anything with `orchestration`, `choreography` and `hybrid` attributes: a rule's `Effect`, a fired rule's
+    result, an answer's contribution."""
+    return tuple((s, getattr(effect, s)) for s in STYLES if getattr(effect, s))
