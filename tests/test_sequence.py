@@ -114,3 +114,15 @@ def test_advisor_diagram_draws_the_sequence_view_and_refuses_a_format_it_has_not
     ET.parse(tmp_path / "s.svg")
     assert main(["diagram", example, "--view", "sequence", "--format", "png", "-o", str(tmp_path / "s.png")]) == 2
     assert "the sequence view is drawn as svg or mermaid, not png" in capsys.readouterr().err
+
+
+def test_without_steps_the_sequence_is_the_generic_example_and_says_so(rulebook):
+    seq = sequence(evaluate(rulebook, Answers({"ordering": "strict"})), "orchestration")
+    assert seq.title.endswith("a generic example: the answers name no steps")
+    assert [m.kind for m in seq.messages].count("command") == 4 and seq.failure_at  # the 4 generic steps of theme.yaml
+
+
+def test_a_service_named_like_the_broker_is_a_service_of_its_own(rulebook):
+    steps = (Step(service="Event broker", action="Route"), Step(service="Mail", action="Send", reaction=True))
+    seq = sequence(evaluate(rulebook, Answers({"ordering": "strict"}, steps, "W")), "hybrid")
+    assert [name for _, name in seq.participants].count(BROKER) == 2  # the user's service and ours

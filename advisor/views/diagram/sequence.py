@@ -28,6 +28,7 @@ from advisor.views.diagram.theme import EdgeKind, Theme, load_theme
 from advisor.views.labels import clean, shorten
 
 BROKER = "Event broker"
+BROKER_KEY = "\x00broker"  # Why not the label: a service the user named "Event broker" is a service, not ours
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,18 @@ def sequence(ev: Evaluation, style: str | None = None) -> Sequence:
     style = style or ev.style
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
-    steps = ev.steps
-    workflow = clean(ev.workflow).strip() if ev.workflow and clean(ev.workflow).strip() else "Workflow"
-    names: dict[str, str] = {}  # cleaned name -> participant id
+    generic = load_theme().generic  # without steps, the graph view's generic example (its title says so)
+    steps = ev.steps or tuple(generic.steps)
+    workflow = clean(ev.workflow).strip() if ev.workflow and clean(ev.workflow).strip() else None
+    workflow = workflow or (generic.workflow if not ev.steps else "Workflow")
+    names: dict[str, str] = {}  # key (a cleaned name; BROKER_KEY for the broker) -> participant id
+    labels: dict[str, str] = {}  # participant id -> what its box says
 
     def who(name: str) -> str:
-        key = clean(name).strip() or "?"
+        key = name if name == BROKER_KEY else clean(name).strip() or "?"
         if key not in names:
             names[key] = f"p{len(names)}"
+            labels[names[key]] = BROKER if key == BROKER_KEY else key
         return names[key]
 
     messages: list[Message] = []
@@ -78,16 +83,16 @@ def sequence(ev: Evaluation, style: str | None = None) -> Sequence:
         trigger = event_name(latest[1], latest[0]) if latest else workflow_event(workflow, "Started")
         if coordinator is not None and trigger not in published:  # hybrid: the orchestrator publishes it
             published.add(trigger)
-            messages.append(Message(coordinator, who(BROKER), "event", f"publish {trigger}"))
-        messages.append(Message(who(BROKER), who(step.service), "event", f"{trigger}: {action}"))
+            messages.append(Message(coordinator, who(BROKER_KEY), "event", f"publish {trigger}"))
+        messages.append(Message(who(BROKER_KEY), who(step.service), "event", f"{trigger}: {action}"))
         if style == "choreography":
-            messages.append(Message(who(step.service), who(BROKER), "event", f"publish {event_name(step, i)}"))
+            messages.append(Message(who(step.service), who(BROKER_KEY), "event", f"publish {event_name(step, i)}"))
             if not step.reaction:
                 latest = (i, step)
     undo = [(i, s) for i, s in enumerate(steps) if s.compensation and clean(s.compensation).strip()]
     failure_at = len(messages) if undo else 0
     for i, step in reversed(undo):  # compensations run in reverse order of the steps they undo
-        sender = coordinator if coordinator is not None and modes[i] == "orchestrated" else who(BROKER)
+        sender = coordinator if coordinator is not None and modes[i] == "orchestrated" else who(BROKER_KEY)
         messages.append(
             Message(
                 sender, who(step.service), "compensation", f"undo {i + 1}: {clean(step.compensation or '').strip()}"
@@ -96,13 +101,14 @@ def sequence(ev: Evaluation, style: str | None = None) -> Sequence:
     # left to right: the coordinator, the services it commands, the broker, the services that react
     commanded = {m.receiver for m in messages if m.kind == "command"}
 
-    def column(item: tuple[str, str]) -> tuple[int, int]:
-        name, pid = item
-        group = 0 if pid == coordinator else 1 if pid in commanded else 2 if name == BROKER else 3
+    def column(pid: str) -> tuple[int, int]:
+        group = 0 if pid == coordinator else 1 if pid in commanded else 2 if pid == names.get(BROKER_KEY) else 3
         return group, int(pid[1:])
 
-    participants = tuple((pid, name) for name, pid in sorted(names.items(), key=column))
-    title = f"{workflow}: {style}, as a sequence"
+    participants = tuple((pid, labels[pid]) for pid in sorted(labels, key=column))
+    title = f"{workflow}: {style}, as a sequence" + (
+        "; a generic example: the answers name no steps" if not ev.steps else ""
+    )
     return Sequence(title, participants, tuple(messages), failure_at)
 
 
