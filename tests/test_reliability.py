@@ -13,6 +13,8 @@ import re
 
 import pytest
 from conftest import ROOT
+from hypothesis import given
+from hypothesis.strategies import text as st_text
 
 from advisor.engine.answers import Answers, dump_json, dump_yaml, parse_answers, read_answers
 from advisor.errors import UserError
@@ -179,8 +181,27 @@ def raw_html_calls(source: str) -> list[tuple[int, bool]]:
         )
         if name == "html" or unsafe:
             first = node.args[0] if node.args else None
-            found.append((node.lineno, isinstance(first, ast.Constant) and isinstance(first.value, str)))
+            constant = isinstance(first, ast.Constant) and isinstance(first.value, str)
+            found.append((node.lineno, constant or _vetted(first)))
     return found
+
+
+def _vetted(node: ast.AST | None) -> bool:
+    """A call of the one builder whose output is a constant wrapper around base64 (checked below)."""
+    return isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == (
+        "scrolling_svg_html"
+    )
+
+
+@given(st_text())
+def test_the_svg_box_is_a_constant_wrapper_around_base64_whatever_the_svg(svg):
+    from advisor.web.display import scrolling_svg_html
+
+    html = scrolling_svg_html(svg)
+    head, _, rest = html.partition("base64,")
+    data, _, tail = rest.partition('"')
+    assert head == scrolling_svg_html("").partition("base64,")[0] and tail == "></div>"
+    assert re.fullmatch(r"[A-Za-z0-9+/=]*", data)
 
 
 def test_raw_html_in_the_app_is_only_ever_a_constant_never_user_text():
@@ -200,6 +221,8 @@ def test_the_raw_html_check_catches_user_text():
     assert raw_html_calls("st.markdown(text, unsafe_allow_html=True)") == [(1, False)]
     assert raw_html_calls("st.html('<style>p {color: red}</style>')") == [(1, True)]
     assert raw_html_calls("st.markdown(text, unsafe_allow_html=False)") == []
+    assert raw_html_calls("st.html(display.scrolling_svg_html(svg))") == [(1, True)]
+    assert raw_html_calls("st.html(other_builder(svg))") == [(1, False)]
 
 
 def test_the_portfolios_answers_files_are_capped_below_the_file_cap():

@@ -2,8 +2,6 @@
 three side by side; as a graph (drawn in the browser by `st.graphviz_chart`, so no Graphviz binary is needed on
 the server) or as a sequence of messages (`advisor.views.diagram.sequence`, an SVG laid out in Python)."""
 
-import base64
-
 import streamlit as st
 
 from advisor.rulebook.formats import STYLES
@@ -62,14 +60,8 @@ with st.container(border=True, key="diagram"):
                 diagrams.show_diagram(ev, style)
     elif view == "sequence":
         # Why an <img> at its own size in a scrolling box: st.image shrinks it to the page's width (9 services
-        # became unreadably small), and inline SVG is stripped by Streamlit's sanitiser. As an image the SVG
-        # cannot run anything; its text is XML-escaped (tests/test_sequence.py).
-        svg = to_svg_sequence(ev, ev.style if shown == "recommended" else shown)
-        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        st.html(
-            '<div class="advisor-sequence" style="overflow-x:auto">'
-            f'<img alt="Sequence of messages" style="max-width:none" src="data:image/svg+xml;base64,{data}"></div>'
-        )
+        # became unreadably small), and inline SVG is stripped by Streamlit's sanitiser (display.scrolling_svg_html)
+        st.html(display.scrolling_svg_html(to_svg_sequence(ev, ev.style if shown == "recommended" else shown)))
     else:
         diagrams.show_diagram(ev, ev.style if shown == "recommended" else shown)
 st.caption("Download the diagram (SVG, PNG, DOT, or the sequence as SVG or Mermaid) on the Export page.")
