@@ -18,14 +18,13 @@ the same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape as xml_escape
 
 from advisor.engine.evaluate import Evaluation, allocate
 from advisor.rulebook.formats import STYLES, Step
 from advisor.views.diagram.events import event_name, workflow_event
 from advisor.views.diagram.mermaid import mermaid_text
 from advisor.views.diagram.theme import EdgeKind, Theme, load_theme
-from advisor.views.labels import clean, shorten
+from advisor.views.labels import clean, html_text, shorten
 
 BROKER = "Event broker"
 BROKER_KEY = "\x00broker"  # Why not the label: a service the user named "Event broker" is a service, not ours
@@ -140,10 +139,6 @@ _BOX_H = 34
 _FONT = "Liberation Sans,Arial,Helvetica,sans-serif"
 
 
-def _xml(text: str) -> str:
-    return xml_escape(text, {'"': "&quot;", "'": "&#39;"})
-
-
 def to_svg_sequence(ev: Evaluation, style: str | None = None, theme: Theme | None = None) -> str:
     """The sequence drawn as SVG: participant boxes, dashed lifelines, one arrow per message, the failure block."""
     theme = theme or load_theme()
@@ -154,6 +149,7 @@ def to_svg_sequence(ev: Evaluation, style: str | None = None, theme: Theme | Non
     first = _TOP + _BOX_H + 30
     block = 24 if seq.failure_at else 0
     height = first + _ROW * len(seq.messages) + block + 40
+    title = html_text(shorten(seq.title, 90))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'font-family="{_FONT}" font-size="12">',
@@ -161,11 +157,11 @@ def to_svg_sequence(ev: Evaluation, style: str | None = None, theme: Theme | Non
         "<defs>",
         *(
             f'<marker id="arrow-{kind}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
-            f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{_xml(colour)}"/></marker>'
+            f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{html_text(colour)}"/></marker>'
             for kind, colour in colours.items()
         ),
         "</defs>",
-        f'<text x="20" y="32" font-size="18" font-weight="bold" fill="#333F4B">{_xml(shorten(seq.title, 90))}</text>',
+        f'<text x="20" y="32" font-size="18" font-weight="bold" fill="#333F4B">{title}</text>',
     ]
     for pid, name in seq.participants:
         cx = x[pid]
@@ -177,24 +173,25 @@ def to_svg_sequence(ev: Evaluation, style: str | None = None, theme: Theme | Non
             f'<rect x="{cx - _COLUMN // 2 + 8}" y="{_TOP}" width="{_COLUMN - 16}" height="{_BOX_H}" rx="6" '
             f'fill="#F4F7FB" stroke="#1F4E79"/>'
         )
-        out.append(f'<text x="{cx}" y="{_TOP + 21}" text-anchor="middle">{_xml(shorten(name, 24))}</text>')
+        out.append(f'<text x="{cx}" y="{_TOP + 21}" text-anchor="middle">{html_text(shorten(name, 24))}</text>')
     y = first
+    undo_colour = html_text(colours["compensation"])
     for n, m in enumerate(seq.messages):
         if seq.failure_at and n == seq.failure_at:
             out.append(
-                f'<text x="20" y="{y + 4}" font-size="11" font-style="italic" fill="{_xml(colours["compensation"])}">'
+                f'<text x="20" y="{y + 4}" font-size="11" font-style="italic" fill="{undo_colour}">'
                 "if a step fails: undo the completed steps, last first</text>"
             )
             y += block
         x1, x2 = x[m.sender], x[m.receiver]
         dash = ' stroke-dasharray="5 4"' if m.kind in ("reply", "compensation") else ""
-        colour = _xml(colours[m.kind])
+        colour = html_text(colours[m.kind])
         end = x2 - 4 if x2 > x1 else x2 + 4
         out.append(
             f'<line x1="{x1}" y1="{y}" x2="{end}" y2="{y}" stroke="{colour}" stroke-width="1.4"{dash} '
             f'marker-end="url(#arrow-{m.kind})"/>'
         )
-        label = _xml(shorten(m.label, max(24, abs(x2 - x1) // 7)))  # about 7 px a character
+        label = html_text(shorten(m.label, max(24, abs(x2 - x1) // 7)))  # about 7 px a character
         out.append(f'<text x="{(x1 + x2) // 2}" y="{y - 6}" text-anchor="middle" fill="{colour}">{label}</text>')
         y += _ROW
     out.append("</svg>")
