@@ -202,7 +202,7 @@ def test_advisor_batch_takes_several_answers_files_one_row_each(rulebook):
     "args, message",
     [
         (("tests/data/portfolio/nope.csv",), "tests/data/portfolio/nope.csv: cannot read"),
-        ((str(FIFTY), str(BAD)), "give one CSV file, or one or more answers files, not a mix"),
+        ((str(FIFTY), str(BAD)), "one CSV file at a time: got 2 (portfolio.csv, some-bad-rows.csv)"),
         (("README.md",), "README.md: expected a .csv file or answers files"),
     ],
 )

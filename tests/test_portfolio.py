@@ -31,7 +31,7 @@ def test_answers_files_give_one_row_each_and_a_broken_file_an_error_row(rulebook
     "files, message",
     [
         ([], "choose a portfolio CSV file or one or more answers files"),
-        ([("a.csv", b"ordering\n"), ("b.csv", b"ordering\n")], "not a mix"),
+        ([("a.csv", b"ordering\n"), ("b.csv", b"ordering\n")], "one CSV file at a time: got 2 (a.csv, b.csv)"),
         ([("a.csv", b"ordering\n"), ("b.yaml", b"traits: {}\n")], "not a mix"),
         ([("notes.txt", b"")], "notes.txt: expected a .csv file or answers files"),
     ],

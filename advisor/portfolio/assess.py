@@ -46,8 +46,7 @@ def read_portfolio(files: Sequence[tuple[str, bytes]], rulebook: Rulebook, cappe
     if None in kinds:
         name = files[kinds.index(None)][0]
         raise UserError(f"{name}: expected a .csv file or answers files (.yaml, .yml, .json)")
-    if "csv" in kinds and len(files) > 1:
-        raise UserError("give one CSV file, or one or more answers files, not a mix")
+    _check_one_kind(files, kinds)
     if kinds[0] == "csv":
         name, raw = files[0]
         caps = {"max_bytes": CSV_UPLOAD_LIMIT, "max_rows": MAX_ROWS, "max_columns": MAX_COLUMNS} if capped else {}
@@ -64,6 +63,37 @@ def read_portfolio(files: Sequence[tuple[str, bytes]], rulebook: Rulebook, cappe
         columns = columns_from_answers(items, rulebook)
     result = evaluate_columns(rulebook, columns)
     return Portfolio(columns, result, result_table(result))
+
+
+def _check_one_kind(files: Sequence[tuple[str, bytes]], kinds: list[str | None]) -> None:
+    """Refuse several CSV files, or a CSV file with answers files, naming what was given."""
+    csvs = [name for (name, _), kind in zip(files, kinds, strict=True) if kind == "csv"]
+    if not csvs or len(files) == 1:
+        return
+    answers = [name for (name, _), kind in zip(files, kinds, strict=True) if kind == "answers"]
+    if not answers:
+        raise UserError(
+            f"one CSV file at a time: got {len(csvs)} ({_names(csvs)}); evaluate them one after another, "
+            "or put their rows in one CSV file"
+        )
+    raise UserError(
+        f"give one CSV file, or one or more answers files, not a mix: got {len(csvs)} CSV file(s) "
+        f"({_names(csvs)}) and {len(answers)} answers file(s) ({_names(answers)})"
+    )
+
+
+def _names(names: list[str], shown: int = 3) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def upload_label(names: Sequence[str]) -> str:
+    """What an upload is called on the page: the file's name, or how many files of which kind."""
+    if len(names) == 1:
+        return names[0]
+    if all(_kind(n) == "answers" for n in names):
+        return f"{len(names)} answers files"
+    return f"{len(names)} files ({_names(list(names))})"
 
 
 def _kind(name: str) -> str | None:

@@ -3,7 +3,6 @@ workflow's style, confidence, top drivers and assumed answers; filters, sorting,
 confidence; the table as CSV. Every row is evaluated by `advisor.engine.batch`, which gives exactly the engine's
 results."""
 
-import altair as alt
 import streamlit as st
 
 from advisor.engine.answers import UPLOAD_LIMIT
@@ -17,6 +16,7 @@ from advisor.portfolio.assess import (
     read_portfolio,
     template_csv,
     template_examples,
+    upload_label,
 )
 from advisor.portfolio.reading import CSV_UPLOAD_LIMIT, NOTE_PREFIX
 from advisor.portfolio.table import (
@@ -29,12 +29,13 @@ from advisor.portfolio.table import (
     table_csv,
 )
 from advisor.rulebook.formats import STYLES
-from advisor.web import display, rulebook_state, session
+from advisor.web import display, portfolio_charts, rulebook_state, session
 
 LOADED = "portfolio:loaded"  # (label, rulebook hash, Portfolio)
 ROWS = {"all": "All", "none": "Evaluated", "only": "With errors"}  # which rows the table shows
-UPLOAD_SEEN = "portfolio:upload-signature"  # the upload last evaluated, so a rerun does not redo it
+UPLOADS = "portfolio:uploads"  # how many uploads were evaluated: the uploader's key, so each one starts empty
 PROBLEM = "portfolio:problem"
+LOADED_NOTE = "portfolio:loaded-note"  # what the last load replaced
 DISPLAY_ROWS = 10_000  # Why: the browser gets the shown rows; the CSV download has them all
 SORTABLE = ("workflow", "style", "confidence", "lead", "assumed_count", "orchestration", "choreography", "hybrid")
 
@@ -50,9 +51,25 @@ def load(label: str, files: list[tuple[str, bytes]]) -> None:
     except UserError as e:
         st.session_state[PROBLEM] = (label, display.error_text(e))
         return
+    previous = st.session_state.get(LOADED)
     st.session_state[LOADED] = (label, rulebook.hash, portfolio)
+    st.session_state[LOADED_NOTE] = previous[0] if previous else None
     st.session_state.pop(PROBLEM, None)
     st.session_state.pop("portfolio-table", None)  # a new table: no row selected
+
+
+def on_upload() -> None:
+    """Evaluate what was just uploaded, then empty the uploader. Why: Streamlit's multi-file uploader adds each
+    new selection to the files it holds, so a second CSV made "2 files, not a mix"; here every upload (one CSV,
+    or answers files chosen together) replaces the portfolio shown, and the uploader is ready for the next."""
+    files = st.session_state.get(uploader_key()) or []
+    st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
+    if files:
+        load(upload_label([f.name for f in files]), [(f.name, f.getvalue()) for f in files])
+
+
+def uploader_key() -> str:
+    return f"portfolio-upload-{st.session_state.get(UPLOADS, 0)}"
 
 
 def load_example() -> None:
@@ -66,14 +83,20 @@ st.caption(
 )
 
 with st.container(border=True, key="portfolio-input"):
-    uploads = st.file_uploader(
+    st.container(key="portfolio-upload").file_uploader(
         "A portfolio CSV, or several answers files",
         type=["csv", "yaml", "yml", "json"],
         accept_multiple_files=True,
-        key="portfolio-upload",
+        key=uploader_key(),
+        on_change=on_upload,
         max_upload_size=CSV_UPLOAD_LIMIT // 2**20,
         help=f"One CSV file (up to {CSV_UPLOAD_LIMIT // 2**20} MiB and {MAX_ROWS:,} rows) or up to {MAX_FILES} "
-        f"answers files (YAML or JSON, up to {UPLOAD_LIMIT // 1024} KiB each).",
+        f"answers files (YAML or JSON, up to {UPLOAD_LIMIT // 1024} KiB each) chosen together. Each upload "
+        "replaces the portfolio shown.",
+    )
+    st.caption(
+        f"Limits: a CSV file {CSV_UPLOAD_LIMIT // 2**20} MiB (the uploader's limit); an answers file "
+        f"{UPLOAD_LIMIT // 1024} KiB. Each upload replaces the portfolio shown."
     )
     example_col, template_col = st.columns(2)
     example_col.button(
@@ -110,13 +133,6 @@ with st.container(border=True, key="portfolio-input"):
             "- A row with an invalid cell is listed with its error; the other rows are evaluated."
         )
 
-if uploads:
-    signature = tuple((f.file_id, f.name, f.size) for f in uploads)
-    if st.session_state.get(UPLOAD_SEEN) != signature:
-        st.session_state[UPLOAD_SEEN] = signature
-        label = uploads[0].name if len(uploads) == 1 else f"{len(uploads)} answers files"
-        load(label, [(f.name, f.getvalue()) for f in uploads])
-
 if PROBLEM in st.session_state:
     label, problem = st.session_state[PROBLEM]
     st.error(
@@ -143,6 +159,9 @@ table = portfolio.table
 numbers = summary(table)
 
 st.subheader(lit(label), anchor=False)
+replaced = st.session_state.pop(LOADED_NOTE, None)
+if replaced:
+    st.success(f"Loaded {lit(label)} in place of {lit(replaced)}.", icon=":material/swap_horiz:")
 metrics = st.columns(5)
 metrics[0].metric("Workflows", f"{numbers['workflows']:,}")
 metrics[1].metric("Evaluated", f"{numbers['evaluated']:,}")
@@ -178,47 +197,33 @@ with st.container(border=True, key="portfolio-filters"):
 view = sort_table(filter_table(table, styles, confidence, search, errors), sort_by, descending)
 
 # ---------------------------------------------------------------- charts
-chart_styles = alt.Scale(domain=[names[s] for s in STYLES])
-style_col, confidence_col = st.columns(2)
-with style_col.container(border=True, key="portfolio-style-chart"):
-    st.markdown("**Recommended styles**")
-    counts = style_counts(view).assign(style=lambda f: f["style"].map(names))
-    st.altair_chart(
-        alt.Chart(counts)
-        .mark_bar()
-        .encode(
-            x=alt.X("style:N", sort=[names[s] for s in STYLES], title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("workflows:Q", title="workflows"),
-            color=alt.Color("style:N", scale=chart_styles, legend=None),
-            tooltip=["style:N", "workflows:Q"],
-        )
-        .properties(height=260),
-        width="stretch",
-    )
-with confidence_col.container(border=True, key="portfolio-confidence-chart"):
-    st.markdown("**Confidence**")
-    histogram = confidence_histogram(view).assign(style=lambda f: f["style"].map(names))
-    st.altair_chart(
-        alt.Chart(histogram)
-        .mark_bar()
-        .encode(
-            x=alt.X("bin:O", title="confidence", axis=alt.Axis(labelAngle=-45)),
-            y=alt.Y("sum(workflows):Q", title="workflows"),
-            color=alt.Color("style:N", scale=chart_styles, title="style"),
-            tooltip=["bin:O", "style:N", "workflows:Q"],
-        )
-        .properties(height=260),
-        width="stretch",
-    )
+if not (view["error"] == "").any():
+    st.info("Nothing to chart: no evaluated workflow matches the filters.", icon=":material/bar_chart_off:")
+else:
+    style_col, confidence_col = st.columns(2)
+    with style_col.container(border=True, key="portfolio-style-chart"):
+        st.markdown("**Recommended styles**")
+        st.altair_chart(portfolio_charts.styles_chart(style_counts(view), names), width="stretch")
+    with confidence_col.container(border=True, key="portfolio-confidence-chart"):
+        st.markdown("**Confidence**")
+        st.altair_chart(portfolio_charts.confidence_chart(confidence_histogram(view), names), width="stretch")
 st.caption(f"Charts and table show the {len(view):,} rows that match the filters.")
 
 # ---------------------------------------------------------------- the table
-shown = view.head(DISPLAY_ROWS)
+shown = view.head(DISPLAY_ROWS).assign(row=lambda f: f.index + 1)  # the row in the file (header not counted)
+failed = shown["error"] != ""
+if errors == "only":  # Why: error rows have no results; the error goes next to the name, visible at any width
+    order = ["row", "workflow", "error", *[c for c in shown.columns if c.startswith(NOTE_PREFIX)]]
+elif failed.any():
+    order = ["workflow", "error", *[c for c in shown.columns if c not in ("row", "workflow", "error")]]
+else:
+    order = [c for c in shown.columns if c not in ("row", "error")]
 with st.container(key="portfolio-table-box"):
     selection = st.dataframe(
         shown,
         key="portfolio-table",
         hide_index=True,
+        column_order=order,
         on_select="rerun",
         selection_mode="single-row",
         column_config={
@@ -231,6 +236,8 @@ with st.container(key="portfolio-table-box"):
             ),
             "assumed_count": st.column_config.NumberColumn("# assumed"),
             "runner_up": st.column_config.TextColumn("runner-up"),
+            "row": st.column_config.NumberColumn("row", help="The row in the file (the header not counted)"),
+            "error": st.column_config.TextColumn("error", help="Why the row was not evaluated: the field and value"),
         },
     )
 if len(view) > DISPLAY_ROWS:
