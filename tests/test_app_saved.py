@@ -42,11 +42,14 @@ def test_with_nothing_saved_the_page_says_so_and_offers_to_save():
     assert at.button(key="saved-save") is not None
 
 
-def test_saving_uses_the_workflow_name_and_every_save_adds_a_version_to_the_history():
+def test_saving_uses_the_workflow_name_and_every_edit_saved_adds_a_version_to_the_history():
     at = open_saved(example("order-checkout"))
     assert at.text_input(key="saved-name").value == "Order checkout"
     save(at, note="design review")
     assert "Saved version 1 of “Order checkout”" in texts(at)
+    at.switch_page("pages/questionnaire.py").run()
+    at.radio(key="ordering").set_value("none").run()
+    at.switch_page("pages/saved.py").run()
     save(at, note="after the split")
     history = dataframe_in(at, "saved-history")
     assert list(history["version"]) == [2, 1]
@@ -54,7 +57,18 @@ def test_saving_uses_the_workflow_name_and_every_save_adds_a_version_to_the_hist
     assert list(dataframe_in(at, "saved-list")["versions"]) == [2]
 
 
-def test_a_saved_version_reopens_into_the_questionnaire():
+def test_saving_the_same_answers_again_adds_no_version_and_says_since_which():
+    at = open_saved(example("order-checkout"))
+    save(at, note="design review")
+
+    save(at, note="again")
+
+    assert "No change since version 1 of “Order checkout”: no version added; the note was not kept." in texts(at)
+    assert list(dataframe_in(at, "saved-history")["version"]) == [1]
+    assert list(dataframe_in(at, "saved-list")["versions"]) == [1]
+
+
+def test_a_saved_version_opens_in_the_questionnaire_page_with_its_answers():
     checkout = example("order-checkout")
     at = open_saved(checkout)
     save(at)
@@ -63,9 +77,39 @@ def test_a_saved_version_reopens_into_the_questionnaire():
     at.switch_page("pages/saved.py").run()
     save(at)  # version 2 has ordering = none
     at.selectbox(key="saved-version").set_value(1).run()
+
     at.button(key="saved-open").click().run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Questionnaire"
     assert stored_answers(at) == checkout
-    assert "Opened version 1 of “Order checkout”" in texts(at)
+    assert at.radio(key="ordering").value == checkout.traits["ordering"]
+    assert "Opened version 1 of “Order checkout” from Saved assessments." in texts(at)
+
+
+def test_after_opening_an_assessment_the_name_field_holds_its_name_not_the_workflows():
+    at = open_saved(example("order-checkout"))
+    save(at, name="Checkout, after review")
+    save(at, name="Another")  # selected and last saved: another assessment
+    chooser = at.selectbox(key="saved-select")
+    chooser.select_index(chooser.options.index("Checkout, after review")).run()
+
+    at.button(key="saved-open").click().run()
+    at.switch_page("pages/saved.py").run()
+
+    assert at.text_input(key="saved-name").value == "Checkout, after review"
+    chooser = at.selectbox(key="saved-select")
+    assert chooser.options[chooser.index] == "Checkout, after review"  # and it is the one selected
+
+
+def test_answers_of_another_workflow_get_their_own_name_in_the_field():
+    at = open_saved(example("order-checkout"))
+    save(at, name="Checkout, after review")
+    at.switch_page("pages/questionnaire.py").run()
+    at.text_input(key="workflow-name").set_value("Returns").run()
+    at.switch_page("pages/saved.py").run()
+
+    assert at.text_input(key="saved-name").value == "Returns"
 
 
 def test_a_version_exports_as_an_answers_file(rulebook):

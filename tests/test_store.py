@@ -52,6 +52,11 @@ def save(store, rulebook, name, answers, note=""):
     return store.save(name, assess(rulebook, answers), rulebook, note)
 
 
+def edited(answers: Answers, n: int) -> Answers:
+    """The answers with the workflow renamed: an edit, so saving them adds a version."""
+    return Answers(answers.traits, answers.steps, f"{answers.workflow} (edit {n})")
+
+
 def test_a_saved_assessment_opens_with_its_answers_steps_and_evaluation(store, rulebook, checkout):
     answers, ev = checkout
     saved = store.save("Checkout", assess(rulebook, answers), rulebook)
@@ -78,12 +83,41 @@ def test_every_save_is_a_new_version_with_its_timestamp_and_the_history_lists_th
     assert store.open(first.id, 1).answers == answers and store.open(first.id).answers == changed
 
 
+def test_saving_answers_equal_to_the_latest_version_adds_no_version_and_says_which_it_is(store, rulebook, checkout):
+    answers, _ = checkout
+    first = save(store, rulebook, "Checkout", answers, note="review")
+    again = save(store, rulebook, "Checkout", Answers(dict(answers.traits), tuple(answers.steps), answers.workflow))
+
+    assert again.unchanged and not first.unchanged
+    assert again.version.number == 1 and again.id == first.id
+    assert [(v.number, v.note) for v in store.history(first.id)] == [(1, "review")]
+
+
+def test_answers_equal_to_an_older_version_but_not_the_latest_are_a_new_version(store, rulebook, checkout):
+    answers, _ = checkout
+    save(store, rulebook, "Checkout", answers)
+    save(store, rulebook, "Checkout", edited(answers, 1))
+    back = save(store, rulebook, "Checkout", answers)
+    assert not back.unchanged and back.version.number == 3
+
+
+def test_the_same_answers_under_another_rulebook_are_a_new_version(store, rulebook, rules_copy, checkout):
+    from advisor.rulebook.loading import load_rulebook
+
+    (rules_copy / "rules.yaml").write_text((rules_copy / "rules.yaml").read_text() + "\n# edited\n")
+    other = load_rulebook(rules_copy)
+    assert other.hash != rulebook.hash
+    save(store, rulebook, "Checkout", checkout[0])
+    again = store.save("Checkout", assess(other, checkout[0]), other)
+    assert not again.unchanged and again.version.number == 2 and again.version.rulebook_hash == other.hash
+
+
 def test_the_list_shows_each_assessment_once_with_its_version_count_and_latest_style(store, rulebook):
     for path in EXAMPLES[:3]:
         a = read_answers(str(path), rulebook)
         save(store, rulebook, a.workflow, a)
     a = read_answers(str(EXAMPLES[0]), rulebook)
-    save(store, rulebook, a.workflow, a)
+    save(store, rulebook, a.workflow, edited(a, 1))
     listed = store.list_all()
     assert [s.name for s in listed] == sorted(read_answers(str(p), rulebook).workflow for p in EXAMPLES[:3])
     counts = {s.name: s.versions for s in listed}
@@ -93,7 +127,7 @@ def test_the_list_shows_each_assessment_once_with_its_version_count_and_latest_s
 
 def test_rename_keeps_the_history(store, rulebook, checkout):
     saved = save(store, rulebook, "Checkout", checkout[0])
-    save(store, rulebook, "Checkout", checkout[0])
+    save(store, rulebook, "Checkout", edited(checkout[0], 1))
     store.rename(saved.id, "Checkout (EU)")
     assert store.find("Checkout") is None and store.find("Checkout (EU)") == saved.id
     assert len(store.history(saved.id)) == 2
@@ -182,7 +216,7 @@ def test_two_stores_on_one_database_see_each_others_saves(db_url, rulebook, chec
     one, two = Store(db_url), Store(db_url)
     try:
         save(one, rulebook, "Checkout", checkout[0])
-        save(two, rulebook, "Checkout", checkout[0])
+        save(two, rulebook, "Checkout", edited(checkout[0], 1))
         assert [v.number for v in one.history(one.find("Checkout"))] == [2, 1]
     finally:
         one.close()
@@ -193,14 +227,14 @@ def test_concurrent_saves_of_one_assessment_keep_every_version(store, rulebook, 
     answers, _ = checkout
     errors = []
 
-    def work():
-        for _ in range(5):
+    def work(k: int):
+        for i in range(5):
             try:
-                store.save("Checkout", assess(rulebook, answers), rulebook)
+                store.save("Checkout", assess(rulebook, edited(answers, 5 * k + i)), rulebook)
             except Exception as e:
                 errors.append(repr(e))
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
     for t in threads:
         t.start()
     for t in threads:
@@ -243,14 +277,14 @@ def test_a_save_that_fails_midway_leaves_no_half_created_assessment(store, ruleb
 
 def test_a_new_version_that_fails_to_save_loses_nothing_saved_before(store, rulebook, checkout):
     save(store, rulebook, "Checkout", checkout[0], note="v1")
-    save(store, rulebook, "Checkout", checkout[0], note="v2")
+    save(store, rulebook, "Checkout", edited(checkout[0], 2), note="v2")
     before = snapshot(store)
     undo = fail_on(store, "INSERT INTO versions")
     with pytest.raises(OSError, match="injected fault"):
-        save(store, rulebook, "Checkout", checkout[0], note="v3")
+        save(store, rulebook, "Checkout", edited(checkout[0], 3), note="v3")
     undo()
     assert snapshot(store) == before
-    assert save(store, rulebook, "Checkout", checkout[0], note="v3").version.number == 3  # and it still works
+    assert save(store, rulebook, "Checkout", edited(checkout[0], 3), note="v3").version.number == 3  # and it still works
 
 
 def test_a_delete_that_fails_midway_deletes_nothing(store, rulebook, checkout):

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from advisor.access import PERMISSIONS, AccessDenied, Actor, Policy, actor_for
-from advisor.engine.answers import read_answers
+from advisor.engine.answers import Answers, read_answers
 from advisor.engine.assessment import assess
 from advisor.saved.store import Store
 from tests.conftest import ROOT
@@ -32,6 +32,12 @@ def store(db_url):  # noqa: F811
 @pytest.fixture(scope="module")
 def checkout(rulebook):
     return assess(rulebook, read_answers(str(ROOT / "examples" / "order-checkout.yaml"), rulebook))
+
+
+def edited(rulebook, assessment, n: int):
+    """The assessment of its answers with the workflow renamed: an edit, so saving it adds a version."""
+    a = assessment.answers
+    return assess(rulebook, Answers(a.traits, a.steps, f"{a.workflow} (edit {n})"))
 
 
 def names(store) -> list[tuple[str, str, int]]:
@@ -70,8 +76,8 @@ def test_saving_under_someone_elses_name_is_refused_and_their_history_is_unchang
     with pytest.raises(AccessDenied, match=r"an assessment named .Checkout. exists and belongs to bob@example\.org"):
         store.save("Checkout", checkout, rulebook, by=CAROL)
     assert names(store) == [("Checkout", "bob@example.org", 1)]
-    store.save("Checkout", checkout, rulebook, by=ADMIN)  # an admin may add a version; the owner stays
-    store.save("Checkout", checkout, rulebook, by=BOB)
+    store.save("Checkout", edited(rulebook, checkout, 1), rulebook, by=ADMIN)  # an admin may add a version
+    store.save("Checkout", edited(rulebook, checkout, 2), rulebook, by=BOB)  # the owner stays
     assert names(store) == [("Checkout", "bob@example.org", 3)]
 
 
@@ -79,7 +85,7 @@ def test_anonymous_saves_when_allowed_are_owned_by_anonymous_and_cannot_be_renam
     store, rulebook, checkout
 ):
     saved = store.save("Drop-in", checkout, rulebook, by=ANONYMOUS)
-    store.save("Drop-in", checkout, rulebook, by=ANONYMOUS)
+    store.save("Drop-in", edited(rulebook, checkout, 1), rulebook, by=ANONYMOUS)
     assert names(store) == [("Drop-in", "anonymous", 2)]
     with pytest.raises(AccessDenied):
         store.delete(saved.id, by=ANONYMOUS)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from advisor.engine.answers import parse_answers, read_answers
+from advisor.engine.answers import Answers, parse_answers, read_answers
 from advisor.engine.assessment import assess
 from advisor.saved.store import Store
 from tests.conftest import ROOT
@@ -20,8 +20,9 @@ def database(tmp_path, rulebook):
     store = Store(url)
     for name, notes in (("order-checkout", ("first", "second")), ("media-pipeline", ("first",))):
         answers = read_answers(str(ROOT / "examples" / f"{name}.yaml"), rulebook)
-        for note in notes:
-            store.save(answers.workflow, assess(rulebook, answers), rulebook, note=note)
+        for i, note in enumerate(notes):  # a later version is an edit: saving the same answers adds none
+            edit = Answers(answers.traits, answers.steps, answers.workflow + " (revised)" * i)
+            store.save(answers.workflow, assess(rulebook, edit), rulebook, note=note)
     store.close()
     return url
 

@@ -24,6 +24,12 @@ def assessment(rulebook):
 
 
 @pytest.fixture
+def revised(rulebook):
+    """The assessment after an edit: saving it needs a new version (the same answers again would not)."""
+    return assess(rulebook, Answers({"ordering": "none"}, (), "Order checkout"))
+
+
+@pytest.fixture
 def folder(tmp_path):
     path = tmp_path / "data"
     path.mkdir()
@@ -54,13 +60,13 @@ def test_a_save_after_the_database_file_was_replaced_is_refused(folder, rulebook
         store.save("Order checkout", assessment, rulebook)
 
 
-def test_a_save_to_a_read_only_database_says_so_and_saves_nothing(folder, rulebook, assessment):
+def test_a_save_to_a_read_only_database_says_so_and_saves_nothing(folder, rulebook, assessment, revised):
     path = folder / "assessments.db"
     Store(f"sqlite:///{path}").save("Order checkout", assessment, rulebook)
     store = Store(f"sqlite:///file:{path}?mode=ro&uri=true")
 
     with pytest.raises(UserError, match=r"is read-only, so nothing was saved; make the file and its directory"):
-        store.save("Order checkout", assessment, rulebook)
+        store.save("Order checkout", revised, rulebook)
     assert [s.versions for s in store.list_all()] == [1]
 
 
@@ -80,7 +86,9 @@ def test_a_save_to_a_database_file_made_read_only_says_so(folder, rulebook, asse
         folder.chmod(0o755)
 
 
-def test_a_save_while_another_program_holds_the_write_lock_fails_fast_naming_the_lock(folder, rulebook, assessment):
+def test_a_save_while_another_program_holds_the_write_lock_fails_fast_naming_the_lock(
+    folder, rulebook, assessment, revised
+):
     path = folder / "assessments.db"
     store = Store(f"sqlite:///{path}")
     store.save("Order checkout", assessment, rulebook)
@@ -89,13 +97,13 @@ def test_a_save_while_another_program_holds_the_write_lock_fails_fast_naming_the
     try:
         started = time.monotonic()
         with pytest.raises(UserError, match=rf"locked by another program \(waited {BUSY_TIMEOUT} s\), so nothing"):
-            store.save("Order checkout", assessment, rulebook)
+            store.save("Order checkout", revised, rulebook)
         assert time.monotonic() - started < BUSY_TIMEOUT + 3
     finally:
         other.rollback()
         other.close()
     assert [s.versions for s in store.list_all()] == [1]
-    assert store.save("Order checkout", assessment, rulebook).version.number == 2
+    assert store.save("Order checkout", revised, rulebook).version.number == 2
 
 
 @pytest.mark.parametrize(

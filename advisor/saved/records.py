@@ -51,6 +51,7 @@ class Saved:
     answers: Answers
     evaluation: dict[str, Any]
     owner: str = ""
+    unchanged: bool = False  # from `Store.save`: the answers were the latest version's, so none was added
 
 
 def check_name(name: str) -> str:

@@ -25,6 +25,7 @@ import random
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -116,7 +117,8 @@ class Store:
     def save(
         self, name: str, assessment: Assessment, rulebook: Rulebook, note: str = "", *, by: Actor = COMMAND_LINE
     ) -> Saved:
-        """Save a new version of the assessment called `name` (created on its first save, owned by `by`)."""
+        """Save a new version of the assessment called `name` (created on its first save, owned by `by`). Answers
+        equal to its latest version's, under the same rulebook, add nothing: that version comes back `unchanged`."""
         by.require(Permission.SAVE)
         name, note = check_name(name), check_note(note)
         evaluation = assessment.evaluation
@@ -147,10 +149,16 @@ class Store:
                         aid = found.id
                         if not by.may_add_version(found.owner):
                             by.require_owner(found.owner, f"an assessment named '{name}' exists and")
-                    number = (
-                        db.scalar(sa.select(sa.func.max(versions.c.number)).where(versions.c.assessment_id == aid)) or 0
-                    ) + 1
-                    db.execute(versions.insert().values(assessment_id=aid, number=number, saved_at=now, **record))
+                    latest = db.execute(
+                        sa.select(versions.c.number, versions.c.answers, versions.c.rulebook_hash)
+                        .where(versions.c.assessment_id == aid)
+                        .order_by(versions.c.number.desc())
+                        .limit(1)
+                    ).first()
+                    unchanged = _same(latest, record)
+                    number = (latest.number if latest else 0) + (0 if unchanged else 1)
+                    if not unchanged:
+                        db.execute(versions.insert().values(assessment_id=aid, number=number, saved_at=now, **record))
                     if db.scalar(sa.select(rulebooks.c.hash).where(rulebooks.c.hash == rulebook.hash)) is None:
                         texts = {k: v.decode("utf-8") for k, v in sorted(rulebook.texts.items())}
                         db.execute(
@@ -167,7 +175,7 @@ class Store:
                         f"could not save '{name}': others were saving it at the same time; try again"
                     ) from None
                 time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
-        return self.open(aid, number)
+        return replace(self.open(aid, number), unchanged=unchanged)
 
     def rename(self, assessment_id: int, new_name: str, *, by: Actor = COMMAND_LINE) -> None:
         """Give an assessment another name (its versions keep theirs); refused when the name is taken, or when
@@ -277,6 +285,12 @@ class Store:
         with self._reading() as db:
             text = db.scalar(sa.select(rulebooks.c.texts).where(rulebooks.c.hash == digest))
         return None if text is None else {k: v.encode("utf-8") for k, v in json.loads(text).items()}
+
+
+def _same(latest, record: dict) -> bool:
+    """Whether the latest version (a row, or None) has the record's rulebook and answers (compared as data)."""
+    same_rules = bool(latest) and latest.rulebook_hash == record["rulebook_hash"]
+    return same_rules and json.loads(latest.answers) == json.loads(record["answers"])
 
 
 def _first_line(e: Exception) -> str:

@@ -94,7 +94,8 @@ def link_problems() -> tuple[Problem, ...]:
 
 
 def answer_notes() -> tuple[str, ...]:
-    """Answers reset because the rulebook changed under them."""
+    """What the pages say about the current answers first: answers reset because the rulebook changed under them, or
+    the saved assessment they were opened from."""
     return st.session_state.get(NOTES_KEY, ())
 
 

@@ -14,6 +14,7 @@ from advisor.web.stored import open_or_stop, read
 
 NOTICE = "saved:notice"  # (kind, message) from the last action
 REEVALUATION = "saved:reevaluation"
+OPENED = "saved:opened"  # (id, name, workflow) of the assessment last opened or saved in this session
 
 rulebook = rulebook_state.current_rulebook()
 lit = display.md_literal
@@ -38,8 +39,11 @@ def notify(kind: str, message: str) -> None:
 # ---------------------------------------------------------------- save the current assessment
 answers = session.current_answers()
 ev = session.current_assessment().evaluation
-if "saved-name" not in st.session_state:
-    st.session_state["saved-name"] = answers.workflow or ""
+opened = st.session_state.get(OPENED)
+if "saved-name" not in st.session_state:  # Why: the answers opened (or saved) from an assessment save under its name,
+    # while they describe the same workflow; other answers (imported, a portfolio row) under their workflow's name
+    same = opened is not None and opened[2] == answers.workflow
+    st.session_state["saved-name"] = opened[1] if same else answers.workflow or ""
 
 
 def on_save() -> None:
@@ -51,7 +55,12 @@ def on_save() -> None:
         return
     st.session_state["saved-note"] = ""
     st.session_state["saved-select"] = saved.id
+    st.session_state[OPENED] = (saved.id, saved.name, saved.answers.workflow)
     st.session_state.pop("saved-version", None)
+    if saved.unchanged:
+        kept = "; the note was not kept" if note.strip() else ""
+        notify("info", f"No change since version {saved.version.number} of “{saved.name}”: no version added{kept}.")
+        return
     notify("success", f"Saved version {saved.version.number} of “{saved.name}”.")
 
 
@@ -78,7 +87,7 @@ with st.container(border=True, key="saved-save-box"):
 notice = st.session_state.pop(NOTICE, None)
 if notice:
     kind, message = notice
-    (st.success if kind == "success" else st.error)(lit(message), icon=":material/info:")
+    {"success": st.success, "info": st.info}.get(kind, st.error)(lit(message), icon=":material/info:")
 
 # ---------------------------------------------------------------- the list
 summaries = read(store.list_all)
@@ -108,8 +117,8 @@ st.container(key="saved-list").dataframe(
     },
 )
 
-if st.session_state.get("saved-select") not in by_id:
-    st.session_state["saved-select"] = summaries[0].id  # the first, or the one just deleted was selected
+if st.session_state.get("saved-select") not in by_id:  # the first visit, or the one selected was deleted
+    st.session_state["saved-select"] = opened[0] if opened and opened[0] in by_id else summaries[0].id
     st.session_state.pop("saved-version", None)
 chosen = st.selectbox("Assessment", list(by_id), key="saved-select", format_func=lambda i: by_id[i].name)
 history = read(store.history, chosen)
@@ -118,20 +127,19 @@ if st.session_state.get("saved-version") not in numbers:
     st.session_state["saved-version"] = numbers[0]
 
 
-def on_open() -> None:
+def open_in_questionnaire() -> None:
+    """Load the chosen version's answers and go to the questionnaire, which says what was opened."""
     try:
         saved = store.open(chosen, st.session_state["saved-version"])
     except UserError as e:
         notify("error", f"Not opened: {display.error_text(e)}")
-        return
+        st.rerun()
     fitted, dropped = revalidate(saved.answers, rulebook)
     session.set_answers(fitted)
-    extra = f" {len(dropped)} answer(s) no longer fit the rulebook and were reset." if dropped else ""
-    notify(
-        "success",
-        f"Opened version {saved.version.number} of “{saved.name}”: the questionnaire, "
-        f"recommendation and diagram now show it.{extra}",
-    )
+    st.session_state[OPENED] = (saved.id, saved.name, fitted.workflow)
+    opened_note = f"Opened version {saved.version.number} of “{saved.name}” from Saved assessments."
+    st.session_state[session.NOTES_KEY] = (opened_note, *dropped)  # shown first on the questionnaire
+    st.switch_page("pages/questionnaire.py")
 
 
 def on_rename() -> None:
@@ -192,14 +200,14 @@ with st.container(border=True, key="saved-detail"):
             "(see *Re-evaluate all* below for what changes)."
         )
     open_col, export_col = st.columns(2)
-    open_col.button(
+    if open_col.button(
         "Open in the questionnaire",
         key="saved-open",
         icon=":material/open_in_new:",
         width="stretch",
-        on_click=on_open,
-        help="Replace the current answers with this version's.",
-    )
+        help="Replace the current answers with this version's and go to the questionnaire.",
+    ):
+        open_in_questionnaire()
     export_col.download_button(
         "Export answers (YAML)",
         read(store.export_yaml, chosen, version),
