@@ -78,7 +78,8 @@ def test_answers_files_chosen_together_make_one_portfolio_and_one_over_the_cap_i
     assert shown(at.subheader[0].value) == "2 answers files"
     assert list(table["#file"]) == ["small.yaml", "big.yaml"]
     assert table["error"].iloc[0] == ""
-    assert f"big.yaml: file too large ({len(big):,} bytes; the limit is {UPLOAD_LIMIT:,} bytes)" in table["error"].iloc[1]
+    too_large = f"big.yaml: file too large ({len(big):,} bytes; the limit is {UPLOAD_LIMIT:,} bytes)"
+    assert too_large in table["error"].iloc[1]
 
 
 def test_rows_with_errors_show_the_row_and_the_error_beside_the_name():

@@ -66,5 +66,6 @@ def test_answers_files_chosen_together_make_one_portfolio_and_a_csv_with_them_is
 
     upload(page, sheet, one)
     expect(page.get_by_text("cannot be evaluated (the previous portfolio is still shown)")).to_be_visible()
-    expect(page.get_by_text("not a mix: got 1 CSV file(s) (sheet.csv) and 1 answers file(s) (one.yaml)")).to_be_visible()
+    mix = "not a mix: got 1 CSV file(s) (sheet.csv) and 1 answers file(s) (one.yaml)"
+    expect(page.get_by_text(mix)).to_be_visible()
     expect(page.locator("h3", has_text="2 answers files")).to_be_visible()

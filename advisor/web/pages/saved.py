@@ -39,11 +39,13 @@ def notify(kind: str, message: str) -> None:
 # ---------------------------------------------------------------- save the current assessment
 answers = session.current_answers()
 ev = session.current_assessment().evaluation
-opened = st.session_state.get(OPENED)
+opened: tuple[int, str, str | None] | None = st.session_state.get(OPENED)
 if "saved-name" not in st.session_state:  # Why: the answers opened (or saved) from an assessment save under its name,
     # while they describe the same workflow; other answers (imported, a portfolio row) under their workflow's name
-    same = opened is not None and opened[2] == answers.workflow
-    st.session_state["saved-name"] = opened[1] if same else answers.workflow or ""
+    if opened is not None and opened[2] == answers.workflow:
+        st.session_state["saved-name"] = opened[1]
+    else:
+        st.session_state["saved-name"] = answers.workflow or ""
 
 
 def on_save() -> None:
