@@ -201,11 +201,11 @@ def restore(
     by.require(Permission.EDIT_RULES)  # Why before the lookup: a viewer learns nothing about the kept versions
     versions = kept_versions(directory, filename)
     if not versions:
-        raise UserError.at(str(Path(directory) / filename), "no previous version is kept")
+        raise UserError.at(f"{directory}/{filename}", "no previous version is kept")
     chosen = versions[-1] if version is None else next((v for v in versions if v.number == version), None)
     if chosen is None:
         numbers = ", ".join(str(v.number) for v in versions)
-        raise UserError.at(str(Path(directory) / filename), f"no version {version}; kept versions: {numbers}")
+        raise UserError.at(f"{directory}/{filename}", f"no version {version}; kept versions: {numbers}")
     text = chosen.read()
 
     def not_stale(current: dict[str, bytes]) -> None:
@@ -242,7 +242,7 @@ def _stale(directory: Where, filename: str, base: bytes | None, current: dict[st
         f"again. Below: {shows}."
     )
     states = {n: FileState(n, t, file_hash(t)) for n, t in current.items()}
-    return StaleEditError([Problem(str(Path(directory) / filename), None, None, "", message)], diff, states)
+    return StaleEditError([Problem(f"{directory}/{filename}", None, None, "", message)], diff, states)
 
 
 def rulebook_hash(directory: Where) -> str:
