@@ -44,9 +44,9 @@ def forget(location: RulesDatabase) -> None:
 
 
 def current_texts(location: RulesDatabase) -> dict[str, bytes]:
-    """The current version's files ({} before the first push), checked against their hash."""
-    stored = store_for(location).current()
-    return {} if stored is None else dict(stored.texts)
+    """The current version's files ({} before the first push), checked against their hash; when the current one
+    was tampered with, the newest version that checks (what a save is made over, and so repairs)."""
+    return store_for(location).editable_texts()
 
 
 def current_rulebook(location: RulesDatabase) -> Rulebook | None:

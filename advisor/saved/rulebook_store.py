@@ -131,6 +131,18 @@ class RulebookStore:
             raise UserError(f"{self.where}: no rulebook version {number}")
         return _checked(row, expected_hash)
 
+    def editable_texts(self) -> dict[str, bytes]:
+        """What an edit starts from: the current version's texts, or, when it was tampered with, the newest version
+        that checks (a save over it repairs the rulebook); {} before the first push."""
+        marker = self.current_marker()
+        if marker is None:
+            return {}
+        try:
+            with self.engine.connect() as db:
+                return _good_texts(db, marker[0], marker[1])
+        except (OperationalError, sa.exc.DBAPIError) as e:
+            raise self._fault(e, "the rulebook cannot be read") from None
+
     def versions(self) -> list[StoredVersion]:
         """Every version, oldest first (a tampered one is left out: it is never offered for restore)."""
         try:
@@ -176,8 +188,7 @@ class RulebookStore:
                 base = None if row is None else int(row.number)
                 current: dict[str, bytes] = {}
                 if row is not None:
-                    stored = db.execute(sa.select(rulebook_versions).where(rulebook_versions.c.number == base)).first()
-                    current = _checked(stored, row.hash).texts
+                    current = _good_texts(db, base, row.hash)
                 prepared = prepare(base, current)
                 if prepared is None:
                     return None, base, None
@@ -206,6 +217,22 @@ class RulebookStore:
         except (sa.exc.DBAPIError, OSError) as e:
             raise self._fault(e, "nothing was saved (what was saved before is intact)") from None
         return record, base, rulebook
+
+
+def _good_texts(db: sa.Connection, number: int | None, expected_hash: str) -> dict[str, bytes]:
+    """The texts of version `number`, or, when it was tampered with, of the newest version before it that checks:
+    what a save is made over. Why: a tampered version is treated as never written, so a save repairs it."""
+    rows = db.execute(
+        sa.select(rulebook_versions)
+        .where(rulebook_versions.c.number <= number)
+        .order_by(rulebook_versions.c.number.desc())
+    )
+    for row in rows:
+        try:
+            return _checked(row, expected_hash if row.number == number else None).texts
+        except TamperedRulebook:
+            continue
+    return {}
 
 
 def _row(v: StoredVersion) -> dict:
