@@ -36,14 +36,14 @@ def versions(url: str) -> list:
     return rulesdb.store_for(RulesDatabase(url)).versions()
 
 
-def test_a_pushed_directory_pulls_back_byte_identical(rules_url, rules_copy, tmp_path, capsys):
+def test_a_pushed_directory_pulls_back_byte_identical(rules_url, rules_copy, tmp_path, capsys):  # noqa: F811
     assert push(rules_copy) == 0
     assert main(["rules", "pull", str(tmp_path / "pulled")]) == 0
     assert files_of(tmp_path / "pulled") == files_of(rules_copy)
     assert "wrote version 1 of" in capsys.readouterr().out
 
 
-def test_the_command_line_serves_the_current_version_of_the_database(rules_url, rules_copy, tmp_path, capsys):
+def test_the_command_line_serves_the_current_version_of_the_database(rules_url, rules_copy, tmp_path, capsys):  # noqa: F811
     push(rules_copy)
     main(["rules", "pull", str(tmp_path / "mine")])
     rules = tmp_path / "mine" / "rules.yaml"
@@ -55,7 +55,7 @@ def test_the_command_line_serves_the_current_version_of_the_database(rules_url, 
     assert "#2: ok" in out and "version 2.0.1" in out  # the version raised by the push, as a save raises it
 
 
-def test_a_stale_push_is_refused_and_the_current_version_stays(rules_url, rules_copy, tmp_path, capsys):
+def test_a_stale_push_is_refused_and_the_current_version_stays(rules_url, rules_copy, tmp_path, capsys):  # noqa: F811
     push(rules_copy)
     for who in ("alice", "bob"):
         main(["rules", "pull", str(tmp_path / who)])
@@ -73,7 +73,7 @@ def test_a_stale_push_is_refused_and_the_current_version_stays(rules_url, rules_
     assert b"hybrid_links: 3" in current.texts["rules.yaml"] and b"# bob" not in current.texts["styles.yaml"]
 
 
-def test_a_push_without_a_base_over_a_published_rulebook_is_refused(rules_url, rules_copy, tmp_path, capsys):
+def test_a_push_without_a_base_over_a_published_rulebook_is_refused(rules_url, rules_copy, tmp_path, capsys):  # noqa: F811
     push(rules_copy)
     other = tmp_path / "other"
     other.mkdir()
@@ -85,9 +85,7 @@ def test_a_push_without_a_base_over_a_published_rulebook_is_refused(rules_url, r
     assert len(versions(rules_url)) == 1
 
 
-def test_an_invalid_push_is_refused_naming_the_file_line_and_field_and_nothing_changes(
-    rules_url, rules_copy, tmp_path, capsys
-):
+def test_an_invalid_push_is_refused_naming_the_file_line_and_field(rules_url, rules_copy, capsys):  # noqa: F811
     push(rules_copy)
     before = rulesdb.current_texts(RulesDatabase(rules_url))
     rules = rules_copy / "rules.yaml"
@@ -118,7 +116,7 @@ def _save_many(url: str, filename: str, tag: str) -> None:
     rulesdb.forget(where)
 
 
-def test_two_processes_saving_at_once_keep_every_version_in_order(rules_url, rules_copy):
+def test_two_processes_saving_at_once_keep_every_version_in_order(rules_url, rules_copy):  # noqa: F811
     push(rules_copy)
     rulesdb.forget(RulesDatabase(rules_url))
     spawn = multiprocessing.get_context("spawn")
@@ -142,7 +140,7 @@ def test_two_processes_saving_at_once_keep_every_version_in_order(rules_url, rul
     assert patches == sorted(patches) and len(set(patches)) == len(patches)  # versions only go up
 
 
-def test_a_second_replica_sees_a_new_version_at_its_next_check(rules_url, rules_copy):
+def test_a_second_replica_sees_a_new_version_at_its_next_check(rules_url, rules_copy):  # noqa: F811
     push(rules_copy)
     replica = RulebookStore(rules_url)  # another process's store: its own engine and connections
     try:
@@ -156,7 +154,7 @@ def test_a_second_replica_sees_a_new_version_at_its_next_check(rules_url, rules_
         replica.close()
 
 
-def test_a_tampered_row_is_never_served(rules_url, rules_copy, capsys):
+def test_a_tampered_row_is_never_served(rules_url, rules_copy, capsys):  # noqa: F811
     push(rules_copy)
     engine = sa.create_engine(rules_url)
     with engine.begin() as db:
@@ -184,7 +182,7 @@ def test_an_unreachable_database_is_named_without_its_password(url, monkeypatch,
 
 
 @pytest.mark.postgres
-def test_a_postgresql_restart_mid_session_is_a_clear_error_and_loses_nothing_saved(own_postgres, rules_copy):
+def test_a_postgresql_restart_mid_session_is_a_clear_error_and_loses_nothing_saved(own_postgres, rules_copy):  # noqa: F811
     where = RulesDatabase(own_postgres.url)
     commit(where, files_of(rules_copy), action="push")  # the first version, as a push makes it
     state = read_file(where, "styles.yaml")

@@ -18,7 +18,7 @@ def publish(url: str, directory) -> None:
     commit(RulesDatabase(url), {n: (directory / n).read_bytes() for n in FILES}, action="push")
 
 
-def test_the_rules_page_saves_to_the_database_and_restores_from_it(rules_url, rules_copy):
+def test_the_rules_page_saves_to_the_database_and_restores_from_it(rules_url, rules_copy):  # noqa: F811
     publish(rules_url, rules_copy)
     where = RulesDatabase(rules_url)
     original = read_file(where, "rules.yaml").text
@@ -44,7 +44,7 @@ def test_the_rules_page_saves_to_the_database_and_restores_from_it(rules_url, ru
     assert [v.number for v in rulesdb.store_for(where).versions()] == [1, 2, 3]
 
 
-def test_a_session_sees_another_replicas_save_at_its_next_interaction(rules_url, rules_copy):
+def test_a_session_sees_another_replicas_save_at_its_next_interaction(rules_url, rules_copy):  # noqa: F811
     publish(rules_url, rules_copy)
     at = open_page()
     before = version_of((rules_copy / "rules.yaml").read_text())
@@ -56,7 +56,7 @@ def test_a_session_sees_another_replicas_save_at_its_next_interaction(rules_url,
     assert f"version {next_patch(before)}" in shown(at.caption[0].value)
 
 
-def test_a_tampered_current_version_is_not_served_and_the_last_good_rulebook_stays(rules_url, rules_copy):
+def test_a_tampered_current_version_is_not_served_and_the_last_good_rulebook_stays(rules_url, rules_copy):  # noqa: F811
     publish(rules_url, rules_copy)
     at = open_page()
     where = RulesDatabase(rules_url)
