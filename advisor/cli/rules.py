@@ -12,7 +12,7 @@ import getpass
 import time
 
 from advisor.access import local_actor
-from advisor.authoring.location import configured
+from advisor.authoring.location import RulesDatabase, configured
 from advisor.cli.common import load_rules, write_output
 from advisor.rulebook.changes import definition_changes
 from advisor.rulebook.loading import FILES, default_rules_dir
@@ -62,7 +62,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     for v in versions:
         kept = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(v.modified))
         print(f"{v.file:<16} {v.number:>7}  {kept:<20} {v.size:>7}")
-    print(f"\nrestore one with: advisor rules restore {directory} FILE --version N")
+    named = "" if isinstance(directory, RulesDatabase) else f"{directory} "
+    print(f"\nrestore one with: advisor rules restore {named}FILE --version N")
     return 0
 
 
