@@ -13,10 +13,10 @@ import io
 import stat
 import zipfile
 import zlib
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from advisor.access import Actor, Permission
-from advisor.authoring.history import COMMAND_LINE, SaveResult, StaleEditError, commit
+from advisor.authoring.history import COMMAND_LINE, SaveResult, StaleEditError, Where, commit
 from advisor.errors import Problem, UserError
 from advisor.rulebook.loading import FILES, Rulebook, build_rulebook, content_hash
 from advisor.rulebook.yamlsafe import MAX_BYTES
@@ -98,7 +98,7 @@ def check_zip(raw: bytes, label: str = "upload.zip", limit: int = UPLOAD_LIMIT) 
 
 
 def install_zip(
-    directory: Path | str,
+    directory: Where,
     raw: bytes,
     base_hash: str,
     label: str = "upload.zip",

@@ -11,7 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from advisor.authoring.backend import Where, current_texts
 from advisor.authoring.diff import EXAMPLES_DIR, Case, CaseResult, answer_cases, recommendation_changes, scenario_cases
+from advisor.authoring.location import RulesDatabase
 from advisor.errors import Problem, UserError
 from advisor.rulebook.changes import Change, definition_changes
 from advisor.rulebook.conditions import condition_words
@@ -46,7 +48,7 @@ class Impact:
 
 
 def draft(
-    directory: Path | str,
+    directory: Where,
     filename: str,
     text: bytes,
     build: Callable[[dict[str, bytes], str], Rulebook] = build_rulebook,
@@ -54,7 +56,8 @@ def draft(
     """Validate the whole rulebook of `directory` with `filename` replaced by `text` (nothing is written).
     `build` is `build_rulebook` or one that remembers what it built (the app's, so a rerun does not redo it)."""
     try:
-        texts = read_texts(directory)
+        # Why current_texts for a database: its versions are whole rulebooks, there is no file to be missing
+        texts = current_texts(directory) if isinstance(directory, RulesDatabase) else read_texts(directory)
         texts[filename] = text
         return Draft(build(texts, str(directory)), ())
     except UserError as e:

@@ -21,58 +21,44 @@ both write; the lock makes check-and-write one step.
 
 from __future__ import annotations
 
-import contextlib
-import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from advisor.access import Actor, Permission, local_actor
 from advisor.authoring import changelog
-from advisor.authoring.release import next_version, version_of, with_version
-from advisor.authoring.versions import (
-    RuleFileVersion,
-    file_hash,
+from advisor.authoring.backend import (
+    Where,
+    change_log,
+    commit_to_database,
+    current_texts,
+    db,
     find_version,
-    history,
-    keep,
-    locked,
-    prune,
-    sweep_temp_files,
+    kept_versions,
 )
+from advisor.authoring.location import RulesDatabase
+from advisor.authoring.release import plan
+from advisor.authoring.results import FileState, SaveResult, StaleEditError, state, unified_diff
+from advisor.authoring.versions import RuleFileVersion, file_hash, keep, locked, prune, sweep_temp_files
 from advisor.errors import Problem, UserError
 from advisor.files import read_input, write_atomic
-from advisor.rulebook.loading import FILES, Rulebook, build_rulebook, content_hash
+from advisor.rulebook.loading import FILES, content_hash
 
-
-@dataclass(frozen=True)
-class FileState:
-    """One rule file as read from disk: its name, its bytes and their hash."""
-
-    name: str
-    text: bytes
-    hash: str
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    """What a save or restore did: the files written (new state), the versions kept, the new rulebook.
-
-    The file saved comes first in `written` and `kept`; rules.yaml follows when the save raised the version."""
-
-    written: tuple[FileState, ...]
-    kept: tuple[RuleFileVersion, ...]
-    rulebook: Rulebook
-    raised: tuple[str, str] | None = None  # (version before, version written) when this save raised it
-
-
-class StaleEditError(UserError):
-    """The file changed on disk since the editor read it; `diff` shows what changed, nothing was written."""
-
-    def __init__(self, problems: list[Problem], diff: str, current: dict[str, FileState]):
-        super().__init__(problems)
-        self.diff = diff
-        self.current = current
+__all__ = [
+    "COMMAND_LINE",
+    "FileState",
+    "SaveResult",
+    "StaleEditError",
+    "change_log",
+    "check_name",
+    "commit",
+    "current_texts",
+    "kept_versions",
+    "read_file",
+    "restore",
+    "rulebook_hash",
+    "save",
+    "unified_diff",
+]
 
 
 def check_name(filename: str) -> str:
@@ -82,8 +68,10 @@ def check_name(filename: str) -> str:
     return filename
 
 
-def read_file(directory: Path | str, filename: str) -> FileState:
+def read_file(directory: Where, filename: str) -> FileState:
     """One rule file's bytes and hash. A missing file reads as empty, so an editor can create it again."""
+    if isinstance(directory, RulesDatabase):
+        return state(check_name(filename), db().current_texts(directory).get(filename, b""))
     path = Path(directory) / check_name(filename)
     try:
         text = read_input(path)
@@ -91,14 +79,14 @@ def read_file(directory: Path | str, filename: str) -> FileState:
         text = b""
     except OSError as e:
         raise UserError.at(str(path), f"cannot read: {e.strerror}") from None
-    return FileState(filename, text, file_hash(text))
+    return state(filename, text)
 
 
 COMMAND_LINE = local_actor()
 
 
 def commit(
-    directory: Path | str,
+    directory: Where,
     changes: dict[str, bytes],
     check: Callable[[dict[str, bytes]], None] | None = None,
     *,
@@ -113,25 +101,16 @@ def commit(
     Refused with `AccessDenied` unless `by` may edit the rulebook; the change is recorded as `action` by `by`.
     """
     by.require(Permission.EDIT_RULES)
-    directory = Path(directory)
     for name in changes:
         check_name(name)
+    if isinstance(directory, RulesDatabase):
+        return commit_to_database(directory, changes, check, by, action)
+    directory = Path(directory)
     try:
         with locked(directory):
-            current = _current_texts(directory)
-            if check is not None:
-                check(current)
-            merged = {**current, **changes}
-            rulebook = build_rulebook(merged, str(directory))  # raises UserError: nothing written
-            changed = {n: t for n, t in changes.items() if t != current.get(n)}
-            raised = None
-            before = version_of(current.get("rules.yaml"))
-            after = next_version(before, rulebook.version) if changed else None
-            if after is not None:
-                changed["rules.yaml"] = merged["rules.yaml"] = with_version(rulebook, after)
-                rulebook = build_rulebook(merged, str(directory))
-                assert rulebook.version == after  # the rewrite touched the version and nothing else
-                raised = (str(before), after)
+            current = current_texts(directory)
+            p = plan(current, changes, check, str(directory))
+            changed, rulebook, raised = p.changed, p.rulebook, p.raised
             sweep_temp_files(directory)
             kept = _keep_and_write(directory, current, changed)
             for name in changed:
@@ -178,7 +157,7 @@ def _keep_and_write(
 
 
 def save(
-    directory: Path | str,
+    directory: Where,
     filename: str,
     new_text: bytes,
     base_hash: str,
@@ -207,7 +186,7 @@ def save(
 
 
 def restore(
-    directory: Path | str,
+    directory: Where,
     filename: str,
     version: int | None = None,
     base_hash: str | None = None,
@@ -220,14 +199,14 @@ def restore(
     would not validate with the other files as they are now, or (given `base_hash`) when the file is stale.
     """
     by.require(Permission.EDIT_RULES)  # Why before the lookup: a viewer learns nothing about the kept versions
-    versions = history(directory, filename)
+    versions = kept_versions(directory, filename)
     if not versions:
-        raise UserError.at(str(Path(directory) / filename), "no previous version is kept")
+        raise UserError.at(f"{directory}/{filename}", "no previous version is kept")
     chosen = versions[-1] if version is None else next((v for v in versions if v.number == version), None)
     if chosen is None:
         numbers = ", ".join(str(v.number) for v in versions)
-        raise UserError.at(str(Path(directory) / filename), f"no version {version}; kept versions: {numbers}")
-    text = chosen.path.read_bytes()
+        raise UserError.at(f"{directory}/{filename}", f"no version {version}; kept versions: {numbers}")
+    text = chosen.read()
 
     def not_stale(current: dict[str, bytes]) -> None:
         if base_hash is not None and file_hash(current.get(filename, b"")) != base_hash:
@@ -249,15 +228,7 @@ def restore(
         raise UserError([note, *e.problems]) from None
 
 
-def unified_diff(old: bytes, new: bytes, old_label: str, new_label: str) -> str:
-    """A unified diff of two texts (undecodable bytes shown as �), '' when they are equal."""
-    a = old.decode("utf-8", "replace").splitlines(keepends=True)
-    b = new.decode("utf-8", "replace").splitlines(keepends=True)
-    lines = difflib.unified_diff(a, b, old_label, new_label)
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-
-
-def _stale(directory: Path | str, filename: str, base: bytes | None, current: dict[str, bytes]) -> StaleEditError:
+def _stale(directory: Where, filename: str, base: bytes | None, current: dict[str, bytes]) -> StaleEditError:
     now = current.get(filename, b"")
     if base is not None:
         diff = unified_diff(base, now, f"{filename} (the version you started from)", f"{filename} (on disk now)")
@@ -271,19 +242,10 @@ def _stale(directory: Path | str, filename: str, base: bytes | None, current: di
         f"again. Below: {shows}."
     )
     states = {n: FileState(n, t, file_hash(t)) for n, t in current.items()}
-    return StaleEditError([Problem(str(Path(directory) / filename), None, None, "", message)], diff, states)
+    return StaleEditError([Problem(f"{directory}/{filename}", None, None, "", message)], diff, states)
 
 
-def rulebook_hash(directory: Path | str) -> str:
+def rulebook_hash(directory: Where) -> str:
     """The content hash of the rule files on disk now, valid or not (a missing file counts as absent): the base
     a whole-rulebook change (a zip install) is made from, compared again under the lock when it is written."""
-    return content_hash(_current_texts(Path(directory)))
-
-
-def _current_texts(directory: Path) -> dict[str, bytes]:
-    """The rule files on disk now; a missing one is simply absent (a save or an upload may create it)."""
-    texts = {}
-    for name in FILES:
-        with contextlib.suppress(FileNotFoundError):
-            texts[name] = read_input(directory / name)
-    return texts
+    return content_hash(current_texts(directory))

@@ -11,9 +11,12 @@ Only the version's characters are rewritten, in place, so comments and layout st
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from advisor.errors import UserError
 from advisor.rulebook.formats import RulesFile
-from advisor.rulebook.loading import Rulebook
+from advisor.rulebook.loading import Rulebook, build_rulebook
 from advisor.rulebook.messages import parse
 
 
@@ -56,3 +59,39 @@ def with_version(rulebook: Rulebook, version: str) -> bytes:
         raise AssertionError(f"rules.yaml line {line} does not hold its version {rulebook.version!r}")
     lines[line - 1] = lines[line - 1][:at] + version + lines[line - 1][at + len(rulebook.version) :]
     return "".join(lines).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a save will write: the files that change (rules.yaml too when its version was raised), the whole
+    rulebook after it (validated), and (version before, version written) when the save raised it."""
+
+    changed: dict[str, bytes]
+    merged: dict[str, bytes]
+    rulebook: Rulebook
+    raised: tuple[str, str] | None
+
+
+def plan(
+    current: dict[str, bytes],
+    changes: dict[str, bytes],
+    check: Callable[[dict[str, bytes]], None] | None,
+    origin: str,
+) -> Plan:
+    """The save of `changes` over the `current` texts, whatever holds them (a directory, a database): `check`
+    (the stale test) first, then the whole rulebook validated (raises `UserError`: nothing is written), then the
+    version raised when any file changes and the changes do not raise it themselves."""
+    if check is not None:
+        check(current)
+    merged = {**current, **changes}
+    rulebook = build_rulebook(merged, origin)
+    changed = {n: t for n, t in changes.items() if t != current.get(n)}
+    raised = None
+    before = version_of(current.get("rules.yaml"))
+    after = next_version(before, rulebook.version) if changed else None
+    if after is not None:
+        changed["rules.yaml"] = merged["rules.yaml"] = with_version(rulebook, after)
+        rulebook = build_rulebook(merged, origin)
+        assert rulebook.version == after  # the rewrite touched the version and nothing else
+        raised = (str(before), after)
+    return Plan(changed, merged, rulebook, raised)

@@ -38,13 +38,19 @@ def file_hash(text: bytes) -> str:
 
 @dataclass(frozen=True)
 class RuleFileVersion:
-    """A kept previous version of a rule file: `.history/<file>.<number>` (higher = more recent)."""
+    """A kept previous version of a rule file: `.history/<file>.<number>` (higher = more recent), or, for the
+    rulebook in a database, the file's text in rulebook version `number` (`text`; `path` is then only a label)."""
 
     file: str
     number: int
     path: Path
     size: int
     modified: float  # seconds since the epoch, when the version was kept
+    text: bytes | None = None
+
+    def read(self) -> bytes:
+        """The version's bytes."""
+        return self.text if self.text is not None else self.path.read_bytes()
 
 
 @contextmanager
@@ -91,7 +97,7 @@ def history(directory: Path | str, filename: str | None = None) -> list[RuleFile
 def find_version(directory: Path | str, filename: str, wanted_hash: str) -> bytes | None:
     """The text of the most recent kept version of `filename` whose hash is `wanted_hash`, if one is kept."""
     for v in reversed(history(directory, filename)):
-        text = v.path.read_bytes()
+        text = v.read()
         if file_hash(text) == wanted_hash:
             return text
     return None

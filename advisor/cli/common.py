@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from advisor import files
+from advisor.authoring.location import configured
 from advisor.errors import UserError
 from advisor.rulebook.loading import Rulebook, load_rulebook
 
@@ -43,5 +44,15 @@ def read_input(path: str, limit: int | None = None) -> bytes:
 
 
 def load_rules(rules_dir: str | None) -> Rulebook:
-    """The rulebook of `--rules DIR` (default: $ADVISOR_RULES, else the packaged one)."""
-    return load_rulebook(rules_dir)
+    """The rulebook of `--rules DIR` (default: the current version in $ADVISOR_RULES_URL when it is set, else
+    $ADVISOR_RULES, else the packaged one)."""
+    where = configured() if rules_dir is None else None
+    if where is None:
+        return load_rulebook(rules_dir)
+    # Why here: the rulebook database needs the optional `store` extra (SQLAlchemy), and costs start-up time
+    from advisor.authoring import rulesdb
+
+    rulebook = rulesdb.current_rulebook(where)
+    if rulebook is None:
+        raise UserError(f"{where} holds no rulebook yet: publish one with advisor rules push DIR")
+    return rulebook

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from advisor.cli import rules as rules_commands
-from advisor.cli import rules_export
+from advisor.cli import rules_db, rules_export
 from advisor.cli.common import load_rules, write_output
 from advisor.resources import DEFAULT_RULES
 
@@ -92,7 +92,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = rsub.add_parser("test", help="run the rule scenarios and report rule coverage (fails under 100%%)")
     p.add_argument("dir", nargs="?", default=None, help="rulebook directory (default: $ADVISOR_RULES or rules/)")
     p.set_defaults(func=cmd_rules_test)
-    for module in (rules_commands, rules_export):
+    for module in (rules_commands, rules_export, rules_db):
         module.register_rules(rsub)
 
     p = sub.add_parser("schema", help="write the JSON Schemas of the file formats")

@@ -12,11 +12,12 @@ import getpass
 import time
 
 from advisor.access import local_actor
+from advisor.authoring.location import RulesDatabase, configured
 from advisor.cli.common import load_rules, write_output
 from advisor.rulebook.changes import definition_changes
 from advisor.rulebook.loading import FILES, default_rules_dir
 
-DIR_HELP = "rulebook directory (default: $ADVISOR_RULES or rules/)"
+DIR_HELP = "rulebook directory (default: $ADVISOR_RULES_URL's database, else $ADVISOR_RULES or rules/)"
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -50,10 +51,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from advisor.authoring.versions import history
+    from advisor.authoring.history import kept_versions
 
-    directory = args.dir or str(default_rules_dir())
-    versions = history(directory, args.file)
+    directory = args.dir or configured() or str(default_rules_dir())
+    versions = kept_versions(directory, args.file)
     if not versions:
         print(f"{directory}: no previous versions kept yet (they are kept at each save, in .history/)")
         return 0
@@ -61,14 +62,15 @@ def cmd_history(args: argparse.Namespace) -> int:
     for v in versions:
         kept = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(v.modified))
         print(f"{v.file:<16} {v.number:>7}  {kept:<20} {v.size:>7}")
-    print(f"\nrestore one with: advisor rules restore {directory} FILE --version N")
+    named = "" if isinstance(directory, RulesDatabase) else f"{directory} "
+    print(f"\nrestore one with: advisor rules restore {named}FILE --version N")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from advisor.authoring.history import restore
 
-    directory = args.dir or str(default_rules_dir())
+    directory = args.dir or configured() or str(default_rules_dir())
     result = restore(directory, args.file, args.version, by=local_actor(login_name()))
     if not result.written:
         print(f"{args.file} already has that content; nothing changed")

@@ -1,9 +1,13 @@
-"""The active rulebook of a browser session, hot-reloaded from the rule files of `$ADVISOR_RULES`.
+"""The active rulebook of a browser session, hot-reloaded from the rule files of `$ADVISOR_RULES`, or from the
+rulebook database when `$ADVISOR_RULES_URL` is set (`location()`).
 
 Each call stats the four files (cheap); when (mtime_ns, size) changed it reads them and compares the content hash; a
 new valid rulebook becomes active at that interaction, an invalid one leaves the last good one active and its
-problems in `rulebook_errors()`. The parsed rulebook is cached for all sessions by content hash
-(`st.cache_resource`; a Rulebook is frozen and never mutated); which one a session uses is per session.
+problems in `rulebook_errors()`. With the database, each interaction asks for the current version's (number, hash),
+one small query, and reads and builds the version only when that changed; a database that cannot be reached, or a
+version that does not match its hash or validate, leaves the last good rulebook active and says why.
+The parsed rulebook is cached for all sessions by content hash (`st.cache_resource`; a Rulebook is frozen and never
+mutated); which one a session uses is per session.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from advisor.authoring.backend import db
+from advisor.authoring.location import Location, RulesDatabase, configured
 from advisor.errors import UserError
 from advisor.rulebook.loading import FILES, Rulebook, build_rulebook, content_hash, default_rules_dir, read_texts
 
@@ -70,8 +76,36 @@ def _signature(directory: Path) -> tuple:
     return tuple(out)
 
 
+def location() -> Location:
+    """Where the rulebook lives: the database `$ADVISOR_RULES_URL`, else the directory `$ADVISOR_RULES` (or rules/)."""
+    return configured() or default_rules_dir()
+
+
+def _database_state(where: RulesDatabase, state: _RulebookState | None) -> _RulebookState:
+    last_good = state.rulebook if state is not None else None
+    try:
+        marker = db().store_for(where).current_marker()
+        if state is not None and state.directory == str(where) and state.signature == marker:
+            return state
+        stored = db().store_for(where).current()  # checked against its hash: a tampered row is never served
+    except UserError as e:
+        return _RulebookState(str(where), (), last_good, e)
+    if stored is None:
+        empty = UserError(f"{where} holds no rulebook yet: publish one with advisor rules push DIR")
+        return _RulebookState(str(where), (), last_good, empty)
+    built = _built(stored.hash, f"{where}#{stored.number}", stored.texts)
+    if isinstance(built, UserError):
+        return _RulebookState(str(where), (), last_good, built)
+    return _RulebookState(str(where), (stored.number, stored.hash), built, None)
+
+
 def _rulebook_state() -> _RulebookState:
-    directory = default_rules_dir()
+    where = location()
+    if isinstance(where, RulesDatabase):
+        found = _database_state(where, st.session_state.get(RULEBOOK_KEY))
+        st.session_state[RULEBOOK_KEY] = found
+        return found
+    directory = where
     signature = _signature(directory)
     state: _RulebookState | None = st.session_state.get(RULEBOOK_KEY)
     if state is not None and state.directory == str(directory) and state.signature == signature:

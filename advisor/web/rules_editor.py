@@ -8,13 +8,13 @@ widgets and keeps the editor's session state (`BASE`: the file as the edit start
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import streamlit as st
 
 from advisor.access import Permission
 from advisor.authoring import edit as ruleedit
 from advisor.authoring import history as rulestore
+from advisor.authoring.location import Location
 from advisor.errors import UserError
 from advisor.rulebook.loading import FILES
 from advisor.web import rulebook_state
@@ -28,7 +28,7 @@ EDITOR = "rules-editor"
 RESTORE_VERSION = "rules-restore-version"  # the History tab's choice of version
 
 
-def load_into_editor(directory: Path, filename: str) -> None:
+def load_into_editor(directory: Location, filename: str) -> None:
     """Start editing `filename` from what is on disk now (discards the draft)."""
     state = rulestore.read_file(directory, filename)
     st.session_state[BASE] = state
@@ -46,7 +46,7 @@ def attempt(verb: str, write: Callable[[], rulestore.SaveResult]) -> rulestore.S
     return None
 
 
-def on_save(directory: Path) -> None:
+def on_save(directory: Location) -> None:
     base: rulestore.FileState = st.session_state[BASE]
     text = st.session_state[EDITOR].encode()
     by = current_actor()
@@ -58,7 +58,7 @@ def on_save(directory: Path) -> None:
         st.session_state[NOTICE] = ("saved", f"Saved {base.name}.{kept}{raised_text(result)}", "")
 
 
-def on_restore(directory: Path) -> None:
+def on_restore(directory: Location) -> None:
     base: rulestore.FileState = st.session_state[BASE]
     version = st.session_state.get(RESTORE_VERSION)
     by = current_actor()
@@ -81,7 +81,7 @@ def raised_text(result: rulestore.SaveResult) -> str:
     return f" The rulebook's version was raised from {before} to {after}."
 
 
-def on_reload(directory: Path) -> None:
+def on_reload(directory: Location) -> None:
     load_into_editor(directory, st.session_state[BASE].name)
     st.session_state.pop(NOTICE, None)
 
@@ -101,7 +101,7 @@ def show_notice() -> None:
             st.error(lit(message), icon=":material/error:")
 
 
-def show_editor(directory: Path) -> tuple[rulestore.FileState, ruleedit.Draft]:
+def show_editor(directory: Location) -> tuple[rulestore.FileState, ruleedit.Draft]:
     """The Edit tab's file choice, editor, validation and Save / Download buttons. Returns the chosen file as it
     is on disk now and the draft in the editor."""
     filename = st.selectbox("Rule file", list(FILES), index=list(FILES).index("rules.yaml"), key="rules-file")

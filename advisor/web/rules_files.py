@@ -6,16 +6,14 @@ restore) and Upload & download tab (the whole rulebook as a zip). Computed by `a
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from advisor.access import Permission
 from advisor.authoring import bundle as rulezip
-from advisor.authoring import changelog
 from advisor.authoring import history as rulestore
-from advisor.authoring.versions import history
+from advisor.authoring.location import Location
 from advisor.errors import UserError
 from advisor.rulebook.loading import Rulebook
 from advisor.web import rulebook_state
@@ -27,17 +25,18 @@ from advisor.web.signin import current_actor
 ZIP_BASE = "rules:zip-base"  # (the upload's file id, the rulebook hash on disk when the page first showed it)
 
 
-def show_history(directory: Path, on_disk: rulestore.FileState) -> None:
+def show_history(directory: Location, on_disk: rulestore.FileState) -> None:
     """The kept versions of the file `on_disk`, newest first, the chosen one diffed against it, and its restore."""
     filename = on_disk.name
     st.caption(
         lit(
             f"Kept versions of {filename} (choose the file in the Edit tab). A version is kept at every "
-            "save, restore and upload, in .history/ inside the rulebook directory."
+            "save, restore and upload, in .history/ inside the rulebook directory (or, for a rulebook "
+            "database, as a version of the whole rulebook)."
         )
     )
     show_changes(directory)
-    versions = history(directory, filename)
+    versions = rulestore.kept_versions(directory, filename)
     if not versions:
         st.info(lit(f"No previous version of {filename} is kept yet: one is kept at every save."))
         return
@@ -57,9 +56,7 @@ def show_history(directory: Path, on_disk: rulestore.FileState) -> None:
     )
     number = st.selectbox("Version to restore", [v.number for v in reversed(versions)], key=RESTORE_VERSION)
     chosen = next(v for v in versions if v.number == number)
-    diff = rulestore.unified_diff(
-        on_disk.text, chosen.path.read_bytes(), f"{filename} (now)", f"{filename} (version {number})"
-    )
+    diff = rulestore.unified_diff(on_disk.text, chosen.read(), f"{filename} (now)", f"{filename} (version {number})")
     st.code(diff or "(identical to the current file)", language="diff")
     st.button(
         f"Restore version {number}",
@@ -72,9 +69,9 @@ def show_history(directory: Path, on_disk: rulestore.FileState) -> None:
     )
 
 
-def show_changes(directory: Path) -> None:
+def show_changes(directory: Location) -> None:
     """Who changed the rulebook, when and how (every save, restore and install), newest first."""
-    log = changelog.changes(directory)
+    log = rulestore.change_log(directory)
     if not log:
         return
     st.markdown("**Changes** (newest first)")
@@ -96,7 +93,7 @@ def show_changes(directory: Path) -> None:
     )
 
 
-def show_zip(directory: Path, active: Rulebook | None) -> None:
+def show_zip(directory: Location, active: Rulebook | None) -> None:
     """Download the active rulebook as a zip; upload one, check it completely, preview its impact, install it."""
     if active is not None:
         st.download_button(
@@ -165,7 +162,7 @@ def show_zip(directory: Path, active: Rulebook | None) -> None:
             st.success(lit(f"Installed; files changed: {changed}. Previous versions are kept.{raised}"))
 
 
-def upload_base(directory: Path, file_id: str) -> str:
+def upload_base(directory: Location, file_id: str) -> str:
     """The hash of the rulebook on disk when this upload was first shown: what its install is made from, so a
     save by someone else in between makes the install stale (the click's own rerun would see their save)."""
     seen: tuple[str, str] | None = st.session_state.get(ZIP_BASE)

@@ -11,11 +11,10 @@ callbacks), `advisor.web.rules_preview` (problems, scenarios, impact, the rules 
 import streamlit as st
 
 from advisor.access import Permission
-from advisor.rulebook.loading import default_rules_dir
 from advisor.web import rulebook_state, rules_editor, rules_files, rules_preview, signin
 from advisor.web.display import md_literal as lit
 
-directory = default_rules_dir()
+directory = rulebook_state.location()  # the rule-file directory, or the rulebook database ($ADVISOR_RULES_URL)
 active = rulebook_state.last_good_rulebook()  # None when the files on disk were never valid: fix them here
 
 # ---------------------------------------------------------------- header
