@@ -15,7 +15,7 @@ from typing import Any
 from advisor.errors import Problem, UserError
 from advisor.files import read_input
 from advisor.resources import DEFAULT_RULES
-from advisor.rulebook import conditions
+from advisor.rulebook import cache, conditions
 from advisor.rulebook.compiler import Program, compile_rules
 from advisor.rulebook.condition_format import Condition
 from advisor.rulebook.formats import (
@@ -119,7 +119,8 @@ def read_texts(directory: Path | str) -> dict[str, bytes]:
 def load_rulebook(directory: Path | str | None = None) -> Rulebook:
     """Read, validate and cross-check the rulebook in `directory` (default: `default_rules_dir()`)."""
     directory = Path(directory) if directory is not None else default_rules_dir()
-    return build_rulebook(read_texts(directory), str(directory))
+    # Why the cache: start-up time; keyed by the bytes and verified on load (`advisor.rulebook.cache`)
+    return cache.cached_build(read_texts(directory), str(directory), build_rulebook)
 
 
 def build_rulebook(texts: dict[str, bytes], origin: str = "rules") -> Rulebook:
