@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.timing import Measurement, auto_number, once_each, per_call
+from bench.timing import Measurement, auto_number, per_call
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "order-checkout.yaml"
