@@ -12,6 +12,7 @@ import pytest
 
 from advisor.engine.answers import read_answers
 from advisor.engine.assessment import assess
+from advisor.errors import UserError
 from advisor.rulebook import cache
 from advisor.rulebook.loading import load_rulebook
 from advisor.views import contract
@@ -61,7 +62,7 @@ def test_an_edited_rule_file_is_never_served_from_the_cache(cache_dir, rules_cop
 def test_an_invalid_edit_is_reported_even_with_a_cached_valid_rulebook(cache_dir, rules_copy):
     load_rulebook(rules_copy)
     (rules_copy / "rules.yaml").write_text("rules: [")
-    with pytest.raises(Exception, match="rules.yaml"):
+    with pytest.raises(UserError, match=r"rules\.yaml"):
         load_rulebook(rules_copy)
 
 
