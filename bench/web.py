@@ -90,7 +90,8 @@ def browser_ms(url: str, repeats: int = 10) -> dict[str, tuple[float, float, flo
     def first_render(page) -> float:
         start = time.perf_counter()
         page.goto(link)
-        page.locator(f".st-key-{question} label").first.wait_for()
+        # Why a generous timeout: on a loaded machine a first render has taken 25 s; a figure, never a failure
+        page.locator(f".st-key-{question} label").first.wait_for(timeout=180_000)
         wait_for_app(page)
         return (time.perf_counter() - start) * 1e3
 
