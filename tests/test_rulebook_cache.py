@@ -135,3 +135,13 @@ def test_the_cli_gives_the_same_json_cold_and_warm(tmp_path):
     assert runs[0] == runs[1] == off.stdout
     assert json.loads(runs[0])
     assert list((tmp_path / "cache").glob("rulebook-*.bin"))
+
+
+def test_the_cache_keeps_only_the_newest_entries(cache_dir, rules_copy, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    rules = rules_copy / "rules.yaml"
+    for i in range(5):
+        rules.write_text(rules.read_text() + f"\n# edit {i}\n")
+        load_rulebook(rules_copy)
+    assert len(entries(cache_dir)) == 3
+    assert load_rulebook(rules_copy).texts["rules.yaml"] == rules.read_bytes()

@@ -43,6 +43,7 @@ MAGIC = FORMAT + b"\n"
 ENV_DIR = "ADVISOR_CACHE_DIR"
 ENV_SWITCH = "ADVISOR_CACHE"  # "off" (or "0") turns the cache off
 _SECRET = "secret"
+MAX_ENTRIES = 16  # the newest entries kept (about 150 KB each for the default rulebook)
 _PACKAGE = Path(__file__).resolve().parent.parent
 _code_version: bytes | None = None
 
@@ -134,8 +135,21 @@ def write_entry(directory: Path, key: str, value: Any) -> None:
         secret = _secret(directory)
         mac = hmac.new(secret, key.encode() + b"\0" + payload, hashlib.sha256).digest()
         write_atomic(entry_path(directory, key), MAGIC + key.encode() + b"\n" + mac + payload)
+        prune(directory)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass
+
+
+def prune(directory: Path, keep: int | None = None) -> None:
+    """Remove all but the `keep` newest entries (each edit of a rulebook adds one; nothing else removes them)."""
+    found = []
+    for path in directory.glob("rulebook-*.bin"):
+        try:
+            found.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue
+    for _, path in sorted(found, reverse=True)[MAX_ENTRIES if keep is None else keep :]:
+        path.unlink(missing_ok=True)  # an OSError (a permission) is caught by `write_entry`
 
 
 def _picklable(rulebook: Any) -> Any:
