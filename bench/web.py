@@ -90,7 +90,8 @@ def browser_ms(url: str, repeats: int = 10) -> dict[str, tuple[float, float, flo
     def first_render(page) -> float:
         start = time.perf_counter()
         page.goto(link)
-        page.locator(f".st-key-{question} label").first.wait_for()
+        # Why a generous timeout: on a loaded machine a first render has taken 25 s; a figure, never a failure
+        page.locator(f".st-key-{question} label").first.wait_for(timeout=180_000)
         wait_for_app(page)
         return (time.perf_counter() - start) * 1e3
 
@@ -135,6 +136,11 @@ def available() -> str | None:
     return None
 
 
+def _aim(median_ms: float, aim_ms: float) -> str:
+    """The aim of issue 17 and whether the median meets it."""
+    return f"aim <= {aim_ms:,.0f} ms (issue 17): {'met' if median_ms <= aim_ms else 'MISSED'}"
+
+
 def measurements(repeats: int = 10) -> list[Measurement]:
     """Every web figure, with its own server started as `make run` starts it and always stopped."""
     from browser import running_app
@@ -149,14 +155,14 @@ def measurements(repeats: int = 10) -> list[Measurement]:
             "browser: first render, first visit (nothing cached)",
             *browser["first render, cold"],
             "ms",
-            "aim <= 1500 ms",
+            _aim(browser["first render, cold"][0], 1000),
         ),
         Measurement(
             SECTION,
             "browser: first render, new session (static files cached)",
             *browser["first render, warm"],
             "ms",
-            "aim <= 1500 ms",
+            _aim(browser["first render, warm"][0], 800),
         ),
         Measurement(
             SECTION, "browser: answer change to updated diagram", *browser["answer to diagram"], "ms", "aim <= 500 ms"

@@ -9,30 +9,53 @@ command functions so `advisor recommend` starts fast (no pandas, no streamlit on
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from advisor import __version__
-from advisor.cli import batch, benchmark, blueprint, core, export, saved, trace, web
 from advisor.errors import UserError
 
-# Modules that add subcommands (each has `register(subparsers)`), in help order.
-COMMAND_MODULES = (core, batch, export, blueprint, trace, saved, benchmark, web)
+# Modules that add subcommands (each has `register(subparsers)`), in help order, with the commands each adds.
+# Why names and not modules: start-up time. A command imports only its own module (the blueprint generators,
+# the report builders, the store cost tens of ms each); `advisor --help` or an unknown command imports them all.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "core": ("recommend", "rules", "schema"),
+    "batch": ("batch",),
+    "export": ("diagram", "report"),
+    "blueprint": ("blueprint",),
+    "trace": ("import-trace",),
+    "saved": ("saved",),
+    "benchmark": ("benchmark",),
+    "web": ("web",),
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def modules_for(argv: list[str]) -> tuple[str, ...]:
+    """The command modules `argv` needs: the one that adds its command, or every one (help, an unknown command)."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first is not None and "--version" not in argv:
+        for module, commands in COMMANDS.items():
+            if first in commands:
+                return (module,)
+    return tuple(COMMANDS)
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given `argv`, only with the subcommands it can name (see `modules_for`)."""
     parser = argparse.ArgumentParser(
         prog="advisor",
         description=("Recommends orchestration, choreography or a hybrid for a workflow, and explains why."),
     )
     parser.add_argument("--version", action="version", version=f"advisor {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(sub)
+    for name in modules_for(argv) if argv is not None else COMMANDS:
+        importlib.import_module(f"advisor.cli.{name}").register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
