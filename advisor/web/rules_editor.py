@@ -123,9 +123,10 @@ def show_notice() -> None:
 
 def choose_file() -> str:
     """The file choice, remembered across pages (Streamlit drops the selectbox's own state on another page)."""
-    if FILE not in st.session_state:
-        st.session_state[FILE] = st.session_state.get(rules_drafts.CHOSEN, "rules.yaml")
-    filename: str = st.selectbox("Rule file", list(FILES), key=FILE)
+    chosen = st.session_state.get(rules_drafts.CHOSEN, "rules.yaml")
+    # Why index= and not the widget's state: a value set through session state before the widget showed the
+    # wrong file in the browser for a moment after coming back; the index is what a fresh widget starts at
+    filename: str = st.selectbox("Rule file", list(FILES), index=list(FILES).index(chosen), key=FILE)
     st.session_state[rules_drafts.CHOSEN] = filename
     others = [f for f in rules_drafts.unsaved_files() if f != filename]
     if others:
