@@ -167,8 +167,8 @@ def show_editor(directory: Path) -> tuple[rulestore.FileState, ruleedit.Draft]:
         st.warning(
             lit(
                 f"{filename} was changed on disk since you opened it (your draft started from {base_words(base)}; "
-                f"on disk now: {base_words(on_disk)}): saving this draft will be refused. Download your edit below if you "
-                "want to keep it, then load the version on disk."
+                f"on disk now: {base_words(on_disk)}): saving this draft will be refused. Download your edit "
+                "below if you want to keep it, then load the version on disk."
             ),
             icon=":material/sync_problem:",
         )
