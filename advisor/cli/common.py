@@ -58,8 +58,8 @@ def load_rules(rules_dir: str | None) -> Rulebook:
     # Why here: the rulebook database needs the optional `store` extra (SQLAlchemy), and costs start-up time
     from advisor.authoring import rulesdb
 
-    rulebook = rulesdb.current_rulebook(where)
-    if rulebook is None:
+    current = rulesdb.current_rulebook(where)
+    if current is None:
         raise UserError(f"{where} holds no rulebook yet: publish one with advisor rules push DIR")
     gc.freeze()
-    return rulebook
+    return current

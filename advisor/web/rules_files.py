@@ -16,9 +16,9 @@ from advisor.authoring import history as rulestore
 from advisor.authoring.location import Location
 from advisor.errors import UserError
 from advisor.rulebook.loading import Rulebook
-from advisor.web import rulebook_state
+from advisor.web import rulebook_state, rules_drafts
 from advisor.web.display import md_literal as lit
-from advisor.web.rules_editor import BASE, RESTORE_VERSION, on_restore
+from advisor.web.rules_editor import BASE, EDITOR, RESTORE_VERSION, on_restore
 from advisor.web.rules_preview import show_impact, show_problems
 from advisor.web.signin import current_actor
 
@@ -152,6 +152,8 @@ def show_zip(directory: Location, active: Rulebook | None) -> None:
             show_problems(e.problems, "")
         else:
             st.session_state.pop(BASE, None)
+            rules_drafts.forget_all()  # every file starts again from what was installed
+            st.session_state.pop(EDITOR, None)
             st.session_state[ZIP_BASE] = (upload.file_id, rulestore.rulebook_hash(directory))
             changed = ", ".join(f.name for f in result.written) or "nothing (identical)"
             raised = (

@@ -1,0 +1,102 @@
+"""The Rules editor's draft in a real browser (headless Chromium, the real app and router): an edit typed in the
+editor is still there, and still unsaved, after going to another page and back; Discard removes it; a save writes
+the file; an invalid edit shows the line of the error. On a scratch copy of rules/ ($ADVISOR_RULES)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from browser import running_app, wait_for_app
+from playwright.sync_api import expect
+from web import NAV
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent.parent
+EDITOR = ".st-key-rules-editor textarea"
+TIMEOUT = 60_000  # a loaded shared machine; waits end as soon as the page is ready
+
+
+@pytest.fixture
+def scratch_rules(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    target.mkdir()
+    for path in (ROOT / "rules").glob("*.yaml"):
+        shutil.copy(path, target / path.name)
+    return target
+
+
+@pytest.fixture
+def app(scratch_rules: Path):
+    with running_app({"ADVISOR_RULES": str(scratch_rules)}) as url:
+        yield url
+
+
+def go_to(page, title: str) -> None:
+    """Click a page in the sidebar navigation (no reload: the same Streamlit session)."""
+    page.locator(NAV).get_by_text(title, exact=True).click()
+    wait_for_app(page)
+
+
+def commit(page, text: str) -> None:
+    """Type `text` into the editor and click outside it, as a user does: the text area sends its value on blur;
+    wait until the page says the draft is kept. Why not straight to the navigation: a click on another page
+    while the text area still has focus is taken by the blur's own rerun (Streamlit), and the user clicks again."""
+    page.locator(EDITOR).fill(text)
+    page.locator("h1").click()
+    wait_for_app(page)
+    page.get_by_text(re.compile(r"^Draft, not saved: ")).wait_for(timeout=TIMEOUT)
+
+
+def button(page, key: str):
+    return page.locator(f".st-key-{key} button:visible").first
+
+
+def test_a_typed_draft_survives_another_page_and_can_be_discarded_or_saved(app, page, scratch_rules):
+    original = (scratch_rules / "rules.yaml").read_text()
+    page.goto(app)
+    wait_for_app(page)
+    go_to(page, "Rules")
+    editor = page.locator(EDITOR)
+    editor.wait_for(timeout=TIMEOUT)
+    edited = original.replace("rationale:", "rationale: (draft)", 1)
+    commit(page, edited)
+
+    # to another page and back
+    go_to(page, "Diagram")
+    expect(page.locator(EDITOR)).to_have_count(0, timeout=TIMEOUT)
+    go_to(page, "Rules")
+    expect(page.locator(EDITOR)).to_have_value(edited, timeout=TIMEOUT)
+    page.get_by_text(re.compile(r"^Draft, not saved: your edit of rules\.yaml, started from version ")).wait_for(
+        timeout=TIMEOUT
+    )
+    assert (scratch_rules / "rules.yaml").read_text() == original  # still unsaved
+
+    # discard: the editor shows the file on disk, and so it stays after another visit
+    button(page, "rules-discard").click()
+    expect(page.locator(EDITOR)).to_have_value(original, timeout=TIMEOUT)
+    go_to(page, "Diagram")
+    go_to(page, "Rules")
+    expect(page.locator(EDITOR)).to_have_value(original, timeout=TIMEOUT)
+    expect(page.get_by_text(re.compile(r"^Draft, not saved"))).to_have_count(0, timeout=TIMEOUT)
+
+    # an invalid edit: the error names its line
+    strict = "value: strict}\n    effect: {orchestration: 3}"
+    broken = original.replace(strict, strict.replace("strict}", "strictly}"), 1)
+    page.locator(EDITOR).fill(broken)
+    page.locator("h1").click()  # blur: the text area sends its value
+    wait_for_app(page)
+    line = original[: original.index(strict)].count("\n") + 1
+    page.get_by_text(re.compile(rf"^Line {line}, column \d+: .*invalid value 'strictly'")).wait_for(timeout=TIMEOUT)
+    assert button(page, "rules-save").is_disabled()
+
+    # a save after a visit elsewhere writes the draft to disk
+    commit(page, edited)
+    go_to(page, "Diagram")
+    go_to(page, "Rules")
+    expect(page.locator(EDITOR)).to_have_value(edited, timeout=TIMEOUT)
+    button(page, "rules-save").click()
+    page.get_by_text(re.compile(r"^Saved rules\.yaml\.")).wait_for(timeout=TIMEOUT)
+    assert "rationale: (draft)" in (scratch_rules / "rules.yaml").read_text()
