@@ -157,3 +157,31 @@ def test_the_compare_page_draws_every_service_as_a_box_for_two_saved_versions(ap
         for side, want in zip("ab", expected, strict=True):
             drawn = boxes_drawn(page, f".st-key-compare-diagram-{side}", [want[0]])
             assert_every_service_boxed(drawn, [want])
+
+
+def test_the_full_diagram_zooms_and_pans_and_fetches_nothing_from_elsewhere(app_server, page):
+    elsewhere: list[str] = []
+    page.on("request", lambda r: elsewhere.append(r.url) if not r.url.startswith((app_server, "data:")) else None)
+    open_app(page, link(app_server, "diagram", example("motor-claim")))
+    box = page.locator(".st-key-diagram .advisor-svg")
+    image = box.locator("img")
+    page.wait_for_function("() => document.querySelector('.st-key-diagram .advisor-svg[data-scale]')")
+    start = float(box.get_attribute("data-scale"))
+    width = image.evaluate("i => i.getBoundingClientRect().width")
+
+    box.get_by_role("button", name="Zoom in").click()
+    box.get_by_role("button", name="Zoom in").click()
+
+    assert float(box.get_attribute("data-scale")) > start
+    assert image.evaluate("i => i.getBoundingClientRect().width") > width * 1.4
+    view = box.locator(".advisor-view")
+    before = view.evaluate("v => [v.scrollLeft, v.scrollTop]")
+    area = view.bounding_box()
+    page.mouse.move(area["x"] + area["width"] / 2, area["y"] + area["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(area["x"] + area["width"] / 2 - 120, area["y"] + area["height"] / 2 - 90, steps=6)
+    page.mouse.up()
+    assert view.evaluate("v => [v.scrollLeft, v.scrollTop]") != before  # dragged: panned
+    box.get_by_role("button", name="Fit").click()
+    assert float(box.get_attribute("data-scale")) <= 1
+    assert elsewhere == []
