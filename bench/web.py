@@ -52,14 +52,15 @@ def server_rerun_ms(repeats: int = 30) -> tuple[float, float, float]:
 
 
 _CHANGE_TO_DIAGRAM = """async ([question, label]) => {
-    const svg = () => document.querySelector('.st-key-diagram-preview [data-testid="stGraphVizChart"] svg');
-    const before = svg().textContent;
+    const img = () => document.querySelector('.st-key-diagram-preview .advisor-svg img');
+    const before = img().getAttribute('src');
     const option = [...document.querySelectorAll(`.st-key-${question} label`)]
         .find(l => l.innerText.trim() === label);
     const start = performance.now();
     option.click();
     await new Promise(done => {
-        const check = () => (svg() && svg().textContent !== before) ? done() : requestAnimationFrame(check);
+        const drawn = () => img() && img().getAttribute('src') !== before && img().complete;
+        const check = () => drawn() ? done() : requestAnimationFrame(check);
         check();
     });
     return performance.now() - start;
@@ -113,7 +114,7 @@ def browser_ms(url: str, repeats: int = 10) -> dict[str, tuple[float, float, flo
                 page.close()
             page = context.new_page()
             first_render(page)
-            page.locator('.st-key-diagram-preview [data-testid="stGraphVizChart"] svg').wait_for()
+            page.locator(".st-key-diagram-preview .advisor-svg img").wait_for()
             for j in range(repeats + 2):
                 ms = page.evaluate(_CHANGE_TO_DIAGRAM, [question, labels[j % 2]])
                 wait_for_app(page)

@@ -3,6 +3,7 @@ answers given as a share link, and read back what the page shows."""
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -133,3 +134,18 @@ def download(at: AppTest, key: str) -> tuple[bytes, str]:
         stored = manager._storage.get_file(proto.url.rsplit("/", 1)[1])
         data, name = stored.content, stored.filename
     return (data.encode() if isinstance(data, str) else data), name
+
+
+def drawn_svgs(at) -> list[str]:
+    """The SVG of every diagram box on the page, in page order (`advisor.web.display.scrolling_svg_html`: base64 in
+    an <img>), the sequence view excepted; `at` may be an AppTest or a block of one (`keyed_block`)."""
+
+    def walk(node):
+        body = getattr(getattr(node, "proto", None), "body", "") if type(node).__name__ == "Html" else ""
+        if "advisor-svg" in body and "advisor-sequence" not in body:
+            yield base64.b64decode(body.split("base64,")[1].split('"')[0]).decode("utf-8")
+        children = getattr(node, "children", {})
+        for key in sorted(children) if isinstance(children, dict) else ():
+            yield from walk(children[key])
+
+    return list(walk(at._tree if hasattr(at, "_tree") else at))

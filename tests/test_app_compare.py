@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import ROOT, dataframe_in, example, graphviz_specs, keyed_block, shown, texts
+from app_helpers import ROOT, dataframe_in, drawn_svgs, example, keyed_block, shown, texts
 from streamlit.testing.v1 import AppTest
 
 from advisor.engine.answers import Answers, to_query_params
@@ -78,7 +78,7 @@ def test_not_sure_in_the_copy_assumes_nothing(rulebook):
 def test_both_diagrams_are_drawn_side_by_side_with_the_users_services():
     at = open_compare(example("order-checkout"))
     at.selectbox(key="compare-copy-coupling_tolerance").set_value("low").run()
-    first, second = graphviz_specs(at)
+    first, second = drawn_svgs(at)
     assert "Payment" in first and "Payment" in second and first != second
 
 

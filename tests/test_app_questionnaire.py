@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import example, graphviz_specs, keyed_block, open_app, shown, stored_answers, texts
+from app_helpers import drawn_svgs, example, keyed_block, open_app, shown, stored_answers, texts
 
 from advisor.engine.answers import Answers, to_query_params
 from advisor.engine.evaluate import evaluate
 from advisor.rulebook.formats import Step
 from advisor.rulebook.loading import load_rulebook
-from advisor.views.diagram.dot import build_diagram
+from advisor.views.diagram.dot import build_diagram, render
 from advisor.web import form
 
 
@@ -310,19 +310,19 @@ def test_each_widget_defaults_to_its_stored_answer_so_a_re_created_widget_keeps_
 def test_a_preview_draws_the_named_services_and_follows_each_answer(rulebook):
     answers = example("order-checkout")
     at = open_app(answers=answers)
-    before = graphviz_specs(keyed_block(at, "diagram-preview"))
+    before = drawn_svgs(keyed_block(at, "diagram-preview"))
     assert len(before) == 1 and all(s.service in before[0] for s in answers.steps)
 
     at.radio(key="ordering").set_value("none").run()
 
-    after = graphviz_specs(keyed_block(at, "diagram-preview"))
+    after = drawn_svgs(keyed_block(at, "diagram-preview"))
     changed = stored_answers(at)
     ev = evaluate(rulebook, changed)
-    assert after == [build_diagram(ev).source]
+    assert after == [render(build_diagram(ev), "svg").decode("utf-8")]
     assert after != before
 
 
 def test_without_steps_there_is_no_preview():
     at = open_app()
 
-    assert graphviz_specs(keyed_block(at, "diagram-preview")) == []
+    assert drawn_svgs(keyed_block(at, "diagram-preview")) == []

@@ -3,11 +3,13 @@ answer, read the recommendation, see your own services drawn, download, import, 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 from web import add_steps, choose, enter_number, go_to, name_workflow, open_app, params
 
@@ -19,7 +21,22 @@ from advisor.rulebook.loading import load_rulebook
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 RULEBOOK = load_rulebook(ROOT / "rules")
-DIAGRAM_SVG = '.st-key-diagram [data-testid="stGraphVizChart"] svg'
+DIAGRAM_SVG = ".st-key-diagram .advisor-svg img"  # our SVG, shown as an image (advisor.web.display)
+# The text of the Diagram page's drawing: the SVG document in the image's base64 `data:` address.
+_DIAGRAM_TEXT = """() => { const img = document.querySelector('.st-key-diagram .advisor-svg img');
+    if (!img) return '';
+    const data = img.getAttribute('src').split('base64,')[1];
+    const text = new TextDecoder().decode(Uint8Array.from(atob(data), c => c.charCodeAt(0)));
+    return new DOMParser().parseFromString(text, 'image/svg+xml').documentElement.textContent; }"""
+
+
+def expect_diagram_to_contain(page, text: str) -> None:
+    """Until the drawing on the Diagram page says `text` (or 30 s), then check that it does."""
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(f"(t) => ({_DIAGRAM_TEXT})().includes(t)", arg=text, timeout=30_000)
+    assert text in page.evaluate(_DIAGRAM_TEXT)
+
+
 STYLE_NAMES = {s: getattr(RULEBOOK.styles, s).name for s in ("orchestration", "choreography", "hybrid")}
 
 
@@ -56,21 +73,20 @@ def test_answering_the_questionnaire_gives_the_recommendation_and_a_diagram_of_m
     expect(page.locator("h1")).to_have_text("Recommendation for Order checkout")
 
     go_to(page, "Diagram", DIAGRAM_SVG)
-    svg = page.locator(DIAGRAM_SVG).first
     for service in ("Orders", "Payment", "Shipping"):
-        expect(svg).to_contain_text(service)
+        expect_diagram_to_contain(page, service)
 
 
 def test_the_recommendation_and_diagram_follow_each_answer(app_server, page):
     open_app(page, link(app_server, Answers({}, (Step(service="Billing", action="Bill"),), "Live")))
     go_to(page, "Diagram", DIAGRAM_SVG)
-    expect(page.locator(DIAGRAM_SVG).first).to_contain_text("Billing")
+    expect_diagram_to_contain(page, "Billing")
 
     go_to(page, "Questionnaire", ".st-key-workflow-section")
     add_steps(page, [("Ledger", "Record entry")])
     go_to(page, "Diagram", DIAGRAM_SVG)
 
-    expect(page.locator(DIAGRAM_SVG).first).to_contain_text("Ledger")
+    expect_diagram_to_contain(page, "Ledger")
 
 
 def test_switching_the_drawn_style_redraws_the_diagram(app_server, page):
@@ -81,11 +97,10 @@ def test_switching_the_drawn_style_redraws_the_diagram(app_server, page):
     )
     open_app(page, link(app_server, answers))
     go_to(page, "Diagram", DIAGRAM_SVG)
-    svg = page.locator(DIAGRAM_SVG).first
-    expect(svg).to_contain_text(f"Redraw: {expected(answers).style}")
+    expect_diagram_to_contain(page, f"Redraw: {expected(answers).style}")
     for style in ("choreography", "orchestration"):
         page.locator(".st-key-diagram-style").get_by_text(STYLE_NAMES[style], exact=True).click()
-        expect(svg).to_contain_text(f"Redraw: {style}")
+        expect_diagram_to_contain(page, f"Redraw: {style}")
 
 
 def test_the_sequence_view_is_drawn_at_its_own_size_and_scrolls_sideways(app_server, page):
@@ -97,7 +112,7 @@ def test_the_sequence_view_is_drawn_at_its_own_size_and_scrolls_sideways(app_ser
     page.locator(".st-key-diagram-view").get_by_text("Sequence of messages", exact=True).click()
     image = page.locator(".advisor-sequence img")
     expect(image).to_be_visible()
-    page.wait_for_function("() => document.querySelector('.advisor-sequence img').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('.advisor-sequence[data-scale] img').naturalWidth > 0")
     natural, shown, box = image.evaluate(
         "i => [i.naturalWidth, i.getBoundingClientRect().width, i.parentElement.getBoundingClientRect().width]"
     )
@@ -227,7 +242,7 @@ def test_hostile_names_are_shown_literally_and_never_run(app_server, page):
     go_to(page, "Recommendation", ".st-key-recommendation")
     expect(page.locator("h1")).to_have_text(f"Recommendation for {HOSTILE}")
     go_to(page, "Diagram", DIAGRAM_SVG)
-    expect(page.locator(DIAGRAM_SVG).first).to_contain_text("<img src=x")
+    expect_diagram_to_contain(page, "<img src=x")
 
     assert page.locator("img[src=x]").count() == 0
     assert dialogs == []

@@ -9,11 +9,10 @@ import streamlit as st
 
 from advisor.engine.answers import Answers, revalidate
 from advisor.engine.compare import compare
-from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
-from advisor.views.diagram.dot import check_size, comparison_diagrams
+from advisor.views.diagram.dot import comparison_diagrams
 from advisor.views.labels import signed
-from advisor.web import display, form, notices, rulebook_state, session
+from advisor.web import diagrams, display, form, notices, rulebook_state, session
 from advisor.web.stored import open_or_stop, read
 
 rulebook = rulebook_state.current_rulebook()
@@ -211,9 +210,4 @@ for col, label, digraph, key in zip(
 ):
     with col.container(border=True, key=key):
         st.caption(lit(label))
-        try:
-            check_size(digraph)
-        except UserError as e:
-            st.error(display.error_text(e), icon=":material/error:")
-        else:
-            st.graphviz_chart(digraph, width="stretch")
+        diagrams.show_digraph(digraph, "side", slot=key)

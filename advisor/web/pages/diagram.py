@@ -1,6 +1,6 @@
 """Diagram: the proposed interaction of the user's own services, in the recommended style or any other, or the
-three side by side; as a graph (drawn in the browser by `st.graphviz_chart`, so no Graphviz binary is needed on
-the server) or as a sequence of messages (`advisor.views.diagram.sequence`, an SVG laid out in Python)."""
+three side by side; as a graph (our Graphviz SVG, the same as the export, in a box that zooms and pans:
+`advisor.web.diagrams`) or as a sequence of messages (`advisor.views.diagram.sequence`, an SVG laid out in Python)."""
 
 import streamlit as st
 
@@ -53,15 +53,16 @@ if not ev.steps:
 
 with st.container(border=True, key="diagram"):
     if compare:
-        st.caption("Each drawing can be opened full screen with the expand button at its top right.")
+        st.caption("Each drawing zooms and pans; open one full screen with its Full screen button.")
         for col, style in zip(st.columns(3), STYLES):
             with col.container(key=f"diagram-{style}"):
                 st.markdown(f"**{lit(names[style])}**" + (" (recommended)" if style == ev.style else ""))
-                diagrams.show_diagram(ev, style)
+                diagrams.show_diagram(ev, style, kind="side")
     elif view == "sequence":
         # Why an <img> at its own size in a scrolling box: st.image shrinks it to the page's width (9 services
         # became unreadably small), and inline SVG is stripped by Streamlit's sanitiser (display.scrolling_svg_html)
-        st.html(display.scrolling_svg_html(to_svg_sequence(ev, ev.style if shown == "recommended" else shown)))
+        sequence = to_svg_sequence(ev, ev.style if shown == "recommended" else shown)
+        st.html(display.scrolling_svg_html(sequence, "sequence"), unsafe_allow_javascript=True)
     else:
         diagrams.show_diagram(ev, ev.style if shown == "recommended" else shown)
 st.caption("Download the diagram (SVG, PNG, DOT, or the sequence as SVG or Mermaid) on the Export page.")

@@ -177,7 +177,7 @@ with preview:
         with st.expander(
             f"Preview: your services, {lit(getattr(rulebook.styles, ev.style).name.lower())}", expanded=True
         ):
-            diagrams.show_diagram(ev, height=520)
+            diagrams.show_diagram(ev, kind="preview")
 
 with st.sidebar, st.container(border=True, key="live-recommendation"):
     st.caption("Recommendation so far")
