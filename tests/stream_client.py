@@ -60,11 +60,12 @@ def loopback_url(url: str) -> str:
 
 @dataclass
 class Run:
-    """What one script run sent: its elements in order (each `(delta_path, kind, element message)`), the query
-    string the app set, how it finished, and how long it took from our request to `script_finished`."""
+    """What one script run sent: its elements in order (each `(delta_path, kind, element message)`), the page's
+    query string after it (the one sent, as the app changed it), how it finished, and how long it took from our
+    request to `script_finished`."""
 
     elements: list[tuple[tuple[int, ...], str, Any]] = field(default_factory=list)
-    query_string: str | None = None
+    query_string: str = ""
     status: str = ""
     seconds: float = 0.0
     messages: int = 0
@@ -78,12 +79,18 @@ class Run:
         raise KeyError(f"no {kind or 'widget'} with key {key!r} in this run")
 
     def texts(self) -> list[str]:
-        """The text of every markdown, caption, alert and heading of the run, in order."""
+        """The text of every markdown, caption, alert, heading and code block of the run, in order."""
         out = []
         for _, kind, element in self.elements:
             if kind in ("markdown", "alert", "heading"):
                 out.append(element.body)
+            elif kind == "code":
+                out.append(element.code_text)
         return out
+
+    def exceptions(self) -> list[str]:
+        """The tracebacks the run showed (a user must never see one)."""
+        return [f"{e.type}: {e.message}" for _, kind, e in self.elements if kind == "exception"]
 
     def alerts(self) -> list[str]:
         return [element.body for _, kind, element in self.elements if kind == "alert"]
@@ -186,7 +193,7 @@ class StreamSession:
         started = time.perf_counter()
         await self._ws.send(back.SerializeToString())
         try:
-            run = await asyncio.wait_for(self._read_run(), timeout)
+            run = await asyncio.wait_for(self._read_run(query_string), timeout)
         except TimeoutError as e:
             raise RunFailed(f"the rerun did not finish within {timeout:.0f} s") from e
         except websockets.ConnectionClosed as e:
@@ -194,8 +201,8 @@ class StreamSession:
         run.seconds = time.perf_counter() - started
         return run
 
-    async def _read_run(self) -> Run:
-        run = Run()
+    async def _read_run(self, query_string: str) -> Run:
+        run = Run(query_string=query_string)
         started = False
         while True:
             data = await self._ws.recv()
