@@ -63,7 +63,7 @@ class ConfigResult:
 
     def percentile(self, p: float) -> float:
         xs = sorted(self.latencies)
-        return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))] if xs else float("nan")
+        return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))] if xs else float("nan")
 
 
 async def _open(url: str, number: int, result: ConfigResult):
@@ -161,13 +161,9 @@ def run_config(replicas: int, sessions: int = SESSIONS, rounds: int = ROUNDS, re
 
 def available() -> str | None:
     """Why the protocol load cannot run here, or None."""
-    import shutil
+    from replicas import missing_parts
 
-    if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
-        return "nginx not installed (apt-get install nginx; scripts/setup.sh installs it)"
-    if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
-        return "PostgreSQL not installed (apt-get install postgresql)"
-    return None
+    return missing_parts()
 
 
 def _config_measurements(r: ConfigResult, sessions: int) -> list[Measurement]:
@@ -181,18 +177,21 @@ def _config_measurements(r: ConfigResult, sessions: int) -> list[Measurement]:
     core = r.cpu_seconds / r.round_seconds if r.round_seconds else float("nan")
     mem = (r.rss_after_kib - r.rss_before_kib) / 1024 / max(r.opened, 1)
     rate = statistics.median(r.rates) if r.rates else float("nan")
+
+    def figure(what: str, median: float, low: float, high: float, unit: str, note: str) -> Measurement:
+        return Measurement(SECTION, f"{name}: {what}", median, low, high, unit, note)
+
+    rates = r.rates or [rate]
+    core_note = f"{core:.0%} of one core during the rounds; the load client used {r.client_cpu_seconds:.0f} s of CPU"
+    rss = f"RSS {r.rss_before_kib / 1024:.0f} -> {r.rss_after_kib / 1024:.0f} MiB, all replicas"
+    opened = f"{r.opened} opened in {r.open_seconds:.0f} s; {len(r.failures)} failures; {held}"
     return [
-        Measurement(SECTION, f"{name}: sessions held", r.held, r.held, r.held, "", f"{r.opened} opened in "
-                    f"{r.open_seconds:.0f} s; {len(r.failures)} failures; {held}"),  # fmt: skip
-        Measurement(SECTION, f"{name}: reruns per second", rate, min(r.rates, default=rate),
-                    max(r.rates, default=rate), "/s", f"{reruns} reruns in {len(r.rates)} rounds (no aim)"),  # fmt: skip
-        Measurement(SECTION, f"{name}: rerun latency p50", r.percentile(50), min(lat), max(lat), "s", "(no aim)"),
-        Measurement(SECTION, f"{name}: rerun latency p95", r.percentile(95), min(lat), max(lat), "s", "(no aim)"),
-        Measurement(SECTION, f"{name}: replica CPU per rerun", per_rerun, per_rerun, per_rerun, "ms",
-                    f"{core:.0%} of one core during the rounds; the load client used "
-                    f"{r.client_cpu_seconds:.0f} s of CPU on the same cores"),  # fmt: skip
-        Measurement(SECTION, f"{name}: replica memory per session", mem, mem, mem, "MiB",
-                    f"RSS {r.rss_before_kib / 1024:.0f} -> {r.rss_after_kib / 1024:.0f} MiB for all replicas"),  # fmt: skip
+        figure("sessions held", r.held, r.held, r.held, "", opened),
+        figure("reruns per second", rate, min(rates), max(rates), "/s", f"{reruns} reruns, {len(r.rates)} rounds"),
+        figure("rerun latency p50", r.percentile(50), min(lat), max(lat), "s", "(no aim)"),
+        figure("rerun latency p95", r.percentile(95), min(lat), max(lat), "s", "(no aim)"),
+        figure("replica CPU per rerun", per_rerun, per_rerun, per_rerun, "ms", core_note),
+        figure("replica memory per session", mem, mem, mem, "MiB", rss),
     ]
 
 
@@ -206,8 +205,8 @@ def measurements(sessions: int = SESSIONS, replica_counts: tuple[int, ...] = (1,
         one, two = results[1].rates, results[2].rates
         ratio = statistics.median(two) / statistics.median(one)
         verdict = f"aim (ours) >= {RATIO_AIM:g}x: {'met' if ratio >= RATIO_AIM else 'MISSED'}"
-        out.append(Measurement(SECTION, "2 vs 1 replicas: reruns per second", ratio, min(two) / max(one),
-                               max(two) / min(one), "x", verdict))  # fmt: skip
+        low, high = min(two) / max(one), max(two) / min(one)
+        out.append(Measurement(SECTION, "2 vs 1 replicas: reruns per second", ratio, low, high, "x", verdict))
     return out
 
 

@@ -57,20 +57,34 @@ class Postgres:
 
     def init(self, databases: tuple[str, ...] = ()) -> None:
         """Make the cluster, start it, and create `databases`."""
-        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "advisor", "-E", "UTF8",
-                  "--no-sync")  # fmt: skip
+        self._run(
+            str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "advisor", "-E", "UTF8", "--no-sync"
+        )
         self.start()
         for name in databases:
             self._run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "advisor", name)
 
     def start(self) -> None:
-        # Why max_connections 300: each replica's SQLAlchemy pool, and the tests' own connections, and headroom
+        # Why max_connections 300: each replica's SQLAlchemy pool, the tests' own connections, and headroom.
+        # Why fsync off: a throwaway cluster; an OS crash may lose it, a server crash (what the tests do) not.
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.directory} -c max_connections=300 "
-            "-c fsync=off -c full_page_writes=off"  # Why: a throwaway cluster: an OS crash may lose it, a server crash not
+            "-c fsync=off -c full_page_writes=off"
         )
-        done = self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
-                         "-o", options, "start", check=False)  # fmt: skip
+        done = self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            options,
+            "start",
+            check=False,
+        )
         if done.returncode != 0:
             tail = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
             raise PostgresMissing(f"PostgreSQL did not start: {done.stderr.strip()}\n{tail}")

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # Why: run as a script or imported by tests and bench
-from postgres import Postgres, PostgresMissing  # noqa: E402
+from postgres import Postgres, PostgresMissing, pg_bin
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
@@ -51,6 +51,21 @@ START_TIMEOUT = 120  # seconds for every replica to answer its health check on a
 
 class CannotDeploy(RuntimeError):
     """A part is missing (nginx, PostgreSQL) or did not start; the message says which and why."""
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
+def missing_parts() -> str | None:
+    """What this machine lacks to run a deployment (nginx, PostgreSQL), or None."""
+    if nginx_binary() is None:
+        return "nginx is not installed (the Debian package nginx; scripts/setup.sh installs it)"
+    try:
+        pg_bin()
+    except PostgresMissing as e:
+        return str(e)
+    return None
 
 
 def free_port() -> int:
@@ -121,8 +136,12 @@ def _start_replicas(ports: list[int], env: dict[str, str], runtime: Path) -> lis
         with log.open("wb") as out:
             process = subprocess.Popen(
                 [PYTHON, "-m", "advisor", "web", "--port", str(port), "--address", "127.0.0.1"],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         replicas.append(Replica(port, process, log))
     deadline = time.monotonic() + START_TIMEOUT
     for r in replicas:
@@ -151,7 +170,7 @@ def _nginx_config(runtime: Path, listen: str, ports: list[int]) -> Path:
 
 
 def _start_nginx(runtime: Path, listen: str, ports: list[int]) -> subprocess.Popen:
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    nginx = nginx_binary()
     if nginx is None:
         raise CannotDeploy("nginx not found (install the Debian package nginx)")
     conf = _nginx_config(runtime, listen, ports)
@@ -159,8 +178,9 @@ def _start_nginx(runtime: Path, listen: str, ports: list[int]) -> subprocess.Pop
     if check.returncode != 0:
         raise CannotDeploy(f"nginx refused its configuration:\n{check.stderr}")
     log = (runtime / "nginx.out").open("wb")
-    return subprocess.Popen([nginx, "-p", str(runtime), "-c", str(conf)], stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)  # fmt: skip
+    return subprocess.Popen(
+        [nginx, "-p", str(runtime), "-c", str(conf)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def push_rulebook(rules_url: str, env: dict[str, str]) -> bool:
@@ -169,8 +189,13 @@ def push_rulebook(rules_url: str, env: dict[str, str]) -> bool:
     probe = subprocess.run([PYTHON, "-m", "advisor", "rules", "push", "--help"], capture_output=True, cwd=ROOT)
     if probe.returncode != 0:
         return False
-    done = subprocess.run([PYTHON, "-m", "advisor", "rules", "push", str(ROOT / "rules")],
-                          capture_output=True, text=True, cwd=ROOT, env=env)  # fmt: skip
+    done = subprocess.run(
+        [PYTHON, "-m", "advisor", "rules", "push", str(ROOT / "rules")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
     if done.returncode != 0:
         raise CannotDeploy(f"advisor rules push refused the checkout's rulebook:\n{done.stderr or done.stdout}")
     return True

@@ -181,8 +181,8 @@ class StreamSession:
         back = BackMsg()
         state = back.rerun_script
         state.query_string = query_string
-        if page:
-            state.page_script_hash = self.page_hashes[page]
+        if page:  # Why both: before its first run a browser knows only the page's URL path, as we do then
+            state.page_script_hash = self.page_hashes.get(page, "")
             state.page_name = page
         for widget_id, (value_field, value) in self.widgets.items():
             w = state.widget_states.widgets.add()

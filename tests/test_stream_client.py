@@ -41,7 +41,8 @@ def test_one_session_answers_a_question_and_its_rerun_shows_the_engines_recommen
 
 
 @pytest.mark.parametrize(
-    "url", ["http://10.0.0.7:8501", "http://example.org", "https://127.0.0.1:8501", "http://0.0.0.0:8501", "http://[::2]/"]
+    "url",
+    ["http://10.0.0.7:8501", "http://example.org", "https://127.0.0.1:8501", "http://0.0.0.0:8501", "http://[::2]/"],
 )
 def test_the_client_refuses_any_target_but_loopback_http(url):
     with pytest.raises(LoopbackOnly, match="loopback"):
