@@ -35,6 +35,7 @@ SECTIONS = (
     ("web", "bench.web", "web app"),
     ("batch", "bench.batch", "batch evaluation"),
     ("load", "bench.load", "load: 20 concurrent browser sessions"),
+    ("protocol", "bench.protocol_load", "protocol load: 100 sessions through nginx to 1 and 2 replicas (issue 16)"),
 )
 
 
