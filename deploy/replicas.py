@@ -183,14 +183,17 @@ def _start_nginx(runtime: Path, listen: str, ports: list[int]) -> subprocess.Pop
     )
 
 
-def push_rulebook(rules_url: str, env: dict[str, str]) -> bool:
-    """Publish the checkout's rulebook as the database's first version, when `advisor rules push` exists (the
-    rulebook database of issue 16); False when it does not yet (the replicas then read the rule files)."""
+def push_rulebook(rules_url: str, env: dict[str, str], runtime: Path) -> bool:
+    """Publish a copy of the checkout's rulebook as the database's first version (the rulebook database of issue
+    16). Why a copy in the runtime directory: a push writes what it published back into its directory (and a
+    `.rulebook-base`), and the checkout's rules/ is the packaged default rulebook, which must stay as it is."""
     probe = subprocess.run([PYTHON, "-m", "advisor", "rules", "push", "--help"], capture_output=True, cwd=ROOT)
     if probe.returncode != 0:
         return False
+    copy = runtime / "rules"
+    shutil.copytree(ROOT / "rules", copy, ignore=shutil.ignore_patterns("schema", "README.md", ".*"))
     done = subprocess.run(
-        [PYTHON, "-m", "advisor", "rules", "push", str(ROOT / "rules")],
+        [PYTHON, "-m", "advisor", "rules", "push", str(copy)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -253,7 +256,7 @@ def deployment(
             "ADVISOR_RULES_URL": rules_url or db_url,
             "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32),
         }
-        pushed = postgres is not None and push_rulebook(env["ADVISOR_RULES_URL"], env)
+        pushed = postgres is not None and push_rulebook(env["ADVISOR_RULES_URL"], env, runtime)
         ports = [free_port() for _ in range(replicas)]
         replica_list = _start_replicas(ports, env, runtime)
         started += [r.process for r in replica_list]
