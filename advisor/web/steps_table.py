@@ -31,13 +31,13 @@ DELETE_KEY = "steps-delete"
 
 _COLUMNS: dict[str, Any] = {
     "service": st.column_config.TextColumn(
-        "Service", required=True, max_chars=200, help="The service that performs the step, e.g. Payment"
+        "Service", width=180, required=True, max_chars=200, help="The service that performs the step, e.g. Payment"
     ),
     "action": st.column_config.TextColumn(
-        "Action", required=True, max_chars=200, help="What it does, e.g. Authorize card"
+        "Action", width=220, required=True, max_chars=200, help="What it does, e.g. Authorize card"
     ),
     "reaction": st.column_config.CheckboxColumn(
-        "Reaction", default=False, help="The core flow need not wait for this step (one click on the box)"
+        "Reaction", width=90, default=False, help="The core flow need not wait for this step (one click on the box)"
     ),
     "compensation": st.column_config.TextColumn(
         "Compensation", max_chars=200, help="How the step is undone when a later step fails"
