@@ -130,6 +130,43 @@ def browser_ms(url: str, repeats: int = 10) -> dict[str, tuple[float, float, flo
     }
 
 
+_WATCH_RUNS = """() => { const app = document.querySelector('[data-testid="stApp"]');
+  window.__runs = []; let start = null;
+  const step = (s, t) => { if (s === 'running' && start === null) start = t;
+     if (s !== 'running' && start !== null) { window.__runs.push(t - start); start = null; } };
+  new MutationObserver(records => { const t = performance.now(); records.forEach((r, i) => step(
+        i + 1 < records.length ? records[i + 1].oldValue : app.getAttribute('data-test-script-state'), t)); })
+  .observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']}); }"""
+
+
+def add_step_ms(url: str, repeats: int = 5) -> dict[str, tuple[float, float, float]]:
+    """Issue 15: adding one step in headless Chromium (Add step, type service and action, Apply steps, until the
+    link carries it): the time the server spent running the script (every run the browser saw, fragment runs
+    included) and the wall time including Playwright's typing. Aim: server time < 1 s."""
+    from browser import launch_chromium, wait_for_app
+    from playwright.sync_api import sync_playwright
+    from web import add_steps, open_app
+
+    server, wall = [], []
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            for i in range(repeats + 1):
+                page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+                open_app(page, url + '/?workflow=W&steps=[{"service":"A","action":"a"}]')
+                page.evaluate(_WATCH_RUNS)
+                start = time.perf_counter()
+                add_steps(page, [(f"Svc{i}", f"Act{i}")])
+                wait_for_app(page)
+                if i:  # the first warms the server
+                    wall.append((time.perf_counter() - start) * 1e3)
+                    server.append(sum(page.evaluate("window.__runs")))
+                page.context.close()
+        finally:
+            browser.close()
+    return {"server": _summary(server), "wall": _summary(wall)}
+
+
 RULES_PAGE_AIM_MS = 2000  # issue 17: the Rules page's first visit
 
 
@@ -180,6 +217,7 @@ def measurements(repeats: int = 10) -> list[Measurement]:
     with running_app() as url:
         browser = browser_ms(url, repeats=repeats)
         rules = rules_page_ms(url, repeats=max(3, repeats // 2))
+        add_step = add_step_ms(url)
     return [
         Measurement(SECTION, "server rerun after one answer change (AppTest)", *rerun, "ms", "aim <= 50 ms"),
         Measurement(
@@ -206,6 +244,14 @@ def measurements(repeats: int = 10) -> list[Measurement]:
             "ms",
             f"aim <= {RULES_PAGE_AIM_MS} ms: {'met' if rules[0] <= RULES_PAGE_AIM_MS else 'MISSED'}",
         ),
+        Measurement(
+            SECTION,
+            "browser: add one step, server time (issue 15)",
+            *add_step["server"],
+            "ms",
+            f"aim < 1000 ms: {'met' if add_step['server'][0] < 1000 else 'MISSED'}",
+        ),
+        Measurement(SECTION, "browser: add one step, wall time incl. typing", *add_step["wall"], "ms", "no aim"),
     ]
 
 

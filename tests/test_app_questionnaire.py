@@ -145,15 +145,27 @@ def test_a_tampered_share_link_keeps_its_valid_parts_and_says_what_was_ignored()
     assert not at.exception
 
 
-def test_moving_a_step_down_reorders_the_workflow():
+def apply_steps(at):
+    at.button(key="steps-apply").click().run()
+
+
+def table_services(at) -> list[str]:
+    return at.data_editor[0].value["service"].tolist()
+
+
+def test_moving_a_step_down_reorders_the_table_and_applying_reorders_the_workflow():
     at = open_app(answers=example("order-checkout"))
 
     at.selectbox(key="move-step").set_value(0).run()
     at.button(key="move-down").click().run()
 
-    services = [s.service for s in stored_answers(at).steps]
-    assert services[:3] == ["Payment", "Orders", "Inventory"]
-    assert at.data_editor[0].value["service"].tolist()[:2] == ["Payment", "Orders"]
+    assert table_services(at)[:2] == ["Payment", "Orders"]
+    assert [s.service for s in stored_answers(at).steps][:2] == ["Orders", "Payment"]  # a draft until applied
+    assert "Not applied yet" in texts(at)
+    assert at.selectbox(key="move-step").value == 1  # the picked step follows its move
+    apply_steps(at)
+    assert [s.service for s in stored_answers(at).steps][:3] == ["Payment", "Orders", "Inventory"]
+    assert "Not applied yet" not in texts(at)
 
 
 def test_a_step_cannot_move_beyond_the_ends():
@@ -165,7 +177,33 @@ def test_a_step_cannot_move_beyond_the_ends():
     assert not at.button(key="move-down").disabled
 
 
-def test_edits_in_the_steps_table_become_the_workflow_steps():
+def test_add_step_appends_an_empty_row_and_delete_step_removes_the_picked_one():
+    at = open_app(answers=example("order-checkout"))
+    before = table_services(at)
+
+    at.button(key="steps-add").click().run()
+    assert table_services(at) == [*before, ""]
+    at.selectbox(key="move-step").set_value(0).run()
+    at.button(key="steps-delete").click().run()
+    assert table_services(at) == [*before[1:], ""]
+
+    apply_steps(at)
+    assert [s.service for s in stored_answers(at).steps] == before[1:]  # the empty row is no step
+
+
+def test_answering_a_question_keeps_the_unapplied_draft_as_it_is():
+    at = open_app(answers=example("order-checkout"))
+    at.selectbox(key="move-step").set_value(0).run()
+    at.button(key="move-down").click().run()
+
+    at.radio(key="central_monitoring").set_value("high").run()
+
+    assert table_services(at)[:2] == ["Payment", "Orders"]
+    assert stored_answers(at).steps == example("order-checkout").steps
+    assert "Not applied yet" in texts(at)
+
+
+def test_edits_in_the_steps_table_become_the_workflow_steps_when_applied():
     at = open_app(answers=Answers({}, (Step(service="Orders", action="Create order"),), "Shop"))
     editor_key = at.data_editor[0].key
     assert list(at.data_editor[0].value.columns) == list(form.STEP_COLUMNS)
@@ -186,12 +224,51 @@ def test_edits_in_the_steps_table_become_the_workflow_steps():
         "deleted_rows": [],
     }
     at.run()
+    assert stored_answers(at).steps == (Step(service="Orders", action="Create order"),)
+    apply_steps(at)
 
     assert stored_answers(at).steps == (
         Step(service="Orders", action="Create order", reaction=True, team="Shop team"),
         Step(service="Payment", action="Charge card", compensation="Refund", team="Payments team", context="Billing"),
     )
     assert any("Step 3 needs action" in shown(w.value) for w in at.warning)
+    assert len(graphviz_specs(at)) == 1 and "Payment" in graphviz_specs(at)[0]  # the preview follows
+
+
+@pytest.mark.parametrize(
+    ("cells", "note"),
+    [
+        ({"service": "", "action": "Charge card"}, "Step 2 needs service"),
+        ({"service": "   ", "action": "Charge card"}, "Step 2 needs service"),
+        ({"service": "Payment", "action": "x", "team": "t" * 201}, "Step 2 is left out"),
+    ],
+    ids=["empty-service", "blank-service", "team-too-long"],
+)
+def test_a_bad_row_is_named_left_out_when_applied_and_the_good_steps_stay(cells, note):
+    good = (Step(service="Orders", action="Create order"),)
+    at = open_app(answers=Answers({}, good, "Shop"))
+    at.session_state[at.data_editor[0].key] = {"edited_rows": {}, "added_rows": [cells], "deleted_rows": []}
+    at.run()
+    apply_steps(at)
+
+    assert stored_answers(at).steps == good
+    assert any(note in shown(w.value) for w in at.warning)
+    assert not at.exception
+
+
+def test_a_hostile_step_is_applied_and_shown_exactly():
+    name = '<img src=x onerror=alert(1)> "q" C:\\ :smile: $x$'
+    at = open_app(answers=Answers({}, (), "Shop"))
+    at.session_state[at.data_editor[0].key] = {
+        "edited_rows": {},
+        "added_rows": [{"service": name, "action": name}],
+        "deleted_rows": [],
+    }
+    at.run()
+    apply_steps(at)
+
+    assert stored_answers(at).steps == (Step(service=name, action=name),)
+    assert at.selectbox(key="move-step").options == [f"1. {name}: {name}"]
 
 
 def test_each_steps_team_and_context_travel_in_the_share_link_and_come_back(rulebook):

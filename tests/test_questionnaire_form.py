@@ -242,3 +242,15 @@ def test_names_keep_their_surrounding_spaces_so_imports_round_trip_exactly():
     steps = (Step(service=" Orders ", action="create  "),)
 
     assert form.rows_to_steps(form.steps_to_rows(steps))[0] == steps
+
+
+def test_the_draft_rows_apply_the_editors_edits_deletions_then_additions_as_the_table_does():
+    rows = tuple(form.steps_to_rows(tuple(Step(service=s, action="x") for s in "ABC")))
+    edits = {"edited_rows": {"0": {"reaction": True}}, "deleted_rows": [1], "added_rows": [{"service": "D"}]}
+
+    out = form.edited_rows(rows, edits)
+
+    assert [r["service"] for r in out] == ["A", "C", "D"]
+    assert out[0]["reaction"] is True and out[2]["action"] == "" and list(out[2]) == list(form.STEP_COLUMNS)
+    assert form.row_label(2, out[2]) == "3. D: (no action)"
+    assert form.filled_rows((*out, form.blank_row())) == out

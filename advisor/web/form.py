@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -30,6 +30,7 @@ _TEXT_COLUMNS = ("service", "action", "compensation", "event", "team", "context"
 _OPTIONAL_TEXTS = ("compensation", "event", "team", "context")  # empty cells are None
 NOT_ANSWERED = "not answered"
 FROM_STEPS = "from the steps"
+T = TypeVar("T")
 
 
 def choices(q: Question) -> list[Any]:
@@ -192,14 +193,44 @@ def rows_to_steps(rows: list[dict[str, Any]]) -> tuple[tuple[Step, ...], list[st
     return tuple(steps), notes
 
 
-def move_step(steps: tuple[Step, ...], index: int, delta: int) -> tuple[Step, ...]:
-    """The steps with step `index` moved `delta` places (clamped to the ends)."""
+def move_step(steps: tuple[T, ...], index: int, delta: int) -> tuple[T, ...]:
+    """The steps (or table rows) with the one at `index` moved `delta` places (clamped to the ends)."""
     if not 0 <= index < len(steps):
         return steps
     target = min(max(index + delta, 0), len(steps) - 1)
     out = list(steps)
     out.insert(target, out.pop(index))
     return tuple(out)
+
+
+def blank_row() -> dict[str, Any]:
+    """A new, empty row of the steps table (what "Add step" appends)."""
+    return {c: False if c == "reaction" else "" for c in STEP_COLUMNS}
+
+
+def edited_rows(rows: tuple[dict[str, Any], ...], edits: Mapping[str, Any] | None) -> tuple[dict[str, Any], ...]:
+    """The table's rows after the editor's pending `edits` (its session state: `edited_rows` by position,
+    `deleted_rows`, then `added_rows`, in the order the data editor applies them), each row with every column."""
+    edits = edits or {}
+    out = [dict(r) for r in rows]
+    for index, cells in (edits.get("edited_rows") or {}).items():
+        if 0 <= int(index) < len(out):
+            out[int(index)].update(cells)
+    deleted = {int(i) for i in edits.get("deleted_rows") or ()}
+    out = [r for i, r in enumerate(out) if i not in deleted]
+    out += [blank_row() | dict(r) for r in edits.get("added_rows") or ()]
+    return tuple({c: r.get(c) for c in STEP_COLUMNS} for r in out)
+
+
+def filled_rows(rows: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], ...]:
+    """The rows with anything typed in them (a row just added and left empty is no step)."""
+    return tuple(r for r in rows if any(_text(r.get(c)).strip() for c in _TEXT_COLUMNS))
+
+
+def row_label(index: int, row: Mapping[str, Any]) -> str:
+    """How a row reads in the step picker: its position, service and action ("3. Payment: Charge card")."""
+    service, action = _text(row.get("service")).strip(), _text(row.get("action")).strip()
+    return f"{index + 1}. {service or '(no service)'}: {action or '(no action)'}"
 
 
 def _present(value: Any) -> bool:

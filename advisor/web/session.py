@@ -16,7 +16,6 @@ from advisor.engine.answers import Answers, from_query_params, revalidate, to_qu
 from advisor.engine.assessment import Assessment, assess
 from advisor.errors import Problem
 from advisor.rulebook.loading import Rulebook
-from advisor.web import form
 from advisor.web.rulebook_state import current_rulebook
 from advisor.web.widgets import show_answers
 
@@ -137,11 +136,3 @@ def _sync_share_link(answers: Answers, rulebook: Rulebook) -> None:
     for key, value in wanted.items():
         if params.get(key) != value:
             params[key] = value
-
-
-def move_step(index: int, delta: int) -> None:
-    """Callback: move step `index` by `delta` places; the editor restarts from the reordered steps."""
-    answers = current_answers()
-    set_answers(
-        Answers(answers.traits, form.move_step(answers.steps, index, delta), answers.workflow, answers.observed)
-    )

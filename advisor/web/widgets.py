@@ -22,10 +22,12 @@ WORKFLOW_WIDGET = "workflow-name"
 
 @dataclass(frozen=True)
 class StepsEditor:
-    """The rows the steps table editor starts from; a new `version` gives the editor a fresh widget key."""
+    """The rows the steps table editor starts from; a new `version` gives the editor a fresh widget key.
+    `restarted`: made by a table action (add, move, delete) from the draft, and kept until it is drawn."""
 
     version: int
     rows: tuple[dict, ...]
+    restarted: bool = False
 
     @property
     def key(self) -> str:
@@ -60,7 +62,7 @@ def seed_questionnaire(answers: Answers, rulebook: Rulebook) -> StepsEditor:
     if WORKFLOW_WIDGET not in present:
         st.session_state[WORKFLOW_WIDGET] = answers.workflow or ""
     editor: StepsEditor | None = st.session_state.get(STEPS_EDITOR_KEY)
-    if editor is None or editor.key not in present:
+    if editor is None or (editor.key not in present and not editor.restarted):
         # Why: the editor's widget state holds edits relative to its starting rows; without it (another page
         # was shown) the stored steps are the truth, so the editor starts from them.
         editor = StepsEditor((editor.version + 1) if editor else 0, tuple(form.steps_to_rows(answers.steps)))

@@ -74,18 +74,44 @@ def _edit_cell(page, editor, row: int, column: int, text: str) -> None:
     cell.wait_for(state="detached")
 
 
+STEPS_TABLE = ".st-key-workflow-section [data-testid='stDataFrame']"
+# Where the Reaction checkbox of a row sits in the table: the row marker (about 33 px), Service (180) and Action
+# (220) columns, then half the Reaction column (90); rows are 35 px below a 35 px header (advisor/web/steps_table.py).
+REACTION_X = 33 + 180 + 220 + 45
+
+
+def press(page, key: str) -> None:
+    """Click a button by its key and wait until the run it triggers has finished."""
+    page.locator(f".st-key-{key} button").click()
+    page.wait_for_timeout(200)  # Why: the run starts after the click's message reaches the server
+    wait_for_app(page)
+
+
+def apply_steps(page, expect_in_link: str | None = None) -> None:
+    """Press Apply steps; wait until the link carries `expect_in_link` (the app stored the steps)."""
+    press(page, "steps-apply")
+    if expect_in_link is not None:
+        page.wait_for_function(
+            "t => (new URLSearchParams(location.search).get('steps') || '').includes(t)", arg=expect_in_link
+        )
+
+
+def tick_reaction(page, row: int) -> None:
+    """One click on the Reaction checkbox of table row `row` (0-based)."""
+    box = page.locator(STEPS_TABLE).bounding_box()
+    page.mouse.click(box["x"] + REACTION_X, box["y"] + 52 + 35 * row)
+
+
 def add_steps(page, steps: list[tuple[str, str]]) -> None:
-    """Add (service, action) rows to the steps table, in order; wait until the link carries them all."""
-    editor = page.locator(".st-key-workflow-section [data-testid='stDataFrame']")
+    """Add (service, action) rows to the steps table with the Add step button, in order, then apply them; wait
+    until the link carries them all."""
     start = len(params(page).get("steps", "[]").split('"service"')) - 1
     for i, (service, action) in enumerate(steps, start=start):
-        editor.hover()
-        editor.locator('button[aria-label="Add row"]').click()
+        press(page, "steps-add")
+        editor = page.locator(STEPS_TABLE)
         _edit_cell(page, editor, i, 0, service)
         _edit_cell(page, editor, i, 1, action)
-    page.wait_for_function(
-        "last => (new URLSearchParams(location.search).get('steps') || '').includes(last)", arg=steps[-1][1]
-    )
+    apply_steps(page, steps[-1][1])
 
 
 def go_to(page, title: str, ready: str) -> None:

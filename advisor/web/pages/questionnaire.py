@@ -10,17 +10,16 @@ when quick edits interrupt a run, the browser can re-create widgets from their d
 is its first option, which silently answered every question (seen in the end-to-end tests). The two never differ.
 """
 
-import pandas as pd
 import streamlit as st
 
 from advisor.engine.answers import Answers
 from advisor.engine.evaluate import confidence_words
 from advisor.rulebook.formats import Question
-from advisor.web import diagrams, display, form, notices, rulebook_state, session, widgets
+from advisor.web import diagrams, display, form, notices, rulebook_state, session, steps_table, widgets
 
 rulebook = rulebook_state.current_rulebook()
 stored = session.current_answers()
-editor = widgets.seed_questionnaire(stored, rulebook)
+widgets.seed_questionnaire(stored, rulebook)
 lit = display.md_literal
 
 st.title("Questionnaire")
@@ -43,73 +42,12 @@ with st.container(border=True, key="workflow-section"):
     )
     st.caption(
         "The steps of one instance, in order: which service does what. Mark a step as a *reaction* when "
-        "the core flow need not wait for it (a notification, analytics). Name each service's owning *team* "
-        "and *bounded context* when you know them: links across contexts are candidates for events. Add rows "
-        "at the bottom of the table; select rows and press Delete to remove them; use the controls below to "
-        "reorder."
+        "the core flow need not wait for it (a notification, analytics): one click on its box. Name each "
+        "service's owning *team* and *bounded context* when you know them: links across contexts are candidates "
+        "for events. *Add step* adds a row; pick a step below the table to move it up or down or delete it. "
+        "Press *Apply steps* when done: the preview, the questions and the recommendation then update once."
     )
-    edited = st.data_editor(
-        pd.DataFrame(list(editor.rows), columns=list(form.STEP_COLUMNS)),
-        key=editor.key,
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "service": st.column_config.TextColumn(
-                "Service", required=True, max_chars=200, help="The service that performs the step, e.g. Payment"
-            ),
-            "action": st.column_config.TextColumn(
-                "Action", required=True, max_chars=200, help="What it does, e.g. Authorize card"
-            ),
-            "reaction": st.column_config.CheckboxColumn(
-                "Reaction", default=False, help="The core flow need not wait for this step"
-            ),
-            "compensation": st.column_config.TextColumn(
-                "Compensation", max_chars=200, help="How the step is undone when a later step fails"
-            ),
-            "event": st.column_config.TextColumn(
-                "Event (optional)", max_chars=200, help="The event the step publishes, e.g. CardAuthorized"
-            ),
-            "team": st.column_config.TextColumn(
-                "Team (optional)", max_chars=200, help="The team that owns the service, e.g. Payments team"
-            ),
-            "context": st.column_config.TextColumn(
-                "Context (optional)",
-                max_chars=200,
-                help="The service's bounded context, e.g. Billing: steps in another context than the core's "
-                "react to events in a hybrid",
-            ),
-        },
-    )
-    steps, row_notes = form.rows_to_steps(edited.to_dict("records"))
-    for note in row_notes:
-        st.warning(lit(note), icon=":material/edit_note:")
-    if len(steps) > 1:
-        pick, up, down = st.columns([4, 1, 1], vertical_alignment="bottom")
-        index = pick.selectbox(
-            "Reorder a step",
-            range(len(steps)),
-            key="move-step",
-            format_func=lambda i: f"{i + 1}. {steps[i].service}: {steps[i].action}",
-        )
-        up.button(
-            "Move up",
-            key="move-up",
-            icon=":material/arrow_upward:",
-            width="stretch",
-            disabled=index == 0,
-            on_click=session.move_step,
-            args=(index, -1),
-        )
-        down.button(
-            "Move down",
-            key="move-down",
-            icon=":material/arrow_downward:",
-            width="stretch",
-            disabled=index == len(steps) - 1,
-            on_click=session.move_step,
-            args=(index, 1),
-        )
+    steps_table.steps_editor()
     preview = st.container(key="diagram-preview")  # filled at the end, once this run's answers are known
 
 
@@ -147,7 +85,9 @@ def draw(q: Question, derived):
 
 # Every widget's value as of this interaction (the keys are seeded), so show_if sees the answer just given.
 answers = form.answers_from_widgets(
-    rulebook, Answers(stored.traits, steps, workflow if workflow.strip() else None, stored.observed), st.session_state
+    rulebook,
+    Answers(stored.traits, stored.steps, workflow if workflow.strip() else None, stored.observed),
+    st.session_state,
 )
 shown = form.shown_questions(rulebook, answers)
 from_steps = form.steps_evidence(rulebook, answers)
