@@ -232,7 +232,7 @@ def test_edits_in_the_steps_table_become_the_workflow_steps_when_applied():
         Step(service="Payment", action="Charge card", compensation="Refund", team="Payments team", context="Billing"),
     )
     assert any("Step 3 needs action" in shown(w.value) for w in at.warning)
-    assert len(graphviz_specs(at)) == 1 and "Payment" in graphviz_specs(at)[0]  # the preview follows
+    assert len(drawn_svgs(at)) == 1 and "Payment" in drawn_svgs(at)[0]  # the preview follows
 
 
 @pytest.mark.parametrize(
