@@ -159,3 +159,11 @@ def test_an_exposed_app_without_sign_in_saves_only_when_allowed(exposed, monkeyp
     at.button(key="saved-save").click().run()
     assert list(dataframe_in(at, "saved-list")["owner"]) == ["anonymous"]
     assert at.button(key="saved-rename").disabled
+
+
+@pytest.fixture(autouse=True)
+def plain_editor(monkeypatch):
+    """AppTest cannot drive the Rules page's code editor (a custom component, in an iframe): these tests run the
+    page with its fallback, the plain text area (ADVISOR_PLAIN_EDITOR, as when the component is not installed).
+    tests/e2e/test_rules_drafts_browser.py drives the real editor in Chromium."""
+    monkeypatch.setenv("ADVISOR_PLAIN_EDITOR", "1")

@@ -141,3 +141,11 @@ def test_the_questionnaire_draws_the_widest_bounds_a_browser_can_represent(rules
 
     assert not at.exception, [e.value for e in at.exception]
     assert at.number_input(key="teams").max == MAX_SAFE_INTEGER
+
+
+@pytest.fixture(autouse=True)
+def plain_editor(monkeypatch):
+    """AppTest cannot drive the Rules page's code editor (a custom component, in an iframe): these tests run the
+    page with its fallback, the plain text area (ADVISOR_PLAIN_EDITOR, as when the component is not installed).
+    tests/e2e/test_rules_drafts_browser.py drives the real editor in Chromium."""
+    monkeypatch.setenv("ADVISOR_PLAIN_EDITOR", "1")

@@ -122,3 +122,11 @@ def test_an_untouched_editor_follows_the_file_on_disk(rules_dir):
     at.run()
     assert at.text_area(key="rules-editor").value == changed
     assert not any("changed on disk" in w.value for w in at.warning)
+
+
+@pytest.fixture(autouse=True)
+def plain_editor(monkeypatch):
+    """AppTest cannot drive the Rules page's code editor (a custom component, in an iframe): these tests run the
+    page with its fallback, the plain text area (ADVISOR_PLAIN_EDITOR, as when the component is not installed).
+    tests/e2e/test_rules_drafts_browser.py drives the real editor in Chromium."""
+    monkeypatch.setenv("ADVISOR_PLAIN_EDITOR", "1")

@@ -249,3 +249,11 @@ def test_a_restore_over_a_file_changed_meanwhile_is_refused(rules_dir):
     at.button(key="rules-restore").click().run()
     assert any("was changed by someone else since you opened it" in e for e in messages(at, "error"))
     assert (rules_dir / "rules.yaml").read_bytes() == state.text + b"# someone else\n"
+
+
+@pytest.fixture(autouse=True)
+def plain_editor(monkeypatch):
+    """AppTest cannot drive the Rules page's code editor (a custom component, in an iframe): these tests run the
+    page with its fallback, the plain text area (ADVISOR_PLAIN_EDITOR, as when the component is not installed).
+    tests/e2e/test_rules_drafts_browser.py drives the real editor in Chromium."""
+    monkeypatch.setenv("ADVISOR_PLAIN_EDITOR", "1")

@@ -4,6 +4,8 @@ version is never served and the last good rulebook stays active."""
 
 from __future__ import annotations
 
+import pytest
+
 import sqlalchemy as sa
 
 from advisor.authoring import rulesdb
@@ -78,3 +80,11 @@ def test_a_tampered_current_version_is_not_served_and_the_last_good_rulebook_sta
     assert any(m.startswith("Saved rules.yaml.") for m in messages(at, "success"))
     repaired = rulesdb.current_rulebook(RulesDatabase(rules_url))
     assert repaired.decision.hybrid_links == 3 and b"# six" not in repaired.texts["styles.yaml"]
+
+
+@pytest.fixture(autouse=True)
+def plain_editor(monkeypatch):
+    """AppTest cannot drive the Rules page's code editor (a custom component, in an iframe): these tests run the
+    page with its fallback, the plain text area (ADVISOR_PLAIN_EDITOR, as when the component is not installed).
+    tests/e2e/test_rules_drafts_browser.py drives the real editor in Chromium."""
+    monkeypatch.setenv("ADVISOR_PLAIN_EDITOR", "1")

@@ -18,7 +18,7 @@ from advisor.authoring import history as rulestore
 from advisor.authoring.location import Location
 from advisor.errors import UserError
 from advisor.rulebook.loading import FILES
-from advisor.web import rulebook_state, rules_drafts
+from advisor.web import rulebook_state, rules_code, rules_drafts
 from advisor.web.display import md_literal as lit
 from advisor.web.rules_preview import show_problems
 from advisor.web.signin import current_actor
@@ -38,13 +38,16 @@ def load_into_editor(directory: Location, filename: str) -> None:
     st.session_state[BASE] = draft.base
     st.session_state[EDITOR] = draft.text
     st.session_state[EDITOR_FILE] = filename
+    rules_code.reload()
 
 
 def on_typed() -> None:
     """Keep what is in the editor as its file's draft. Why a callback: it also runs when the next run is another
     page's (a click on the navigation), so an edit is kept even though the Rules page is not drawn again."""
     filename = st.session_state.get(EDITOR_FILE)
-    if filename is not None and EDITOR in st.session_state:
+    if rules_code.component() is not None:  # the code editor: its last response, if not taken yet
+        rules_code.take(filename)
+    elif filename is not None and EDITOR in st.session_state:
         rules_drafts.update(filename, st.session_state[EDITOR])
 
 
@@ -143,6 +146,7 @@ def fill_editor(directory: Location, filename: str) -> tuple[rulestore.FileState
     if not draft.unsaved and draft.base.hash != on_disk.hash:
         draft = rules_drafts.start(directory, filename)
         st.session_state.pop(EDITOR, None)
+        rules_code.reload()
     if st.session_state.get(EDITOR_FILE) != filename or EDITOR not in st.session_state:
         st.session_state[EDITOR] = draft.text
         st.session_state[EDITOR_FILE] = filename
@@ -176,16 +180,27 @@ def show_editor(directory: Location) -> tuple[rulestore.FileState, ruleedit.Draf
             "Load the version on disk (discards your edit)", key="rules-reload", on_click=on_reload, args=(directory,)
         )
 
-    text = st.text_area(
-        f"{filename} (YAML)",
-        key=EDITOR,
-        height=480,
-        on_change=on_typed,
-        help="Edit the YAML; problems are shown below as you go (press Ctrl+Enter or click "
-        "outside the editor to check). Your draft is kept while you visit other pages, until you save or "
-        "discard it.",
-    )
-    rules_drafts.update(filename, text)
+    code = rules_code.component()
+    may_edit = current_actor().may(Permission.EDIT_RULES)
+    if code is None:
+        text = st.text_area(
+            f"{filename} (YAML)",
+            key=EDITOR,
+            height=480,
+            on_change=on_typed,
+            help="Edit the YAML; problems are shown below as you go (press Ctrl+Enter or click "
+            "outside the editor to check). Your draft is kept while you visit other pages, until you save or "
+            "discard it.",
+        )
+        rules_drafts.update(filename, text)
+        if rules_code.wanted():
+            st.caption("The code editor (`streamlit-code-editor`, in the `web` extra) is not installed: a plain text box.")
+    else:
+        rules_code.take(filename)
+        text = rules_drafts.current(directory, filename).text
+    checked = ruleedit.draft(directory, filename, text.encode(), build=rulebook_state.build_once)
+    if code is not None:
+        rules_code.show(filename, text, checked.problems, read_only=not may_edit)
     unchanged = text.encode() == base.text
     with st.container(key="rules-draft-state"):
         if unchanged:
@@ -195,7 +210,7 @@ def show_editor(directory: Location) -> tuple[rulestore.FileState, ruleedit.Draf
                 lit(f"Draft, not saved: your edit of {filename}, started from {base_words(base)}."),
                 icon=":material/edit_note:",
             )
-    draft = ruleedit.draft(directory, filename, text.encode(), build=rulebook_state.build_once)
+    draft = checked
     if draft.rulebook is not None:
         rb = draft.rulebook
         st.success(
@@ -216,7 +231,6 @@ def show_editor(directory: Location) -> tuple[rulestore.FileState, ruleedit.Draf
         show_problems(draft.problems, filename)
 
     save_col, discard_col, download_col = st.columns(3)
-    may_edit = current_actor().may(Permission.EDIT_RULES)
     save_col.button(
         "Save",
         key="rules-save",

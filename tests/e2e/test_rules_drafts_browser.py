@@ -1,6 +1,7 @@
-"""The Rules editor's draft in a real browser (headless Chromium, the real app and router): an edit typed in the
-editor is still there, and still unsaved, after going to another page and back; Discard removes it; a save writes
-the file; an invalid edit shows the line of the error. On a scratch copy of rules/ ($ADVISOR_RULES)."""
+"""The Rules editor's draft in a real browser (headless Chromium, the real app and router, the real code editor:
+Ace inside the streamlit-code-editor iframe): an edit typed in the editor is still there, and still unsaved, after
+going to another page and back; Discard removes it; a save writes the file; an invalid edit shows the line of the
+error, and the editor's gutter marks that line. On a scratch copy of rules/ ($ADVISOR_RULES)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+import ace_editor as ace
 from browser import running_app, wait_for_app
 from playwright.sync_api import expect
 from web import NAV
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent.parent
-EDITOR = ".st-key-rules-editor textarea"
 TIMEOUT = 60_000  # a loaded shared machine; waits end as soon as the page is ready
 
 
@@ -41,11 +42,11 @@ def go_to(page, title: str) -> None:
 
 
 def commit(page, text: str) -> None:
-    """Type `text` into the editor and click outside it, as a user does: the text area sends its value on blur;
+    """Type `text` into the editor and click outside it, as a user does: the editor sends its text on blur;
     wait until the page says the draft is kept. Why not straight to the navigation: a click on another page
-    while the text area still has focus is taken by the blur's own rerun (Streamlit), and the user clicks again."""
-    page.locator(EDITOR).fill(text)
-    page.locator("h1").click()
+    while the editor still has focus is taken by the blur's own rerun (Streamlit), and the user clicks again."""
+    ace.replace_all(page, text)
+    ace.blur(page)
     wait_for_app(page)
     page.get_by_text(re.compile(r"^Draft, not saved: ")).wait_for(timeout=TIMEOUT)
 
@@ -59,16 +60,16 @@ def test_a_typed_draft_survives_another_page_and_can_be_discarded_or_saved(app, 
     page.goto(app)
     wait_for_app(page)
     go_to(page, "Rules")
-    editor = page.locator(EDITOR)
-    editor.wait_for(timeout=TIMEOUT)
+    ace.wait_for_editor(page)
     edited = original.replace("rationale:", "rationale: (draft)", 1)
     commit(page, edited)
 
     # to another page and back
     go_to(page, "Diagram")
-    expect(page.locator(EDITOR)).to_have_count(0, timeout=TIMEOUT)
+    expect(page.locator(ace.EDITOR)).to_have_count(0, timeout=TIMEOUT)
     go_to(page, "Rules")
-    expect(page.locator(EDITOR)).to_have_value(edited, timeout=TIMEOUT)
+    ace.wait_for_editor(page)
+    ace.expect_text(page, edited)
     page.get_by_text(re.compile(r"^Draft, not saved: your edit of rules\.yaml, started from version ")).wait_for(
         timeout=TIMEOUT
     )
@@ -76,27 +77,31 @@ def test_a_typed_draft_survives_another_page_and_can_be_discarded_or_saved(app, 
 
     # discard: the editor shows the file on disk, and so it stays after another visit
     button(page, "rules-discard").click()
-    expect(page.locator(EDITOR)).to_have_value(original, timeout=TIMEOUT)
+    ace.expect_text(page, original)
     go_to(page, "Diagram")
     go_to(page, "Rules")
-    expect(page.locator(EDITOR)).to_have_value(original, timeout=TIMEOUT)
+    ace.wait_for_editor(page)
+    ace.expect_text(page, original)
     expect(page.get_by_text(re.compile(r"^Draft, not saved"))).to_have_count(0, timeout=TIMEOUT)
 
-    # an invalid edit: the error names its line
+    # an invalid edit: the error names its line, and the editor's gutter marks it
     strict = "value: strict}\n    effect: {orchestration: 3}"
     broken = original.replace(strict, strict.replace("strict}", "strictly}"), 1)
-    page.locator(EDITOR).fill(broken)
-    page.locator("h1").click()  # blur: the text area sends its value
+    ace.replace_all(page, broken)
+    ace.blur(page)  # the editor sends its text
     wait_for_app(page)
     line = original[: original.index(strict)].count("\n") + 1
     page.get_by_text(re.compile(rf"^Line {line}, column \d+: .*invalid value 'strictly'")).wait_for(timeout=TIMEOUT)
     assert button(page, "rules-save").is_disabled()
+    ace.wait_for_error_mark(page, line)
+    assert ace.error_lines(page) == [line]  # that line only
 
     # a save after a visit elsewhere writes the draft to disk
     commit(page, edited)
     go_to(page, "Diagram")
     go_to(page, "Rules")
-    expect(page.locator(EDITOR)).to_have_value(edited, timeout=TIMEOUT)
+    ace.wait_for_editor(page)
+    ace.expect_text(page, edited)
     button(page, "rules-save").click()
     page.get_by_text(re.compile(r"^Saved rules\.yaml\.")).wait_for(timeout=TIMEOUT)
     assert "rationale: (draft)" in (scratch_rules / "rules.yaml").read_text()
