@@ -3,8 +3,6 @@ read its text, replace it by typing, blur it, and read the lines its gutter mark
 
 from __future__ import annotations
 
-import re
-
 EDITOR = ".st-key-rules-code iframe"  # the component's iframe, in the container the page keys
 TIMEOUT = 60_000  # a loaded shared machine; waits end as soon as the page is ready
 

@@ -5,7 +5,6 @@ version is never served and the last good rulebook stays active."""
 from __future__ import annotations
 
 import pytest
-
 import sqlalchemy as sa
 
 from advisor.authoring import rulesdb

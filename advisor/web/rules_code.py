@@ -34,7 +34,7 @@ def component() -> Callable[..., Any] | None:
         from code_editor import code_editor
     except ImportError:
         return None
-    return code_editor  # type: ignore[no-any-return]
+    return code_editor
 
 
 def wanted() -> bool:
@@ -65,7 +65,7 @@ def take(filename: str | None) -> str | None:
     return text
 
 
-def annotations(problems: Iterable[Problem], filename: str) -> list[dict[str, Any]]:
+def gutter_marks(problems: Iterable[Problem], filename: str) -> list[dict[str, Any]]:
     """Ace annotations (gutter marks, rows from 0) for the problems in `filename` that name a line."""
     return [
         {"row": p.line - 1, "column": max((p.column or 1) - 1, 0), "type": "error", "text": p.message}
@@ -79,7 +79,7 @@ def show(filename: str, text: str, problems: Iterable[Problem], *, read_only: bo
     editor = component()
     if editor is None:
         return
-    marks = annotations(problems, filename)
+    marks = gutter_marks(problems, filename)
     st.caption(f"{filename} (YAML): problem lines are marked in the margin. Click outside or pause to check.")
     with st.container(key="rules-code"):
         # Why the draft as `code` each run: with a key the component keeps its identity (Streamlit) and, without

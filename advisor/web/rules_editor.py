@@ -194,7 +194,9 @@ def show_editor(directory: Location) -> tuple[rulestore.FileState, ruleedit.Draf
         )
         rules_drafts.update(filename, text)
         if rules_code.wanted():
-            st.caption("The code editor (`streamlit-code-editor`, in the `web` extra) is not installed: a plain text box.")
+            st.caption(
+                "The code editor (`streamlit-code-editor`, in the `web` extra) is not installed: a plain text box."
+            )
     else:
         rules_code.take(filename)
         text = rules_drafts.current(directory, filename).text

@@ -9,8 +9,8 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 import ace_editor as ace
+import pytest
 from browser import running_app, wait_for_app
 from playwright.sync_api import expect
 from web import NAV
