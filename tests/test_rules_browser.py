@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import ace_editor as ace
 from browser import launch_chromium, running_app, wait_for_app
 from playwright.sync_api import expect
 
@@ -56,15 +57,15 @@ def open_session(browser, url: str):
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     page.goto(url)
     wait_for_app(page)
-    page.locator(".st-key-rules-editor textarea").wait_for(timeout=TIMEOUT)
+    ace.wait_for_editor(page)
     return page
 
 
 def type_yaml(page, text: str) -> None:
-    """Replace the editor's text and commit it, as a user does (the text area commits when it loses focus)."""
-    editor = page.locator(".st-key-rules-editor textarea")
-    editor.fill(text)
-    page.locator("h1").click()  # blur: Streamlit sends the new value and reruns
+    """Replace the editor's text (Ace, the real code editor) and commit it, as a user does: it sends its text when it
+    loses focus; wait until the server has it (the editor is reloaded from the draft, so compare with the draft)."""
+    ace.replace_all(page, text)
+    ace.blur(page)  # blur: the component sends its text and Streamlit reruns
     wait_for_app(page)
 
 
@@ -74,7 +75,7 @@ def button(page, key: str):
 
 
 def editor_text(page) -> str:
-    return page.locator(".st-key-rules-editor textarea").input_value()
+    return ace.text(page)
 
 
 def test_edit_validate_fix_preview_save_restore_and_stale_save_in_a_real_browser(app, browser, scratch_rules):
@@ -110,7 +111,7 @@ def test_edit_validate_fix_preview_save_restore_and_stale_save_in_a_real_browser
     alice.get_by_text("Saved rules.yaml. The previous version is kept as version 1.").wait_for(timeout=TIMEOUT)
     saved = with_version(edited, 1)
     assert (scratch_rules / "rules.yaml").read_text() == saved
-    expect(alice.locator(".st-key-rules-editor textarea")).to_have_value(saved, timeout=TIMEOUT)
+    ace.expect_text(alice, saved)
 
     # a second session that opened the file before the save: its save is refused, with what changed
     type_yaml(bob, original.replace("hybrid_links: 2", "hybrid_links: 5"))
@@ -128,7 +129,7 @@ def test_edit_validate_fix_preview_save_restore_and_stale_save_in_a_real_browser
     )
     restored = with_version(original, 2)  # the original rules, under a version above the one replaced
     assert (scratch_rules / "rules.yaml").read_text() == restored
-    expect(alice.locator(".st-key-rules-editor textarea")).to_have_value(restored, timeout=TIMEOUT)
+    ace.expect_text(alice, restored)
 
 
 def zip_of(entries: dict[str, bytes]) -> bytes:

@@ -164,6 +164,9 @@ def show_editor(directory: Location) -> tuple[rulestore.FileState, ruleedit.Draf
     """The Edit tab's file choice, editor, validation and Save / Discard / Download buttons. Returns the chosen
     file as it is on disk now and the draft in the editor, checked."""
     filename = choose_file()
+    code = rules_code.component()
+    if code is not None:  # the code editor's last response first: a draft with edits keeps its base in fill_editor
+        rules_code.take(filename)
     on_disk, kept = fill_editor(directory, filename)
     base = kept.base
     stale = on_disk.hash != base.hash
@@ -180,7 +183,6 @@ def show_editor(directory: Location) -> tuple[rulestore.FileState, ruleedit.Draf
             "Load the version on disk (discards your edit)", key="rules-reload", on_click=on_reload, args=(directory,)
         )
 
-    code = rules_code.component()
     may_edit = current_actor().may(Permission.EDIT_RULES)
     if code is None:
         text = st.text_area(
@@ -198,7 +200,6 @@ def show_editor(directory: Location) -> tuple[rulestore.FileState, ruleedit.Draf
                 "The code editor (`streamlit-code-editor`, in the `web` extra) is not installed: a plain text box."
             )
     else:
-        rules_code.take(filename)
         text = rules_drafts.current(directory, filename).text
     checked = ruleedit.draft(directory, filename, text.encode(), build=rulebook_state.build_once)
     if code is not None:

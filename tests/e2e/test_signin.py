@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import ace_editor as ace
 from browser import free_port, running_app, wait_for_app
 from playwright.sync_api import expect
 
@@ -118,13 +119,13 @@ def sign_in(page, app: str, sub: str) -> None:
 def open_rules(page, app: str) -> None:
     page.goto(f"{app}/rules")
     wait_for_app(page)
-    page.locator(".st-key-rules-editor textarea").wait_for()
+    ace.wait_for_editor(page)
 
 
 def edit_a_rule(page) -> None:
-    editor = page.locator(".st-key-rules-editor textarea")
-    editor.fill(editor.input_value().replace("rationale:", "rationale: (edited)", 1))
-    page.locator("h1").click()  # blur: Streamlit sends the new value and reruns
+    """Type an edit into the code editor (Ace, in the component's iframe) and click outside it, as a user does."""
+    ace.replace_all(page, ace.text(page).replace("rationale:", "rationale: (edited)", 1))
+    ace.blur(page)  # the component sends its text and Streamlit reruns
     wait_for_app(page)
 
 
@@ -144,7 +145,9 @@ def upload_a_rulebook(page, rules: Path) -> None:
 def assert_read_only(page, scratch_rules: Path) -> None:
     before = (scratch_rules / "rules.yaml").read_bytes()
     expect(page.get_by_text("The rulebook is read-only for you", exact=False)).to_be_visible()
-    edit_a_rule(page)
+    shown = ace.text(page)
+    edit_a_rule(page)  # the editor is read-only: typing changes nothing
+    assert ace.text(page) == shown
     expect(button(page, "rules-save")).to_be_disabled()
     page.get_by_role("tab", name="History").click()
     expect(button(page, "rules-restore")).to_be_disabled()
