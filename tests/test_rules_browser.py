@@ -8,10 +8,9 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 import ace_editor as ace
+import pytest
 from browser import launch_chromium, running_app, wait_for_app
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,8 +15,8 @@ import zipfile
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 import ace_editor as ace
+import pytest
 from browser import free_port, running_app, wait_for_app
 from playwright.sync_api import expect
 
