@@ -105,3 +105,25 @@ def wait_for_app(page, timeout: float = 90_000) -> None:
         }""",
         timeout=timeout,
     )
+
+
+# The text of the first diagram in a keyed block: the app shows our SVG as an image (advisor.web.display), so the
+# text is read from the SVG document in the image's base64 `data:` address.
+_BLOCK_SVG_TEXT = """(key) => { const img = document.querySelector('.st-key-' + key + ' .advisor-svg img');
+    if (!img) return '';
+    const data = img.getAttribute('src').split('base64,')[1];
+    const text = new TextDecoder().decode(Uint8Array.from(atob(data), c => c.charCodeAt(0)));
+    return new DOMParser().parseFromString(text, 'image/svg+xml').documentElement.textContent; }"""
+
+
+def diagram_text(page, key: str, contains: str = "", absent: str | None = None, timeout: int = 60_000) -> str:
+    """The text of the diagram in the block with widget key `key`, once it says `contains` (and, given `absent`,
+    no longer says that); after `timeout` ms, what it says then, for the caller's assertion to show."""
+    with contextlib.suppress(Exception):
+        page.wait_for_function(
+            f"([k, t, a]) => {{ const s = ({_BLOCK_SVG_TEXT})(k); return s !== '' && s.includes(t) && "
+            "!(a && s.includes(a)); }",
+            arg=[key, contains, absent],
+            timeout=timeout,
+        )
+    return page.evaluate(_BLOCK_SVG_TEXT, key)

@@ -2,7 +2,13 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Coordination Advisor", page_icon=":material/hub:", layout="wide")
+from advisor.resources import package_path
+
+# Why a file and not ":material/hub:": for a Material icon as the favicon, Streamlit's frontend fetches the icon's
+# SVG from fonts.gstatic.com on every page load; the app fetches nothing from other hosts (tests/e2e/test_diagram_boxes)
+st.set_page_config(
+    page_title="Coordination Advisor", page_icon=str(package_path("advisor.web", "icon.png")), layout="wide"
+)
 
 PAGES = {
     "Assess one workflow": [
