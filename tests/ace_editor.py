@@ -8,8 +8,10 @@ TIMEOUT = 60_000  # a loaded shared machine; waits end as soon as the page is re
 
 
 def ace(page):
-    """The Ace editor element inside the component's iframe."""
-    return page.frame_locator(EDITOR).locator(".ace_editor")
+    """The Ace editor element inside the component's iframe. Why the wait: while a rerun gives the component a new
+    key (after a save, discard or load), the old iframe and the new one are both on the page for a moment."""
+    page.wait_for_function("sel => document.querySelectorAll(sel).length === 1", arg=EDITOR, timeout=TIMEOUT)
+    return page.frame_locator(EDITOR).first.locator(".ace_editor")
 
 
 def wait_for_editor(page) -> None:

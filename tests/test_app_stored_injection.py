@@ -63,6 +63,9 @@ PLAIN = {
     "vega_lite_chart": None,
     "download_button": {"url", "deferred_file_id"},
     "html": None,
+    # The Rules page's code editor (streamlit-code-editor): its JSON arguments are data for Ace in the component's
+    # sandboxed iframe, which shows the rule file as code text (tests/e2e/test_rules_drafts_browser.py reads it back)
+    "component_instance": {"json_args"},
 }
 
 
