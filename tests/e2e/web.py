@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from browser import wait_for_app
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 NAV = '[data-testid="stSidebarNav"]'
 
@@ -56,19 +57,29 @@ def name_workflow(page, name: str) -> None:
 def _edit_cell(page, editor, row: int, column: int, text: str) -> None:
     """Type into one cell of the steps table (a canvas grid): select the first cell, move with the arrow keys
     (robust to the grid's horizontal scrolling), open the cell editor with Enter, type, commit with Enter."""
-    box = editor.bounding_box()
-    page.mouse.click(box["x"] + 50, box["y"] + 52)
-    for _ in range(8):
-        page.keyboard.press("ArrowLeft")
-    for _ in range(row + 2):
-        page.keyboard.press("ArrowUp")
-    for _ in range(row):
-        page.keyboard.press("ArrowDown")
-    for _ in range(column):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
     cell = page.locator("textarea.gdg-input, input.gdg-input").first
-    cell.wait_for()
+    # Why the retry: right after Add step the grid is redrawn; a click that lands while it is being replaced
+    # leaves no cell selected, and Enter then opens nothing (seen once in CI under load). A second try on the
+    # redrawn grid is what a user does too.
+    for attempt in range(3):
+        box = editor.bounding_box()
+        page.mouse.click(box["x"] + 50, box["y"] + 52)
+        for _ in range(8):
+            page.keyboard.press("ArrowLeft")
+        for _ in range(row + 2):
+            page.keyboard.press("ArrowUp")
+        for _ in range(row):
+            page.keyboard.press("ArrowDown")
+        for _ in range(column):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        try:
+            cell.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     cell.fill(text)
     page.keyboard.press("Enter")
     cell.wait_for(state="detached")
