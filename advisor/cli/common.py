@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gc
 import sys
+from typing import TYPE_CHECKING
 
 from advisor import files
 from advisor.authoring.location import configured
 from advisor.errors import UserError
-from advisor.rulebook.loading import Rulebook, load_rulebook
+
+if TYPE_CHECKING:
+    from advisor.rulebook.loading import Rulebook
 
 STDOUT = "-"  # `-o -`: standard output, as most command-line tools read it
 
@@ -52,6 +55,10 @@ def load_rules(rules_dir: str | None) -> Rulebook:
     (and the modules), which at 3,000 rules cost more than the evaluations (bench/growth.py)."""
     where = configured() if rules_dir is None else None
     if where is None:
+        # Why here: every command module imports this one to build the parser; the rulebook (pydantic, the
+        # compiler) is imported only by the command that reads one (start-up time, issue 17)
+        from advisor.rulebook.loading import load_rulebook
+
         rulebook = load_rulebook(rules_dir)
         gc.freeze()
         return rulebook
