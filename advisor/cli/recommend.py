@@ -17,8 +17,11 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     from advisor.engine.assessment import assess
     from advisor.views import contract
 
-    rulebook = load_rules(args.rules)
-    assessment = assess(rulebook, read_answers(args.file, rulebook))
+    # Why plain for text and JSON: they read only fields, so the rulebook may come from its snapshot and a surely
+    # valid answers file may skip the models (no pydantic: start-up time, issue 17); the report needs the models
+    fast = args.format != "md"
+    rulebook = load_rules(args.rules, snapshot=fast)
+    assessment = assess(rulebook, read_answers(args.file, rulebook, plain_steps=fast))
     if args.format == "md":  # the full Markdown report, the same as `advisor report --format md`
         from advisor.views.report.markdown import to_markdown
         from advisor.views.report.model import build_report
