@@ -92,9 +92,15 @@ print(" ".join(sorted(n for n in names if not n.startswith("_") and importable(n
 
 def cold_cli_figures(runs: int = 15) -> list[Measurement]:
     """Wall time of a fresh `advisor recommend ... --format json` process next to a bare Python start, the same
-    run, taking turns."""
+    run, taking turns.
+
+    Why the package's bytecode is compiled first: an installed package has it (pip compiles a wheel's modules),
+    and Python writes it on a checkout's first run, unless PYTHONDONTWRITEBYTECODE is set, as on the machine
+    these figures were first taken on; without it each process compiles every module it imports again."""
+    import compileall
     import statistics
 
+    compileall.compile_dir(ROOT / "advisor", quiet=1)
     advisor = str(ADVISOR) if ADVISOR.exists() else None
     command = [advisor] if advisor else [sys.executable, "-m", "advisor"]
     command += ["recommend", str(EXAMPLE), "--format", "json"]
