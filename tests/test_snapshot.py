@@ -73,6 +73,8 @@ def test_a_snapshot_gives_byte_identical_json_and_text_to_the_validated_rulebook
     assert type(read_back.rules[0]) is plain.Rule  # it did come from the snapshot
     assert (read_back.hash, read_back.version) == (validated.hash, validated.version)
     assert outputs(read_back, path) == outputs(validated, path)
+    rule = validated.rules[-1].id  # the rule files' lines, for messages, parsed when first asked for
+    assert read_back.rule_line(rule) == validated.rule_line(rule) is not None
 
 
 def test_every_scenario_of_the_rulebook_is_assessed_alike_from_its_snapshot(cache):
