@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
-from operator import attrgetter, truth
+from operator import attrgetter, itemgetter, truth
 
 import numpy as np
 
@@ -47,35 +47,38 @@ def step_counts(rows: Sequence[Sequence[Step]]) -> np.ndarray:
     """
     n = len(rows)
     out = np.zeros((len(STEP_MEASURES), n), np.int32)
-    lengths = np.fromiter(map(len, rows), np.int64, n)
-    m = int(lengths.sum())
-    if not m:
-        return out
-    steps = list(chain.from_iterable(rows))
-    row = np.repeat(np.arange(n), lengths)
-    reaction, compensated = np.empty(m, bool), np.empty(m, bool)
+    lengths, reaction, compensated = [], [], []
     team_names: list[str | None] = []
     context_names: list[str | None] = []
-    for start in range(0, m, _CHUNK):  # Why in chunks: the four passes then find each step in the cache
-        chunk = steps[start : start + _CHUNK]
-        reaction[start : start + len(chunk)] = np.fromiter(map(_REACTION, chunk), bool, len(chunk))
-        compensated[start : start + len(chunk)] = np.fromiter(map(truth, map(_COMPENSATION, chunk)), bool, len(chunk))
-        team_names += map(_TEAM, chunk)
-        context_names += map(_CONTEXT, chunk)
+    for start in range(0, n, _ROWS):  # Why in chunks: each pass then finds the chunk's steps in the cache
+        chunk = rows[start : start + _ROWS]
+        lengths.append(np.fromiter(map(len, chunk), np.int64, len(chunk)))
+        fields = list(map(_FIELDS, chain.from_iterable(chunk)))
+        reaction.append(np.fromiter(map(_REACTION, fields), bool, len(fields)))
+        compensated.append(np.fromiter(map(truth, map(_COMPENSATION, fields)), bool, len(fields)))
+        team_names += map(_TEAM, fields)
+        context_names += map(_CONTEXT, fields)
+    if not team_names:
+        return out
+    length = np.concatenate(lengths)
+    row = np.repeat(np.arange(n), length)
+    reacts = np.concatenate(reaction)
     teams, _ = _name_codes(team_names)
     contexts, blank = _name_codes(context_names)
-    out[0] = lengths
-    out[1] = np.bincount(row, reaction, n)
-    out[2] = np.bincount(row, compensated, n)
+    out[0] = length
+    out[1] = np.bincount(row, reacts, n)
+    out[2] = np.bincount(row, np.concatenate(compensated), n)
     out[3] = _distinct_per_row(row, teams, n)
     out[4] = _distinct_per_row(row, contexts, n)
-    out[5] = out[1] + _outside_core(row, reaction, contexts, blank, n)
+    out[5] = out[1] + _outside_core(row, reacts, contexts, blank, n)
     return out
 
 
-_REACTION, _COMPENSATION = attrgetter("reaction"), attrgetter("compensation")
-_TEAM, _CONTEXT = attrgetter("team"), attrgetter("context")
-_CHUNK = 1024  # steps read per pass: their objects fit in the cache
+# Why through the instance dict: a pydantic model's attribute goes through the slot of `BaseModel.__getattr__`,
+# about twice a dict lookup, and pydantic keeps every field of a model in its `__dict__`
+_FIELDS = attrgetter("__dict__")
+_REACTION, _COMPENSATION, _TEAM, _CONTEXT = map(itemgetter, ("reaction", "compensation", "team", "context"))
+_ROWS = 256  # rows whose steps are read per pass: a few thousand steps, whose objects fit in the cache
 
 
 def _name_codes(names: list[str | None]) -> tuple[np.ndarray, int]:

@@ -23,7 +23,7 @@ import io
 import re
 from collections.abc import Sequence
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
@@ -36,7 +36,7 @@ from advisor.engine.batch_evidence import STEP_MEASURES, step_counts
 from advisor.engine.vector import domain_index, unknown_code
 from advisor.errors import Problem, UserError
 from advisor.portfolio.steps_cell import read_steps_column
-from advisor.rulebook.formats import Question
+from advisor.rulebook.formats import Question, Step
 from advisor.rulebook.loading import Rulebook, value_problem
 
 CSV_UPLOAD_LIMIT = 16 * 1024 * 1024  # Why: 100k workflows with every question answered take about 9 MiB
@@ -250,24 +250,28 @@ def _read_question(column: Any, q: Question, errors: dict[int, list[str]]) -> tu
 def columns_from_answers(items: Sequence[tuple[str, Answers | UserError]], rulebook: Rulebook) -> Columns:
     """One row per answers file (already parsed with `advisor.engine.answers.parse_answers`); a file that failed to
     parse becomes a row whose error is its first problem."""
-    answers = [item if isinstance(item, Answers) else _NO_ANSWERS for _, item in items]
-    values, given = answer_columns(list(map(_TRAITS, answers)), rulebook)
-    steps = tuple(map(_STEPS, answers))
-    errors = {i: _first_problem(item) for i, (_, item) in enumerate(items) if not isinstance(item, Answers)}
-    return Columns(
-        len(items),
-        values,
-        given,
-        tuple(item.workflow if isinstance(item, Answers) else None for _, item in items),
-        steps,
-        step_counts(steps),
-        errors,
-        {"#file": tuple(name for name, _ in items)},
-    )
+    names = tuple(map(_NAME, items))
+    read = list(map(_READ, items))
+    errors: dict[int, str] = {}
+    if not set(map(type, read)) <= {Answers}:  # Why the check first: a row's `isinstance` costs as much as its read
+        errors = {i: _first_problem(item) for i, item in enumerate(read) if not isinstance(item, Answers)}
+        read = [item if isinstance(item, Answers) else _NO_ANSWERS for item in read]
+    traits, steps, workflows = _fields(read)
+    values, given = answer_columns(traits, rulebook)
+    return Columns(len(items), values, given, workflows, steps, step_counts(steps), errors, {"#file": names})
+
+
+def _fields(
+    answers: list[Answers],
+) -> tuple[list[dict[str, Any]], tuple[tuple[Step, ...], ...], tuple[str | None, ...]]:
+    """The traits, steps and workflow names of answers, each answers object read once."""
+    fields = list(chain.from_iterable(map(_ANSWERS_FIELDS, answers)))
+    return fields[0::3], tuple(fields[1::3]), tuple(fields[2::3])
 
 
 _NO_ANSWERS = Answers()
-_TRAITS, _STEPS = attrgetter("traits"), attrgetter("steps")
+_NAME, _READ = itemgetter(0), itemgetter(1)
+_ANSWERS_FIELDS = attrgetter("traits", "steps", "workflow")
 
 
 def answer_columns(
@@ -284,11 +288,15 @@ def answer_columns(
     as True.
     """
     n = len(traits)
-    lengths = np.fromiter(map(len, traits), np.int64, n)
     table = AnswerCodes(rulebook)
-    pairs = chain.from_iterable(map(dict.items, traits))
-    codes = np.fromiter(map(table.__getitem__, pairs), np.int64, int(lengths.sum()))
-    row = np.repeat(np.arange(n), lengths)
+    counts, parts = [], []
+    for start in range(0, n, _ROWS):  # Why in chunks: the dicts counted are still in the cache when read
+        chunk = traits[start : start + _ROWS]
+        counts.append(np.fromiter(map(len, chunk), np.int64, len(chunk)))
+        pairs = chain.from_iterable(map(dict.items, chunk))
+        parts.append(np.fromiter(map(table.__getitem__, pairs), np.int64, int(counts[-1].sum())))
+    codes = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+    row = np.repeat(np.arange(n), np.concatenate(counts) if counts else np.zeros(0, np.int64))
     aside = row[codes == ASIDE]
     kept = codes >= 0
     row, codes = row[kept], codes[kept]
@@ -312,6 +320,7 @@ def answer_columns(
 
 
 IGNORED, ASIDE = -1, -2  # the codes of `AnswerCodes` for an answer to no question, and for one kept aside
+_ROWS = 1024  # rows of answers read per pass
 _TABULATED = 1 << 12  # the most values of an integer question `AnswerCodes` holds
 
 
