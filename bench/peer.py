@@ -19,7 +19,7 @@ import time
 
 from advisor.engine.answers import Answers, to_dict
 from bench.samples import answer_files
-from bench.timing import Measurement, per_call
+from bench.timing import Measurement
 
 SECTION = "peer: zen-engine"
 SINGLE_SETS = 200
@@ -117,66 +117,76 @@ def single_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[s
     return out, times
 
 
-def batch_figures(rulebook, repeat: int = 5) -> tuple[list[Measurement], dict[str, float]]:
-    """Per-row times of our batch evaluation and zen's `evaluate_batch`."""
+def batch_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[str, float]]:
+    """Per-row times of our batch evaluation and zen's `evaluate_batch`, the three taking turns (see
+    `single_figures`: each turn exposes all of them to the same load, and the ratios are per turn)."""
     import zen
 
     from advisor.authoring import jdm
 
-    out, times = [], {}
     # Why the static loader: a Python callback loader is called back per request, several times slower;
     # the static one is zen's fastest batch path, and the peer should be measured at its best
     engine = zen.ZenEngine({"loader": {"type": "static", "content": {"advisor": jdm.export(rulebook)}}})
     zen_rows = [{"key": "advisor", "context": to_dict(a)} for a in answer_files(rulebook, ZEN_BATCH_ROWS, 3)]
-    med, lo, hi = (
-        x / ZEN_BATCH_ROWS for x in per_call(lambda: engine.evaluate_batch(zen_rows), number=1, repeat=repeat)
-    )
-    times["zen batch"] = med
-    out.append(
-        Measurement(
-            SECTION, "zen: evaluate_batch of the graph, per row", med, lo, hi, "µs", f"{ZEN_BATCH_ROWS:,} rows per call"
+    cases = [
+        (
+            ZEN_BATCH,
+            lambda: engine.evaluate_batch(zen_rows),
+            ZEN_BATCH_ROWS,
+            f"{ZEN_BATCH_ROWS:,} rows per call",
         )
-    )
+    ]
     if (
-        importlib.util.find_spec("advisor.engine.batch") is None
-        or importlib.util.find_spec("advisor.portfolio.reading") is None
+        importlib.util.find_spec("advisor.engine.batch") is not None
+        and importlib.util.find_spec("advisor.portfolio.reading") is not None
     ):
-        out.append(
-            Measurement(
-                SECTION,
-                "ours: batch",
-                float("nan"),
-                float("nan"),
-                float("nan"),
-                "µs",
-                "not available yet (advisor/batch.py)",
-            )
-        )
-        return out, times
-    from advisor.engine.batch import evaluate_columns
-    from advisor.portfolio.reading import columns_from_answers
+        from advisor.engine.batch import evaluate_columns
+        from advisor.portfolio.reading import columns_from_answers
 
-    items = [(f"row{i}", a) for i, a in enumerate(answer_files(rulebook, OUR_BATCH_ROWS, 3))]
-    columns = columns_from_answers(items, rulebook)
-    for name, fn, note in (
-        (
-            "ours: batch from answers (columns + evaluate), per row",
-            lambda: evaluate_columns(rulebook, columns_from_answers(items, rulebook)),
-            "advisor.portfolio.reading.columns_from_answers + advisor.engine.batch.evaluate_columns",
-        ),
-        (
-            "ours: batch over ready columns, per row",
-            lambda: evaluate_columns(rulebook, columns),
-            "advisor.engine.batch.evaluate_columns",
-        ),
-    ):
-        med, lo, hi = (x / OUR_BATCH_ROWS for x in per_call(fn, number=1, repeat=repeat))
-        times[name] = med
-        out.append(Measurement(SECTION, name, med, lo, hi, "µs", f"{OUR_BATCH_ROWS:,} rows per call; " + note))
+        items = [(f"row{i}", a) for i, a in enumerate(answer_files(rulebook, OUR_BATCH_ROWS, 3))]
+        columns = columns_from_answers(items, rulebook)
+        cases += [
+            (
+                FROM_ANSWERS,
+                lambda: evaluate_columns(rulebook, columns_from_answers(items, rulebook)),
+                OUR_BATCH_ROWS,
+                f"{OUR_BATCH_ROWS:,} rows per call; advisor.portfolio.reading.columns_from_answers + "
+                "advisor.engine.batch.evaluate_columns",
+            ),
+            (
+                READY_COLUMNS,
+                lambda: evaluate_columns(rulebook, columns),
+                OUR_BATCH_ROWS,
+                f"{OUR_BATCH_ROWS:,} rows per call; advisor.engine.batch.evaluate_columns",
+            ),
+        ]
+    for _, fn, _, _ in cases:
+        fn()  # warm up
+    samples: dict[str, list[float]] = {name: [] for name, _, _, _ in cases}
+    for _ in range(repeat):
+        for name, fn, rows, _ in cases:
+            start = time.perf_counter()
+            fn()
+            samples[name].append((time.perf_counter() - start) / rows * 1e6)
+    TURNS.update(samples)
+    out, times = [], {}
+    for name, _, _, note in cases:
+        xs = samples[name]
+        median = times["zen batch" if name == ZEN_BATCH else name] = statistics.median(xs)
+        out.append(Measurement(SECTION, name, median, min(xs), max(xs), "µs", note))
+    if len(cases) == 1:
+        out.append(
+            Measurement(SECTION, "ours: batch", float("nan"), float("nan"), float("nan"), "µs", "not available yet")
+        )
     return out, times
 
 
-TURNS: dict[str, list[float]] = {}  # per-turn samples of the single figures, for the ratios' ranges
+ZEN_BATCH = "zen: evaluate_batch of the graph, per row"
+FROM_ANSWERS = "ours: batch from answers (columns + evaluate), per row"
+READY_COLUMNS = "ours: batch over ready columns, per row"
+
+
+TURNS: dict[str, list[float]] = {}  # per-turn samples of the single and batch figures, for the ratios' ranges
 
 
 def _ratio(name: str, slow: float, fast: float, aim: float | None, note: str, turns=None) -> Measurement:
@@ -217,10 +227,16 @@ def measurements() -> list[Measurement]:
             (TURNS["zen: decision graph (JDM)"], TURNS["ours: evaluate() + full trace"]),
         ),
     ]
-    for key, label in (
-        ("ours: batch from answers (columns + evaluate), per row", "from answers"),
-        ("ours: batch over ready columns, per row", "over ready columns"),
-    ):
+    for key, label in ((FROM_ANSWERS, "from answers"), (READY_COLUMNS, "over ready columns")):
         if key in b:
-            ratios.append(_ratio(f"zen evaluate_batch / our batch {label}", b["zen batch"], b[key], 30, ""))
+            ratios.append(
+                _ratio(
+                    f"zen evaluate_batch / our batch {label}",
+                    b["zen batch"],
+                    b[key],
+                    30,
+                    "median and range of per-turn ratios",
+                    (TURNS[ZEN_BATCH], TURNS[key]),
+                )
+            )
     return single + batch + ratios

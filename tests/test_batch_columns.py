@@ -1,0 +1,109 @@
+"""The columns a batch is built from, read from answers objects in one pass (`columns_from_answers`, `step_counts`),
+are exactly what reading them row by row and question by question gives: every answer's code, what was given,
+what each row's steps say, and so every result of the evaluation (unanswered, hidden and step-derived answers
+included). The row-by-row reading below is the reference: it is how the batch read answers before.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor.engine import batch_evidence
+from advisor.engine.answers import Answers
+from advisor.engine.batch import Columns, evaluate_columns
+from advisor.engine.batch_evidence import STEP_MEASURES, count_steps, step_counts
+from advisor.engine.vector import domain_index, unknown_code
+from advisor.portfolio.reading import column_type, columns_from_answers
+from advisor.rulebook.formats import Step
+from tests.test_batch_property import DEFAULT, SETTINGS, answer_sets, random_steps, rulebooks, steps_strategy
+
+
+def columns_row_by_row(items, rulebook) -> Columns:
+    """The reference: each question's column read row by row, each row's steps counted on their own."""
+    n = len(items)
+    traits = [a.traits for _, a in items]
+    values, given_ = {}, {}
+    for qid, q in rulebook.questions.items():
+        default = unknown_code(q)
+        if q.kind == "integer":
+            codes = [t.get(qid, default) for t in traits]
+        else:
+            codes = [domain_index(q, t[qid]) if qid in t else default for t in traits]
+        values[qid] = np.array(codes, column_type(q)).reshape(n)
+        given_[qid] = np.array([qid in t for t in traits], bool).reshape(n)
+    steps = tuple(a.steps for _, a in items)
+    counts = np.zeros((len(STEP_MEASURES), n), np.int32)
+    for i, row_steps in enumerate(steps):
+        counts[:, i] = count_steps(row_steps)
+    return Columns(n, values, given_, (None,) * n, steps, counts, {}, {"#file": tuple(name for name, _ in items)})
+
+
+def assert_same_columns_and_results(rulebook, rows, steps):
+    steps = (steps + [()] * len(rows))[: len(rows)]
+    items = [(f"row{i}", Answers(dict(r), s)) for i, (r, s) in enumerate(zip(rows, steps))]
+    fast, reference = columns_from_answers(items, rulebook), columns_row_by_row(items, rulebook)
+    for qid in rulebook.questions:
+        assert fast.values[qid].dtype == reference.values[qid].dtype, qid
+        assert fast.values[qid].tolist() == reference.values[qid].tolist(), qid
+        assert fast.given[qid].tolist() == reference.given[qid].tolist(), qid
+    assert fast.counts.tolist() == reference.counts.tolist()
+    got, want = evaluate_columns(rulebook, fast), evaluate_columns(rulebook, reference)
+    for field in ("style", "runner_up", "lean", "scores", "confidence", "fired", "hidden", "assumed", "derived"):
+        assert getattr(got, field).tolist() == getattr(want, field).tolist(), field
+    for qid in rulebook.questions:
+        assert got.values[qid].tolist() == want.values[qid].tolist(), qid
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(rows=st.lists(answer_sets(DEFAULT), min_size=1, max_size=40), steps=st.lists(steps_strategy, max_size=40))
+def test_answers_read_in_one_pass_give_the_row_by_row_columns_and_results(rows, steps):
+    assert_same_columns_and_results(DEFAULT, rows, steps)
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(data=st.data())
+def test_on_random_rulebooks_too_conditional_questions_and_integers_too_wide_to_tabulate_included(data):
+    rulebook = data.draw(rulebooks())
+    rows = data.draw(st.lists(answer_sets(rulebook), min_size=1, max_size=25))
+    steps = data.draw(st.lists(steps_strategy, max_size=25))
+    assert_same_columns_and_results(rulebook, rows, steps)
+
+
+@settings(max_examples=300, **SETTINGS)
+@given(rows=st.lists(steps_strategy, max_size=30))
+def test_the_step_measures_of_many_rows_are_each_rows_own_counts(rows):
+    counts = step_counts(rows)
+    assert counts.dtype == np.int32
+    assert counts.T.tolist() == [list(count_steps(steps)) for steps in rows]
+
+
+def test_steps_outside_the_most_named_context_are_apart_with_the_reactions():
+    def step(context, reaction=False):
+        return Step(service="S", action="A", context=context, reaction=reaction)
+
+    # the core is Billing (named twice, though Sales is named first); a reaction's context does not count
+    most = (step("Sales"), step("Billing"), step("Billing"), step("Shipping", reaction=True), step("Sales", True))
+    unnamed = (step(None), step(None, reaction=True))
+    counts = step_counts([most, unnamed, ()])
+    apart = counts[STEP_MEASURES.index("apart")].tolist()
+    assert apart == [3, 1, 0] == [count_steps(s)[-1] for s in (most, unnamed, ())]
+
+
+def test_an_answer_to_a_question_the_rulebook_does_not_have_is_left_out():
+    items = [("a.yaml", Answers({"retired_question": "yes", "ordering": "strict"}))]
+    columns = columns_from_answers(items, DEFAULT)
+    assert "retired_question" not in columns.values
+    assert columns.values["ordering"].tolist() == [domain_index(DEFAULT.questions["ordering"], "strict")]
+    assert sum(int(g[0]) for g in columns.given.values()) == 1
+
+
+def test_rows_with_too_many_names_to_tabulate_are_counted_alike(monkeypatch):
+    rng = random.Random(17)
+    rows = [random_steps(rng) for _ in range(300)]
+    tabulated = step_counts(rows)
+    monkeypatch.setattr(batch_evidence, "DENSE_CELLS", 0)  # as when rows x distinct names is past the table
+    assert step_counts(rows).tolist() == tabulated.tolist() == [list(c) for c in zip(*map(count_steps, rows))]
