@@ -327,3 +327,11 @@ def test_plain_answers_accept_only_what_the_models_accept_and_read_it_alike(rule
     if fast is not None:
         assert (fast.traits, list(fast.traits), fast.workflow) == (full.traits, list(full.traits), full.workflow)
         assert [s._values() for s in fast.steps] == [tuple(s.model_dump().values()) for s in full.steps]
+
+
+def test_plain_steps_hold_their_fields_where_the_models_do(rulebook):
+    """The batch reads a step's fields from its `__dict__` (advisor.engine.batch_evidence); a plain step too."""
+    path = ROOT / "examples" / "order-checkout.yaml"
+    fast = plain_answers(path.read_bytes(), str(path), rulebook)
+    full = parse_answers(path.read_bytes(), str(path), rulebook)
+    assert [s.__dict__ for s in fast.steps] == [s.__dict__ for s in full.steps]

@@ -190,10 +190,11 @@ class Scenario(Record):
 
 
 class Step(Record):
-    """One step of an answers file (`formats.Step`), for the answers `advisor.engine.answers.read_plain` reads."""
+    """One step of an answers file (`formats.Step`), for the answers `advisor.engine.answers.plain_answers` reads.
+
+    Why no slots: its fields are in its `__dict__`, in order, as a model's are (the batch reads them there)."""
 
     FIELDS = ("service", "action", "reaction", "compensation", "event", "team", "context")
-    __slots__ = FIELDS
 
 
 # The records a snapshot may hold, by the name of the model each stands for
