@@ -96,23 +96,28 @@ def measure_steps(steps: Sequence[Step]) -> tuple[int, ...]:
     return len(steps), reactions, compensations, len(teams), len(contexts)
 
 
+# Why: the compiled evidence (`rulebook.program.evidence`) indexes `measure_steps` by `STEP_MEASURES`
+assert STEP_MEASURES == ("steps", "reactions", "compensations", "teams", "contexts"), "measure_steps' order"
+
+
 def evidence_from_steps(rulebook: Rulebook, given: Answers) -> dict[str, Any]:
-    """What the listed steps say about the questions left unanswered (`from_steps` in the catalog)."""
+    """What the listed steps say about the questions left unanswered (`from_steps` in the catalog; resolved at
+    compile time as `rulebook.program.evidence`)."""
     steps = given.steps
-    if not steps or not rulebook.from_steps:
+    sources = rulebook.program.evidence
+    if not steps or not sources:
         return {}
-    counts = dict(zip(STEP_MEASURES, measure_steps(steps), strict=True))
+    counts = measure_steps(steps)
+    traits = given.traits
     out: dict[str, Any] = {}
-    for qid, source in rulebook.from_steps.items():
-        if qid in given.traits:
+    for qid, measure, integer, lo, hi, at_least, named in sources:
+        if qid in traits:
             continue
-        count = counts[source.measure]
-        if not count and source.measure in ("teams", "contexts"):
-            continue  # no step names one: no evidence
-        q = rulebook.questions[qid]
-        if q.kind == "integer":
-            out[qid] = min(max(count, q.minimum), q.maximum)  # type: ignore[type-var]  # bounds checked at load
-        elif count >= source.at_least:
+        count = counts[measure]
+        if integer:
+            if count or not named:  # no step names a team or context: no evidence
+                out[qid] = lo if count < lo else hi if count > hi else count
+        elif count >= at_least:
             out[qid] = True
     return out
 
@@ -120,9 +125,11 @@ def evidence_from_steps(rulebook: Rulebook, given: Answers) -> dict[str, Any]:
 def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
     """Evaluate validated answers (see `advisor.engine.answers`) against a rulebook."""
     traits = given.traits
-    derived = evidence_from_steps(rulebook, given)
+    steps = given.steps
+    derived = evidence_from_steps(rulebook, given) if steps else {}
     answers = rulebook.blank.copy()
-    answers.update(derived)
+    if derived:
+        answers.update(derived)
     answers.update(traits)
     not_applicable: tuple[str, ...] = ()
     if rulebook.visibility:
@@ -132,69 +139,30 @@ def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
             for qid in hidden:
                 answers[qid] = None
                 derived.pop(qid, None)
-    applicable_given = (
-        {qid: v for qid, v in traits.items() if qid not in not_applicable} if not_applicable else dict(traits)
-    )
     if not_applicable:
+        applicable_given = {qid: v for qid, v in traits.items() if qid not in not_applicable}
         assumed = tuple([qid for qid, v in answers.items() if v is None and qid not in not_applicable])
     else:
+        applicable_given = traits.copy()
         assumed = tuple([qid for qid, v in answers.items() if v is None])
-
-    program = rulebook.program
-    trace: list[Any] = [None] * len(program.rule_ids)
-    tests = o = c = h = 0
-    # Why attribute reads and not tuple unpacking: see `advisor.rulebook.compiler` (slotted records)
-    for table in program.tables:
-        entry = table.entries[answers[table.question]]
-        tests |= entry.tests
-        o += entry.orchestration
-        c += entry.choreography
-        h += entry.hybrid
-        for i, result in entry.results:
-            trace[i] = result
-    for ranged in program.ranges:  # integer questions by interval (`advisor.rulebook.intervals`)
-        part = ranged.look_up(answers[ranged.question], trace)
-        tests |= part.tests
-        o, c, h = o + part.orchestration, c + part.choreography, h + part.hybrid
-    for rule in program.normal:
-        values = tuple([(q, answers[q]) for q in rule.reads])
-        required = rule.required
-        if tests & required == required and all(tests & clause for clause in rule.clauses):
-            do, dc, dh = rule.orchestration, rule.choreography, rule.hybrid
-            trace[rule.index] = RuleResult(rule.rule_id, True, do, dc, dh, values)
-            o += do
-            c += dc
-            h += dh
-        else:
-            trace[rule.index] = RuleResult(rule.rule_id, False, 0, 0, 0, values)
-    for closure in program.closures:
-        values = tuple([(q, answers[q]) for q in closure.reads])
-        if closure.predicate(answers):
-            do, dc, dh = closure.orchestration, closure.choreography, closure.hybrid
-            trace[closure.index] = RuleResult(closure.rule_id, True, do, dc, dh, values)
-            o += do
-            c += dc
-            h += dh
-        else:
-            trace[closure.index] = RuleResult(closure.rule_id, False, 0, 0, 0, values)
-
-    scores = {"orchestration": o, "choreography": c, "hybrid": h}
-    style, runner_up, lean = decide(o, c, h, rulebook.decision)
-    lead = abs(o - c)
+    # Why one call: the rulebook's generated scorer (`advisor.rulebook.scoring`) walks every table and rule
+    trace, o, c, h = rulebook.program.score(answers)
+    decision = rulebook.decision
+    style, runner_up, lean = decide(o, c, h, decision)
+    lead = o - c if o >= c else c - o
     visible = len(answers) - len(not_applicable)
     share = (visible - len(assumed)) / visible if visible else 0.0
-    steps = given.steps
     return Evaluation(
         style,
-        confidence(lead, share, rulebook.decision.confidence),
-        scores,
+        confidence(lead, share, decision.confidence),
+        {"orchestration": o, "choreography": c, "hybrid": h},
         lead,
         runner_up,
         answers,
         applicable_given,
         assumed,
         not_applicable,
-        tuple(trace),
+        trace,
         given,
         allocate(style, steps) if steps else (),
         rulebook.version,
