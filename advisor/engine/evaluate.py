@@ -196,7 +196,11 @@ def confidence(lead: int, answered_share: float, fit: ConfidenceFit) -> float:
     """The confidence (see the module docstring), rounded to 3 places: the probability, fitted on the benchmark,
     that the advice agrees with what practitioners chose in published decisions."""
     x = fit.bias + fit.per_point * lead + fit.per_answer * (answered_share if lead else 0.0)
-    x = max(-30.0, min(30.0, x))  # Why: beyond it the rounded result is 0 or 1 anyway, and e^-x cannot overflow
+    # Why clamped: beyond it the rounded result is 0 or 1 anyway, and e^-x cannot overflow (the fit is finite)
+    if x > 30.0:
+        x = 30.0
+    elif x < -30.0:
+        x = -30.0
     return round(1 / (1 + math.exp(-x)), 3)
 
 
@@ -210,16 +214,26 @@ def confidence_features(ev: Evaluation) -> tuple[float, float]:
 def core_context(steps: tuple[Step, ...]) -> str | None:
     """The bounded context of the core: the one most of the steps that are not reactions name (the first named
     breaks a tie), or None when no step names one."""
-    named = [s.context for s in steps if s.context and not s.reaction]
+    return _core_context([s.__dict__ for s in steps])
+
+
+def _core_context(fields: list[dict[str, Any]]) -> str | None:
+    """`core_context` over the steps' field values. Why __dict__: a pydantic model's attribute read goes through
+    its `__getattr__` hook, about 3x a dict lookup, and a v2 model keeps its field values in `__dict__`."""
+    named = [d["context"] for d in fields if d["context"] and not d["reaction"]]
     if not named:
         return None
-    counts = Counter(named)
-    return max(named, key=lambda c: (counts[c], -named.index(c)))
+    if named.count(named[0]) == len(named):  # one context named: the common case, without counting
+        return named[0]
+    counts = Counter(named)  # in the order first named: the first of the most named is the answer
+    most = max(counts.values())
+    return next(c for c, n in counts.items() if n == most)
 
 
 _ORCHESTRATED = "the orchestrator commands every step and waits for its reply"
 _CHOREOGRAPHED = "the service reacts to the previous step's event and publishes its own"
 _REACTION = "a reaction the core flow need not wait for: it subscribes to the event the core publishes"
+_ORCH, _EVENT = "orchestrated", "event-driven"
 _CORE = "part of the core flow, where order, compensation or visibility matter: the orchestrator commands it"
 
 
@@ -229,28 +243,31 @@ def allocate(style: str, steps: tuple[Step, ...]) -> tuple[StepAllocation, ...]:
     In a hybrid, a step is event-driven when it is a reaction the core need not wait for, or when it lies in
     another bounded context than the core (events between contexts, orchestration within); otherwise the
     orchestrator commands it."""
+    # Why tuple.__new__: the NamedTuple's own constructor is a Python function, a frame per step
+    new = tuple.__new__
     if style == "orchestration":
-        return tuple(
-            [StepAllocation(i, s.service, s.action, "orchestrated", _ORCHESTRATED) for i, s in enumerate(steps)]
-        )
+        return tuple([new(StepAllocation, (i, s.service, s.action, _ORCH, _ORCHESTRATED)) for i, s in enumerate(steps)])
     if style == "choreography":
         return tuple(
-            [StepAllocation(i, s.service, s.action, "event-driven", _CHOREOGRAPHED) for i, s in enumerate(steps)]
+            [new(StepAllocation, (i, s.service, s.action, _EVENT, _CHOREOGRAPHED)) for i, s in enumerate(steps)]
         )
-    home = core_context(steps)
+    fields = [s.__dict__ for s in steps]  # Why __dict__: see `_core_context`
+    home = _core_context(fields)
     out = []
-    for i, step in enumerate(steps):
-        if step.reaction:
-            mode, reason = "event-driven", _REACTION
-        elif home is not None and step.context and step.context != home:
-            mode = "event-driven"
-            reason = (
-                f"in another bounded context ({step.context}) than the core ({home}): it reacts to the event "
-                "the core publishes, so each context keeps its own model; orchestration stays within"
+    crossing: dict[str, str] = {}  # a context other than the core's -> its reason, written once
+    for i, d in enumerate(fields):
+        if d["reaction"]:
+            mode, reason = _EVENT, _REACTION
+        elif home is not None and d["context"] and d["context"] != home:
+            mode, context = _EVENT, d["context"]
+            reason = crossing.get(context) or crossing.setdefault(
+                context,
+                f"in another bounded context ({context}) than the core ({home}): it reacts to the event "
+                "the core publishes, so each context keeps its own model; orchestration stays within",
             )
         else:
-            mode, reason = "orchestrated", _CORE
-        out.append(StepAllocation(i, step.service, step.action, mode, reason))
+            mode, reason = _ORCH, _CORE
+        out.append(new(StepAllocation, (i, d["service"], d["action"], mode, reason)))
     return tuple(out)
 
 
