@@ -214,13 +214,7 @@ def confidence_features(ev: Evaluation) -> tuple[float, float]:
 def core_context(steps: tuple[Step, ...]) -> str | None:
     """The bounded context of the core: the one most of the steps that are not reactions name (the first named
     breaks a tie), or None when no step names one."""
-    return _core_context([s.__dict__ for s in steps])
-
-
-def _core_context(fields: list[dict[str, Any]]) -> str | None:
-    """`core_context` over the steps' field values. Why __dict__: a pydantic model's attribute read goes through
-    its `__getattr__` hook, about 3x a dict lookup, and a v2 model keeps its field values in `__dict__`."""
-    named = [d["context"] for d in fields if d["context"] and not d["reaction"]]
+    named = [s.context for s in steps if s.context and not s.reaction]
     if not named:
         return None
     if named.count(named[0]) == len(named):  # one context named: the common case, without counting
@@ -251,15 +245,15 @@ def allocate(style: str, steps: tuple[Step, ...]) -> tuple[StepAllocation, ...]:
         return tuple(
             [new(StepAllocation, (i, s.service, s.action, _EVENT, _CHOREOGRAPHED)) for i, s in enumerate(steps)]
         )
-    fields = [s.__dict__ for s in steps]  # Why __dict__: see `_core_context`
-    home = _core_context(fields)
+    home = core_context(steps)
     out = []
     crossing: dict[str, str] = {}  # a context other than the core's -> its reason, written once
-    for i, d in enumerate(fields):
-        if d["reaction"]:
+    for i, step in enumerate(steps):
+        context = step.context
+        if step.reaction:
             mode, reason = _EVENT, _REACTION
-        elif home is not None and d["context"] and d["context"] != home:
-            mode, context = _EVENT, d["context"]
+        elif home is not None and context and context != home:
+            mode = _EVENT
             reason = crossing.get(context) or crossing.setdefault(
                 context,
                 f"in another bounded context ({context}) than the core ({home}): it reacts to the event "
@@ -267,7 +261,7 @@ def allocate(style: str, steps: tuple[Step, ...]) -> tuple[StepAllocation, ...]:
             )
         else:
             mode, reason = _ORCH, _CORE
-        out.append(new(StepAllocation, (i, d["service"], d["action"], mode, reason)))
+        out.append(new(StepAllocation, (i, step.service, step.action, mode, reason)))
     return tuple(out)
 
 
