@@ -3,7 +3,8 @@
 Each size is a valid rulebook built in memory with `build_rulebook` (random `all`/`any`/`not` conditions, seeded).
 Per size: the time to validate and compile it, and one evaluation with its full trace, over
 the same random answer sets (and once more with Python's cyclic garbage collector paused, to separate the
-algorithm from the collector). Linear growth shows as ~10x per row; a quadratic regression as ~100x.
+algorithm from the collector). Linear growth shows as ~10x per row; a quadratic regression as ~100x. Then the
+collector's share: the time it adds, and how many of its passes (per generation) one evaluation triggers.
 Diagram time against steps comes from bench/diagram_report.py when that module exists.
 
 Then the attack of issue 13 (bench/wide.py): a valid rulebook of threshold rules on one integer question 0..4095,
@@ -31,6 +32,7 @@ AIM_SECONDS, AIM_BYTES = 10.0, 1 << 30
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (30, 300, 3000)
 SETS = 50
+LINEAR = 15  # x10 rules costing at most x15 is linear growth with noise; a quadratic walk would cost ~x100
 
 
 def measurements() -> list[Measurement]:
@@ -52,8 +54,9 @@ def measurements() -> list[Measurement]:
                 tuple(evaluate(rulebook, Answers(traits)).trace)
 
         def full_no_gc():
-            # Why: a full trace allocates two objects per rule; at 3,000 rules Python's cyclic collector, walking
-            # the large rulebook, costs more than the evaluation. Paused, the row shows the algorithm's own growth.
+            # Why: a full trace allocates two tracked objects per rule over several questions (its values and its
+            # RuleResult; the results of single-question rules are ready in the tables), so at 3,000 rules one
+            # evaluation triggers passes of Python's cyclic collector. Paused, the row shows the algorithm alone.
             gc.disable()
             try:
                 full()
@@ -81,6 +84,8 @@ def measurements() -> list[Measurement]:
         }
         for name, ((med, lo, hi), unit) in figures.items():
             growth = f"x{med / previous[name]:.1f} for x10 rules" if name in previous else ""
+            if name in previous and size == SIZES[-1]:
+                growth += f" (aim linear, <= x{LINEAR:g}: {'met' if med / previous[name] <= LINEAR else 'NOT met'})"
             if unit == "µs":
                 growth = f"{med / size * 1000:.0f} ns per rule" + (f"; {growth}" if growth else "")
             out.append(
@@ -89,7 +94,32 @@ def measurements() -> list[Measurement]:
                 )
             )
             previous[name] = med
+        out.append(collector_share(size, full, figures))
     return out + wide_measurements()
+
+
+def collector_share(size: int, full, figures) -> Measurement:
+    """The collector's share of one evaluation at this size (collector on vs paused, medians), with the passes
+    of each generation that one evaluation triggers, counted over a fresh run of the answer sets."""
+    on = figures["evaluate() + full trace"][0][0]
+    paused = figures["evaluate() + full trace, collector paused"][0][0]
+    runs = 20
+    before = [g["collections"] for g in gc.get_stats()]
+    for _ in range(runs):
+        full()
+    passes = [(g["collections"] - b) / (runs * SETS) for g, b in zip(gc.get_stats(), before)]
+    share = max(0.0, (on - paused) / on) * 100
+    note = "passes per evaluation: " + ", ".join(f"gen{i} {n:.2f}" for i, n in enumerate(passes))
+    return Measurement(
+        SECTION,
+        f"{size:>5} rules: the collector's share",
+        share,
+        share,
+        share,
+        "%",
+        note,
+        {"rules": size, "passes": passes},
+    )
 
 
 _CHECK = """
