@@ -105,10 +105,10 @@ def evidence_from_steps(rulebook: Rulebook, given: Answers) -> dict[str, Any]:
     compile time as `rulebook.program.evidence`)."""
     steps = given.steps
     sources = rulebook.program.evidence
-    if not steps or not sources:
-        return {}
-    counts = measure_steps(steps)
     traits = given.traits
+    if not steps or all(source.question in traits for source in sources):
+        return {}  # Why first: counting reads every step; with every such question answered there is no need
+    counts = measure_steps(steps)
     out: dict[str, Any] = {}
     for qid, measure, integer, lo, hi, at_least, named in sources:
         if qid in traits:
@@ -140,7 +140,11 @@ def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
                 answers[qid] = None
                 derived.pop(qid, None)
     if not_applicable:
-        applicable_given = {qid: v for qid, v in traits.items() if qid not in not_applicable}
+        applicable_given = (
+            traits.copy()
+            if traits.keys().isdisjoint(not_applicable)
+            else {qid: v for qid, v in traits.items() if qid not in not_applicable}
+        )
         assumed = tuple([qid for qid, v in answers.items() if v is None and qid not in not_applicable])
     else:
         applicable_given = traits.copy()
