@@ -15,6 +15,7 @@ and no other text from the rule files enters it.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
@@ -26,8 +27,11 @@ from advisor.rulebook.program import (
     QuestionTable,
     RangeTable,
     RuleResult,
+    TableEntry,
 )
 
+READY_PER_RULE = 64  # the answer combinations a rule over several questions may tabulate (`_ready`)
+READY_CELLS = 65_536  # the same over the whole rulebook
 Scorer = Callable[[dict[str, Any]], tuple[tuple[RuleResult, ...], int, int, int]]
 _POINTS = ("orchestration", "choreography", "hybrid")
 
@@ -93,7 +97,7 @@ def scorer_source(
     namespace: dict[str, Any] = {"__builtins__": {}, "_new": tuple.__new__, "_RR": RuleResult, "_at": bisect_right}
     lines = ["def score(a):"]
     pairs: dict[str, str] = {}  # question -> the local holding its (question, answer) pair
-    tested: list[str] = []  # the locals holding test bits
+    tested: dict[str, str] = {}  # question -> the local holding its test bits
     packed: list[str] = []  # the locals holding packed points
     placed = [False] * rule_count
     multi: tuple[NormalRule | ClosureRule, ...] = (*normal, *closures)
@@ -107,6 +111,7 @@ def scorer_source(
             *trace,
         )
 
+    valued: dict[str, int] = {}  # question -> the index of its value table
     for k, table in enumerate(tables):
         entries = list(table.entries.values())
         has_tests, has_pair = any(e.tests for e in entries), table.question in reads
@@ -114,9 +119,14 @@ def scorer_source(
         namespace[f"T{k}"] = {value: row(e, has_tests, has_pair, e.trace) for value, e in table.entries.items()}
         targets = [f"s{k}", *([f"x{k}"] if has_tests else []), *([f"q{k}"] if has_pair else [])]
         targets += [f"r{i}" for i in indexes]
-        lines.append(f"    {', '.join(targets)}, = T{k}[a[{table.question!r}]]")
+        if has_pair:  # a rule over several questions reads it: keep the answer for a ready result (`_ready`)
+            lines.append(f"    v{k} = a[{table.question!r}]")
+            lines.append(f"    {', '.join(targets)}, = T{k}[v{k}]")
+            valued[table.question] = k
+        else:
+            lines.append(f"    {', '.join(targets)}, = T{k}[a[{table.question!r}]]")
         packed.append(f"s{k}")
-        tested += [f"x{k}"] if has_tests else []
+        tested.update({table.question: f"x{k}"} if has_tests else {})
         pairs.update({table.question: f"q{k}"} if has_pair else {})
         for i in indexes:
             placed[i] = True
@@ -142,9 +152,27 @@ def scorer_source(
             lines.append(f"        r{i} = {fired} if f{n} & {hex(1 << j)} else {silent}")
             placed[i] = True
         packed.append(f"s{n}")
-        tested += [f"x{n}"] if has_tests else []
+        tested.update({ranged.question: f"x{n}"} if has_tests else {})
         pairs[ranged.question] = f"q{n}"
-    lines.append(f"    t = {' | '.join(tested) or '0'}")
+    # Why ready results: a rule over a few questions with few answers each gets a table of every combination
+    # -> (its packed points, its RuleResult), so evaluating it allocates nothing (fewer collector passes too)
+    budget, rest = READY_CELLS, []
+    for candidate in normal:
+        cells = math.prod(
+            len(tables[valued[q]].entries) if q in valued else READY_PER_RULE + 1 for q in candidate.reads
+        )
+        if cells > READY_PER_RULE or cells > budget:
+            rest.append(candidate)
+            continue
+        budget -= cells
+        namespace[f"N{candidate.index}"] = _ready(candidate, [tables[valued[q]] for q in candidate.reads], packing)
+        keys = "".join(f"[v{valued[q]}]" for q in candidate.reads)
+        lines.append(f"    u{candidate.index}, r{candidate.index} = N{candidate.index}{keys}")
+        packed.append(f"u{candidate.index}")
+        placed[candidate.index] = True
+    multi = (*rest, *closures)
+    needed = {q for rule in rest for q in rule.reads}  # the test bits the remaining rules look at
+    lines.append(f"    t = {' | '.join(x for q, x in tested.items() if q in needed) or '0'}")
     lines.append(f"    s = {' + '.join(packed) or '0'}")
     lines += [f"    {line}" for line in packing.decoding("s")]
     for q in sorted(reads - pairs.keys()):  # a question read only by closures: no table holds its pair
@@ -175,6 +203,25 @@ def scorer_source(
     trace = "".join(f"r{i}, " for i in range(rule_count))
     lines.append(f"    return ({trace}), o, c, h")
     return "\n".join(lines) + "\n", namespace
+
+
+def _ready(rule: NormalRule, tables: list[QuestionTable], packing: _Packing) -> dict[Any, Any]:
+    """Nested dicts, one level per question the rule reads (in `rule.reads` order): answers -> (the packed points
+    it adds, its RuleResult), decided by the same test bits as the generated test."""
+
+    def level(j: int, chosen: tuple[TableEntry, ...]) -> Any:
+        if j == len(tables):
+            bits = 0
+            for entry in chosen:
+                bits |= entry.tests
+            values = tuple(entry.pair for entry in chosen)
+            if bits & rule.required == rule.required and all(bits & clause for clause in rule.clauses):
+                effect = (rule.orchestration, rule.choreography, rule.hybrid)
+                return packing.pack(*effect), RuleResult(rule.rule_id, True, *effect, values)
+            return 0, RuleResult(rule.rule_id, False, 0, 0, 0, values)
+        return {value: level(j + 1, (*chosen, entry)) for value, entry in tables[j].entries.items()}
+
+    return level(0, ())
 
 
 class _Packing:
