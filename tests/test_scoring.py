@@ -27,8 +27,9 @@ def resolved(rulebook, traits):
 
 def assert_scorer_equals_the_plain_walk(rulebook, answers):
     program = rulebook.program
-    trace, o, c, h = program.score(answers)
-    assert (trace, o, c, h) == interpret(program, answers)
+    trace, o, c, h, unanswered = program.score(answers)
+    assert (trace, o, c, h, unanswered) == interpret(program, answers)
+    assert unanswered == tuple(q for q in rulebook.questions if answers[q] is None)
     assert [r.fired for r in trace] == [p(answers) for p in program.predicates]
     assert [r.values for r in trace] == [tuple((q, answers[q]) for q in reads) for reads in program.reads]
     assert (o, c, h) == tuple(sum(r[k] for r in trace) for k in (2, 3, 4))
@@ -99,7 +100,8 @@ def test_hostile_rule_and_question_ids_reach_the_generated_scorer_as_text_only()
         Rule.model_construct(id="both\u2028'''", when=cf.All.model_construct(all=[yes, no]), effect=Effect(hybrid=1)),
     )
     program = compile_rules(rules, {hostile_q: question, 'p"\\': other})
-    trace, o, c, h = program.score({hostile_q: True, 'p"\\': False})
+    trace, o, c, h, unanswered = program.score({hostile_q: True, 'p"\\': False})
+    assert unanswered == ()
     assert [r.rule_id for r in trace] == [hostile_r, "both\u2028'''"]
     assert [r.fired for r in trace] == [True, True]
     assert (o, c, h) == (2, 0, 1)

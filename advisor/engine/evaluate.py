@@ -139,18 +139,19 @@ def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
             for qid in hidden:
                 answers[qid] = None
                 derived.pop(qid, None)
+    # Why one call: the rulebook's generated scorer (`advisor.rulebook.scoring`) walks every table and rule, and
+    # says which answers are None on the way
+    trace, o, c, h, unanswered = rulebook.program.score(answers)
     if not_applicable:
         applicable_given = (
             traits.copy()
             if traits.keys().isdisjoint(not_applicable)
             else {qid: v for qid, v in traits.items() if qid not in not_applicable}
         )
-        assumed = tuple([qid for qid, v in answers.items() if v is None and qid not in not_applicable])
+        assumed = tuple([qid for qid in unanswered if qid not in not_applicable])
     else:
         applicable_given = traits.copy()
-        assumed = tuple([qid for qid, v in answers.items() if v is None])
-    # Why one call: the rulebook's generated scorer (`advisor.rulebook.scoring`) walks every table and rule
-    trace, o, c, h = rulebook.program.score(answers)
+        assumed = unanswered
     decision = rulebook.decision
     style, runner_up, lean = decide(o, c, h, decision)
     lead = o - c if o >= c else c - o

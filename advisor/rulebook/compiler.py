@@ -120,7 +120,7 @@ def compile_rules(rules: tuple[Rule, ...], questions: dict[str, Question]) -> Pr
         effects,
         *parts,
         predicates,
-        scorer(*parts, len(rules)),
+        scorer(*parts, len(rules), tuple(questions)),
         step_evidence(questions),
     )
 

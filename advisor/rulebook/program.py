@@ -137,7 +137,10 @@ class Program:
     closures: tuple[ClosureRule, ...]
     # every rule's plain closure: the reference the compiled form is tested against
     predicates: tuple[Callable[[Any], bool], ...]
-    # answers (every question present) -> (the trace, orchestration, choreography, hybrid points): the tables above
-    # walked by a function generated for this rulebook (`advisor.rulebook.scoring`)
-    score: Callable[[dict[str, Any]], tuple[tuple[RuleResult, ...], int, int, int]] = field(repr=False, compare=False)
+    # answers (every question present, in catalog order) -> (the trace, orchestration, choreography, hybrid points,
+    # the questions unanswered): the tables above walked by a function generated for this rulebook
+    # (`advisor.rulebook.scoring`)
+    score: Callable[[dict[str, Any]], tuple[tuple[RuleResult, ...], int, int, int, tuple[str, ...]]] = field(
+        repr=False, compare=False
+    )
     evidence: tuple[StepEvidence, ...] = ()  # the questions the listed steps can answer, in catalog order

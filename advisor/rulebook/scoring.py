@@ -32,12 +32,15 @@ from advisor.rulebook.program import (
 
 READY_PER_RULE = 64  # the answer combinations a rule over several questions may tabulate (`_ready`)
 READY_CELLS = 65_536  # the same over the whole rulebook
-Scorer = Callable[[dict[str, Any]], tuple[tuple[RuleResult, ...], int, int, int]]
+# the trace, the orchestration, choreography and hybrid points, the questions unanswered (None) in catalog order
+Scored = tuple[tuple[RuleResult, ...], int, int, int, tuple[str, ...]]
+Scorer = Callable[[dict[str, Any]], Scored]
 _POINTS = ("orchestration", "choreography", "hybrid")
 
 
-def interpret(program: Program, answers: dict[str, Any]) -> tuple[tuple[RuleResult, ...], int, int, int]:
-    """(the trace in rule order, orchestration, choreography, hybrid points): the reference walk, as loops."""
+def interpret(program: Program, answers: dict[str, Any]) -> Scored:
+    """(the trace in rule order, orchestration, choreography, hybrid points, the questions whose answer is None):
+    the reference walk, as loops (`answers` in catalog order)."""
     trace: list[Any] = [None] * len(program.rule_ids)
     tests = o = c = h = 0
     for table in program.tables:
@@ -66,7 +69,7 @@ def interpret(program: Program, answers: dict[str, Any]) -> tuple[tuple[RuleResu
             o, c, h = o + do, c + dc, h + dh
         else:
             trace[closure.index] = RuleResult(closure.rule_id, False, 0, 0, 0, values)
-    return tuple(trace), o, c, h
+    return tuple(trace), o, c, h, tuple([q for q, v in answers.items() if v is None])
 
 
 def scorer(
@@ -75,9 +78,11 @@ def scorer(
     normal: tuple[NormalRule, ...],
     closures: tuple[ClosureRule, ...],
     rule_count: int,
+    questions: tuple[str, ...],
 ) -> Scorer:
-    """The generated scoring function of these tables: answers (every question present) -> as `interpret`."""
-    source, namespace = scorer_source(tables, ranges, normal, closures, rule_count)
+    """The generated scoring function of these tables: answers (every question of `questions`, the catalog in its
+    order, present) -> as `interpret`."""
+    source, namespace = scorer_source(tables, ranges, normal, closures, rule_count, questions)
     code = compile(source, "<advisor.rulebook.scoring: generated scorer>", "exec")
     exec(code, namespace)  # Why safe: see the module docstring; scorer_source builds every line
     return namespace["score"]
@@ -89,12 +94,22 @@ def scorer_source(
     normal: tuple[NormalRule, ...],
     closures: tuple[ClosureRule, ...],
     rule_count: int,
+    questions: tuple[str, ...],
 ) -> tuple[str, dict[str, Any]]:
     """The generated function's text and the namespace it runs in (the tables, by index, as rows)."""
     # Why packed points: each answer's row carries its three point totals as one integer (`_Packing`), so a table
     # costs one addition, not three attribute reads and additions; one decoding at the end splits the sum.
     packing = _Packing(rule_count)
-    namespace: dict[str, Any] = {"__builtins__": {}, "_new": tuple.__new__, "_RR": RuleResult, "_at": bisect_right}
+    namespace: dict[str, Any] = {
+        "__builtins__": {},
+        "_new": tuple.__new__,
+        "_RR": RuleResult,
+        "_at": bisect_right,
+        "_filter": filter,
+    }
+    # Why markers: each row also says whether its answer is None (the question id) or not (None), so the
+    # unanswered questions come out of the lookups already made, as one filter over the markers
+    markers: dict[str, str] = {}
     lines = ["def score(a):"]
     pairs: dict[str, str] = {}  # question -> the local holding its (question, answer) pair
     tested: dict[str, str] = {}  # question -> the local holding its test bits
@@ -103,9 +118,10 @@ def scorer_source(
     multi: tuple[NormalRule | ClosureRule, ...] = (*normal, *closures)
     reads = {q for rule in multi for q in rule.reads}
 
-    def row(entry: Any, has_tests: bool, has_pair: bool, trace: tuple[RuleResult, ...]) -> tuple[Any, ...]:
+    def row(entry: Any, marker: str | None, has_tests: bool, has_pair: bool, trace: tuple[RuleResult, ...]) -> tuple:
         return (
             packing.pack(entry.orchestration, entry.choreography, entry.hybrid),
+            marker,
             *((entry.tests,) if has_tests else ()),
             *((entry.pair,) if has_pair else ()),
             *trace,
@@ -116,8 +132,12 @@ def scorer_source(
         entries = list(table.entries.values())
         has_tests, has_pair = any(e.tests for e in entries), table.question in reads
         indexes = [i for i, _ in entries[0].results]
-        namespace[f"T{k}"] = {value: row(e, has_tests, has_pair, e.trace) for value, e in table.entries.items()}
-        targets = [f"s{k}", *([f"x{k}"] if has_tests else []), *([f"q{k}"] if has_pair else [])]
+        namespace[f"T{k}"] = {
+            value: row(e, table.question if value is None else None, has_tests, has_pair, e.trace)
+            for value, e in table.entries.items()
+        }
+        targets = [f"s{k}", f"m{k}", *([f"x{k}"] if has_tests else []), *([f"q{k}"] if has_pair else [])]
+        markers[table.question] = f"m{k}"
         targets += [f"r{i}" for i in indexes]
         if has_pair:  # a rule over several questions reads it: keep the answer for a ready result (`_ready`)
             lines.append(f"    v{k} = a[{table.question!r}]")
@@ -133,10 +153,11 @@ def scorer_source(
     for k, ranged in enumerate(ranges):
         n = len(tables) + k
         has_tests = ranged.unknown.tests != 0 or any(part.tests for part in ranged.parts)
-        namespace[f"U{n}"] = row(ranged.unknown, has_tests, True, ranged.unknown.trace)
-        namespace[f"P{n}"] = tuple((*row(part, has_tests, False, ()), part.fired) for part in ranged.parts)
+        namespace[f"U{n}"] = row(ranged.unknown, ranged.question, has_tests, True, ranged.unknown.trace)
+        namespace[f"P{n}"] = tuple((*row(part, None, has_tests, False, ()), part.fired) for part in ranged.parts)
         indexes = [i for i, *_ in ranged.rules]
-        head = [f"s{n}", *([f"x{n}"] if has_tests else [])]
+        head = [f"s{n}", f"m{n}", *([f"x{n}"] if has_tests else [])]
+        markers[ranged.question] = f"m{n}"
         lines += [
             f"    v{n} = a[{ranged.question!r}]",
             f"    if v{n} is None:",
@@ -200,8 +221,13 @@ def scorer_source(
         placed[rule.index] = True
     if not all(placed):
         raise ValueError(f"rules without a place in the compiled tables: {[i for i, p in enumerate(placed) if not p]}")
+    for j, q in enumerate(questions):
+        if q not in markers:  # a question no rule reads: no table holds its answer
+            markers[q] = f"n{j}"
+            lines.append(f"    n{j} = {q!r} if a[{q!r}] is None else None")
     trace = "".join(f"r{i}, " for i in range(rule_count))
-    lines.append(f"    return ({trace}), o, c, h")
+    unanswered = "".join(f"{markers[q]}, " for q in questions)
+    lines.append(f"    return ({trace}), o, c, h, (*_filter(None, ({unanswered})),)")
     return "\n".join(lines) + "\n", namespace
 
 
