@@ -106,8 +106,13 @@ def evidence_from_steps(rulebook: Rulebook, given: Answers) -> dict[str, Any]:
     steps = given.steps
     sources = rulebook.program.evidence
     traits = given.traits
-    if not steps or all(source.question in traits for source in sources):
-        return {}  # Why first: counting reads every step; with every such question answered there is no need
+    if not steps:
+        return {}
+    for source in sources:  # Why first: counting reads every step; with each such question answered, no need
+        if source.question not in traits:
+            break
+    else:
+        return {}  # (a loop, not all() over a generator: this runs in every evaluation with steps)
     counts = measure_steps(steps)
     out: dict[str, Any] = {}
     for qid, measure, integer, lo, hi, at_least, named in sources:
