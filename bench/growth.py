@@ -5,6 +5,13 @@ Per size: the time to validate and compile it, and one evaluation with its full 
 the same random answer sets (and once more with Python's cyclic garbage collector paused, to separate the
 algorithm from the collector). Linear growth shows as ~10x per row; a quadratic regression as ~100x. Then the
 collector's share: the time it adds, and how many of its passes (per generation) one evaluation triggers.
+
+Why the collector still costs something at 3,000 rules: one evaluation allocates two tracked tuples (its values
+and its RuleResult) per rule over several questions whose answers make too many combinations to tabulate
+(`advisor.rulebook.scoring._ready`), and keeps them alive in the trace until it returns. Past 700 net
+allocations a gen0 pass runs; what it finds alive moves on to gen1 and then gen2, and every so often a full pass
+walks the whole heap, the large rulebook included, unless `gc.freeze()` moved that out of the generations
+(what the CLI does once the rulebook is loaded: `advisor.cli.common.load_rules`).
 Diagram time against steps comes from bench/diagram_report.py when that module exists.
 
 Then the attack of issue 13 (bench/wide.py): a valid rulebook of threshold rules on one integer question 0..4095,

@@ -83,6 +83,11 @@ def single_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[s
     cases = [
         ("ours: evaluate() + full trace", _loop(full_trace, sets), "every RuleResult materialised"),
         (
+            "ours: evaluate() + full trace, the same answers without steps",
+            _loop(full_trace, [Answers(a.traits) for a in sets]),
+            "for information: what the listed steps cost (evidence read from them, the per-step allocation)",
+        ),
+        (
             "ours: the generated scorer alone (points + full trace)",
             _loop(rulebook.program.score, resolved),
             "rulebook.program.score over the resolved answers: what zen's compiled expression is given",
