@@ -18,7 +18,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 _KINDS = (
@@ -51,6 +50,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     Refused (`NotARegularFile`) when `path` is a directory, a device, a FIFO or a socket: the rename would put a
     regular file in its place (as root, `-o /dev/null` would otherwise replace the machine's /dev/null).
     """
+    import tempfile  # Why here: it imports random and shutil, start-up time every command would pay (issue 17)
+
     path = Path(path)
     _check_replaceable(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")

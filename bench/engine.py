@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from bench.timing import Measurement, auto_number, per_call
@@ -55,23 +57,67 @@ def _interleaved(commands: dict[str, list[str]], runs: int, env: dict[str, dict[
     return samples
 
 
+def floor_modules(command: list[str], env: dict[str, str]) -> list[str]:
+    """The top-level modules outside the advisor (the standard library, YAML) that the command imports beyond a
+    bare start: importing only them is the floor a start-up can reach without leaving out what it uses."""
+    probe = f"""
+import contextlib, importlib.util, io, sys
+bare = set(sys.modules)
+from advisor.cli.main import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main({command[-4:]!r})
+
+
+def importable(name):  # Why: a compiled module registers pseudo-modules (cython_runtime) no import finds
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ValueError:
+        return False
+
+
+names = {{m.split(".")[0] for m in set(sys.modules) - bare}} - {{"advisor", "contextlib", "io"}}
+print(" ".join(sorted(n for n in names if not n.startswith("_") and importable(n))))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True, cwd=ROOT, env=os.environ | env
+    )
+    return done.stdout.split()
+
+
 def cold_cli_figures(runs: int = 15) -> list[Measurement]:
     """Wall time of a fresh `advisor recommend ... --format json` process next to a bare Python start, the same
-    run, taking turns."""
+    run, taking turns.
+
+    Why the package's bytecode is compiled first: an installed package has it (pip compiles a wheel's modules),
+    and Python writes it on a checkout's first run, unless PYTHONDONTWRITEBYTECODE is set, as on the machine
+    these figures were first taken on; without it each process compiles every module it imports again."""
+    import compileall
     import statistics
 
+    compileall.compile_dir(ROOT / "advisor", quiet=1)
     advisor = str(ADVISOR) if ADVISOR.exists() else None
     command = [advisor] if advisor else [sys.executable, "-m", "advisor"]
     command += ["recommend", str(EXAMPLE), "--format", "json"]
     commands = {
         "cli": command,
         "pass": [sys.executable, "-c", "pass"],
-        # Why these two: they show where a cold start goes (pydantic and the models; reading the rulebook)
+        "first": command,
+        # Why these: they show where a cold start goes (the modules the command needs, pydantic and the models,
+        # validating the rulebook)
+        "floor": [sys.executable, "-c", "pass"],  # set below, once the snapshot exists
         "models": [sys.executable, "-c", "import advisor.rulebook.formats"],
         "load": [sys.executable, "-c", "from advisor.rulebook.loading import load_rulebook; load_rulebook()"],
     }
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
-    samples = _interleaved(commands, runs, {})
+    with tempfile.TemporaryDirectory(prefix="advisor-bench-snapshots-") as cache:
+        # Why a scratch snapshot folder: "cli" is every run after the first (the snapshot written by the warm-up
+        # run below), "first" the first run after a rule file changed (no snapshot: validated, then written)
+        subprocess.run(
+            command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=os.environ | {"ADVISOR_CACHE_DIR": cache}
+        )
+        env = {"cli": {"ADVISOR_CACHE_DIR": cache}, "first": {"ADVISOR_CACHE_DIR": "off"}}
+        floor = floor_modules(command, env["cli"])
+        commands["floor"] = [sys.executable, "-c", "import " + ",".join(floor)]
+        samples = _interleaved(commands, runs, env)
 
     def fig(key):
         xs = samples[key]
@@ -98,6 +144,20 @@ def cold_cli_figures(runs: int = 15) -> list[Measurement]:
             ratios[-1],
             "x",
             f"aim <= 6x (issue 17): {verdict}; range: per-turn ratios",
+        ),
+        Measurement(
+            SECTION,
+            "  the first run after a rule file changed",
+            *fig("first"),
+            "ms",
+            "no snapshot yet: the rulebook is validated (pydantic), then snapshotted",
+        ),
+        Measurement(
+            SECTION,
+            "  floor: a process importing only the stdlib and YAML modules it needs",
+            *fig("floor"),
+            "ms",
+            f"{fig('floor')[0] / base[0]:.1f}x python -c pass: " + ", ".join(floor),
         ),
         Measurement(
             SECTION,

@@ -38,6 +38,15 @@ def scratch_assessments_database(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def scratch_snapshot_cache(tmp_path_factory):
+    """Rulebook snapshots (`advisor recommend`) go to a scratch folder, never the user's ~/.cache; tests of the
+    snapshots themselves use their own (tests/test_snapshot.py)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ADVISOR_CACHE_DIR", str(tmp_path_factory.mktemp("snapshots")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def app_listens_on_loopback():
     """AppTest runs have no server, so Streamlit's `server.address` is unset, which the app reads as every

@@ -14,7 +14,7 @@ from app_helpers import open_app, texts
 from streamlit.testing.v1 import AppTest
 
 from advisor.authoring.bundle import to_zip
-from advisor.rulebook import loading
+from advisor.rulebook import book
 from advisor.rulebook.formats import MAX_SAFE_INTEGER
 from advisor.rulebook.loading import read_texts
 
@@ -32,13 +32,13 @@ def rules_dir(rules_copy: Path, monkeypatch) -> Path:
 def builds(monkeypatch) -> list[int]:
     """Counts every rulebook compiled (every `build_rulebook` that validates) while the test runs."""
     calls: list[int] = []
-    compile_rules = loading.compile_rules
+    compile_rules = book.compile_rules
 
     def counting(*args, **kwargs):
         calls.append(1)
         return compile_rules(*args, **kwargs)
 
-    monkeypatch.setattr(loading, "compile_rules", counting)
+    monkeypatch.setattr(book, "compile_rules", counting)  # where `build_rulebook` assembles the rulebook
     return calls
 
 

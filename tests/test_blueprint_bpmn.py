@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -196,3 +197,14 @@ def test_another_process_writes_the_same_bytes_for_both_blueprints(documents, ru
     subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, env=env, check=True, timeout=120)
     assert (tmp_path / "a.bpmn").read_text(encoding="utf-8") == documents["hostile", "hybrid"]
     assert (tmp_path / "a.py").read_text(encoding="utf-8") == to_temporal(evaluation(rulebook, "hostile"), "hybrid")
+
+
+def test_a_pdf_export_in_the_same_process_leaves_the_bpmn_prefixes_alone(rulebook):
+    """WeasyPrint writes `dc` (Dublin Core) into ElementTree's process-wide prefix table when it is imported (a PDF
+    export); a BPMN blueprint exported after it in the same app keeps `dc:` for its diagram bounds, not `ns4:`."""
+    pytest.importorskip("weasyprint")
+    import weasyprint.pdf.metadata  # noqa: F401  # what a PDF export imports
+
+    text = to_bpmn(evaluation(rulebook, "hostile"), "hybrid")
+    assert "<dc:Bounds " in text and 'xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"' in text
+    assert re.search(r"\bns\d+:", text) is None

@@ -186,3 +186,34 @@ def test_python_dash_m_and_the_console_script_are_the_same_program():
     script = Path(sys.executable).parent / "advisor"
     run = subprocess.run([str(script), "--version"], capture_output=True, text=True)
     assert run.returncode == 0 and run.stdout.startswith("advisor ")
+
+
+def test_recommend_imports_only_what_the_recommendation_needs():
+    """Start-up time (issue 17): `advisor recommend` must not pay for the other commands (the rule authoring
+    tools, the store, the exports, the web app, the portfolio). (`tempfile` and `importlib.resources` would be
+    worth keeping out too, but pydantic's plugin loader imports both through `importlib.metadata`.)"""
+    probe = (
+        "import sys\n"
+        "from advisor.cli.main import main\n"
+        f"code = main(['recommend', {str(ROOT / 'examples' / 'order-checkout.yaml')!r}, '--format', 'json'])\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+        "raise SystemExit(code)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert json.loads(run.stdout)["style"] == "hybrid"
+    loaded = set(run.stderr.split())
+    unwanted = {
+        "advisor.cli.rules",
+        "advisor.cli.rules_db",
+        "advisor.authoring.lint",
+        "advisor.authoring.history",
+        "advisor.saved.store",
+        "advisor.views.report.model",
+        "advisor.views.diagram.dot",
+        "pandas",
+        "numpy",
+        "sqlalchemy",
+        "streamlit",
+        "graphviz",
+    }
+    assert not unwanted & loaded, sorted(unwanted & loaded)

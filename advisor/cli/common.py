@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gc
 import sys
+from typing import TYPE_CHECKING
 
 from advisor import files
 from advisor.authoring.location import configured
 from advisor.errors import UserError
-from advisor.rulebook.loading import Rulebook, load_rulebook
+
+if TYPE_CHECKING:
+    from advisor.rulebook.loading import Rulebook
 
 STDOUT = "-"  # `-o -`: standard output, as most command-line tools read it
 
@@ -44,15 +47,27 @@ def read_input(path: str, limit: int | None = None) -> bytes:
         raise UserError.at(path, f"cannot read: {e.strerror or e}") from None
 
 
-def load_rules(rules_dir: str | None) -> Rulebook:
+def load_rules(rules_dir: str | None, *, snapshot: bool = False) -> Rulebook:
     """The rulebook of `--rules DIR` (default: the current version in $ADVISOR_RULES_URL when it is set, else
     $ADVISOR_RULES, else the packaged one).
 
     Why `gc.freeze()`: a command lives with one rulebook; frozen, the collector's full passes no longer walk it
-    (and the modules), which at 3,000 rules cost more than the evaluations (bench/growth.py)."""
+    (and the modules), which at 3,000 rules cost more than the evaluations (bench/growth.py).
+
+    `snapshot`: a directory's rulebook may come from its snapshot (`advisor.rulebook.snapshot`: validated once,
+    read back as plain records without pydantic), for a command that reads only the rulebook's fields."""
     where = configured() if rules_dir is None else None
     if where is None:
-        rulebook = load_rulebook(rules_dir)
+        # Why here: every command module imports this one to build the parser; the rulebook (pydantic, the
+        # compiler) is imported only by the command that reads one (start-up time, issue 17)
+        if snapshot:
+            from advisor.rulebook import snapshot as snapshots
+
+            rulebook = snapshots.load(rules_dir)
+        else:
+            from advisor.rulebook.loading import load_rulebook
+
+            rulebook = load_rulebook(rules_dir)
         gc.freeze()
         return rulebook
     # Why here: the rulebook database needs the optional `store` extra (SQLAlchemy), and costs start-up time

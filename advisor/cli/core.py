@@ -1,4 +1,4 @@
-"""`advisor recommend`, `advisor rules check | test` and `advisor schema`: the core commands.
+"""`advisor rules check | test` and `advisor schema`: the core commands (`advisor recommend`: cli/recommend.py).
 
 Why: start-up time, for the function-local imports. Every command module is imported to build the parser, so
 each imports at the top only what building the parser needs, and the rest inside the command that uses it.
@@ -11,26 +11,8 @@ from pathlib import Path
 
 from advisor.cli import rules as rules_commands
 from advisor.cli import rules_db, rules_export
-from advisor.cli.common import load_rules, write_output
+from advisor.cli.common import load_rules
 from advisor.resources import DEFAULT_RULES
-
-
-def cmd_recommend(args: argparse.Namespace) -> int:
-    from advisor.engine.answers import read_answers
-    from advisor.engine.assessment import assess
-    from advisor.views import contract
-
-    rulebook = load_rules(args.rules)
-    assessment = assess(rulebook, read_answers(args.file, rulebook))
-    if args.format == "md":  # the full Markdown report, the same as `advisor report --format md`
-        from advisor.views.report.markdown import to_markdown
-        from advisor.views.report.model import build_report
-
-        write_output(to_markdown(build_report(assessment, rulebook)), args.output)
-        return 0
-    render = {"json": contract.as_json, "text": contract.as_text}
-    write_output(render[args.format](assessment, rulebook), args.output)
-    return 0
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
@@ -77,13 +59,6 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("recommend", help="recommend a coordination style for an answers file")
-    p.add_argument("file", help="answers file (YAML or JSON)")
-    p.add_argument("--rules", metavar="DIR", help="rulebook directory (default: $ADVISOR_RULES or rules/)")
-    p.add_argument("--format", choices=("text", "json", "md"), default="text")
-    p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of stdout")
-    p.set_defaults(func=cmd_recommend)
-
     rules = sub.add_parser("rules", help="check, test and manage rulebooks")
     rsub = rules.add_subparsers(dest="rules_command", required=True, metavar="COMMAND")
     p = rsub.add_parser("check", help="validate every rule file; print all errors as FILE:LINE:COL: path: message")

@@ -2,6 +2,9 @@
 
 An answers file is `{workflow?, traits: {question id: value}, steps?: [{service, action, ...}]}`. A missing answer
 is no evidence: the engine treats it as unknown (it fires no rule) and reports it as not answered.
+
+Why the file models are imported in functions: start-up time (the engine imports this
+module, and a cold `advisor recommend` reads a surely valid file without pydantic: `plain_answers`, issue 17).
 """
 
 from __future__ import annotations
@@ -10,20 +13,21 @@ import contextlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from advisor.errors import Problem, UserError
 from advisor.files import read_input
-from advisor.rulebook import jsonsafe, yamlsafe
-from advisor.rulebook.formats import AnswersFile, Observed, Step, answer_literal
-from advisor.rulebook.loading import Rulebook, answer_problem
-from advisor.rulebook.messages import parse
+from advisor.rulebook import jsonsafe, plain, yamlsafe
+from advisor.rulebook.book import answer_problem
+from advisor.rulebook.values import MAX_STEPS, answer_literal
+
+if TYPE_CHECKING:  # Why: the models (pydantic) are imported where a file is validated, not by the engine
+    from advisor.rulebook.formats import Observed, Step
+    from advisor.rulebook.loading import Rulebook
 
 UPLOAD_LIMIT = 256 * 1024  # Why: a generous answers file with 500 long-named steps is well under 100 KiB
-# The most steps an answers file, a share link or a portfolio row may list (the answers file format's own cap).
-MAX_STEPS = next(m.max_length for m in AnswersFile.model_fields["steps"].metadata if hasattr(m, "max_length"))
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class Answers:
 
 def parse_answers(raw: bytes | str, filename: str, rulebook: Rulebook, max_bytes: int | None = None) -> Answers:
     """Parse and check an answers file; every problem (with its line) in one `UserError`."""
+    from advisor.rulebook.formats import AnswersFile
+    from advisor.rulebook.messages import parse
+
     model, doc = parse(raw, filename, AnswersFile, max_bytes)
     problems = []
     for qid, value in model.traits.items():
@@ -56,13 +63,80 @@ def parse_answers(raw: bytes | str, filename: str, rulebook: Rulebook, max_bytes
     return Answers(traits, tuple(model.steps), model.workflow, model.observed)
 
 
-def read_answers(path: str, rulebook: Rulebook) -> Answers:
-    """Read an answers file from disk (the size cap is checked on at most one byte more than the limit)."""
+def read_answers(path: str, rulebook: Rulebook, *, plain_steps: bool = False) -> Answers:
+    """Read an answers file from disk (the size cap is checked on at most one byte more than the limit).
+
+    `plain_steps`: a file that is surely valid is read without pydantic (`plain_answers`), its steps as
+    `plain.Step` records, for a caller that only reads the steps' fields (`advisor recommend`); any other file
+    takes the full check, which gives the same answers or names every problem."""
     try:
         raw = read_input(path, yamlsafe.MAX_BYTES)  # a regular file only: a FIFO would block, a device never end
     except OSError as e:
         raise UserError.at(path, f"cannot read: {e.strerror}") from None
+    if plain_steps:
+        answers = plain_answers(raw, path, rulebook)
+        if answers is not None:
+            return answers
     return parse_answers(raw, path, rulebook)
+
+
+_STEP_TEXT = {"compensation": (0, 10_000), "event": (0, 10_000), "team": (1, 200), "context": (1, 200)}
+
+
+def plain_answers(raw: bytes, filename: str, rulebook: Rulebook) -> Answers | None:
+    """The answers of a file that is surely valid, read without the models (pydantic); None when it is not
+    surely valid (then `parse_answers` decides, and names every problem).
+
+    Why: validating through the models costs a cold `advisor recommend` the import of pydantic (issue 17). This
+    accepts a subset of what `formats.AnswersFile` accepts (strict types, the same bounds; no `observed`), and
+    gives the answers `parse_answers` would give: tests/test_snapshot.py checks both on every example and on
+    fuzzed files."""
+    try:
+        data = yamlsafe.load(raw, filename).data
+    except UserError:
+        return None
+    if type(data) is not dict or not data.keys() <= {"workflow", "traits", "steps"}:
+        return None
+    workflow = data.get("workflow")
+    if workflow is not None and not (type(workflow) is str and len(workflow) <= 10_000):
+        return None
+    given = data.get("traits", {})
+    if type(given) is not dict:
+        return None
+    for qid, value in given.items():
+        if type(qid) is not str or type(value) not in (bool, int, str):
+            return None
+        if answer_problem(rulebook.questions, qid, value) is not None:
+            return None
+    listed = data.get("steps", [])
+    if type(listed) is not list or len(listed) > MAX_STEPS:
+        return None
+    steps = []
+    for s in listed:
+        step = _plain_step(s)
+        if step is None:
+            return None
+        steps.append(step)
+    traits = {qid: given[qid] for qid in rulebook.questions if qid in given}
+    return Answers(traits, tuple(steps), workflow)  # type: ignore[arg-type]  # plain.Step: the fields of Step
+
+
+def _plain_step(s: Any) -> plain.Step | None:
+    """A step of an answers file as a `plain.Step`, when it surely is a valid `formats.Step`; else None."""
+    if type(s) is not dict or not s.keys() <= set(plain.Step.FIELDS):
+        return None
+    for key in ("service", "action"):
+        text = s.get(key)
+        if type(text) is not str or not 1 <= len(text) <= 10_000:
+            return None
+    reaction = s.get("reaction", False)
+    if type(reaction) is not bool:
+        return None
+    for key, (shortest, longest) in _STEP_TEXT.items():
+        text = s.get(key)
+        if text is not None and not (type(text) is str and shortest <= len(text) <= longest):
+            return None
+    return plain.Step(*(s.get(f, False if f == "reaction" else None) for f in plain.Step.FIELDS))
 
 
 def revalidate(answers: Answers, rulebook: Rulebook) -> tuple[Answers, list[str]]:
@@ -165,12 +239,16 @@ def from_query_params(params: dict[str, str], rulebook: Rulebook) -> tuple[Answe
             listed = jsonsafe.loads(params["steps"])
             if isinstance(listed, list) and len(listed) > MAX_STEPS:
                 raise ValueError(f"too many steps: {len(listed):,}; the limit is {MAX_STEPS}")
+            from advisor.rulebook.formats import Step
+
             steps = tuple(Step.model_validate(s) for s in listed)
         except (ValueError, TypeError) as e:
             problems.append(Problem("link", None, None, "steps", f"invalid steps ({_first_line(e)}); ignored"))
     observed = None
     if "observed" in params:
         try:
+            from advisor.rulebook.formats import Observed
+
             observed = Observed.model_validate(json.loads(params["observed"]))
         except (ValueError, TypeError) as e:
             problems.append(

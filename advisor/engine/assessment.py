@@ -7,11 +7,14 @@ The contract, the terminal text, the report, the ADR, the saved record and every
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from advisor.engine.answers import Answers
 from advisor.engine.evaluate import Evaluation, evaluate
 from advisor.engine.explain import Contribution, TippingPoint, contributions, tipping_points
-from advisor.rulebook.loading import Rulebook
+
+if TYPE_CHECKING:
+    from advisor.engine.answers import Answers
+    from advisor.rulebook.loading import Rulebook
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,15 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from advisor.engine.answers import Answers
 from advisor.rulebook.compiler import RuleResult
-from advisor.rulebook.formats import STEP_MEASURES, ConfidenceFit, Decision, Step
-from advisor.rulebook.loading import Rulebook
+from advisor.rulebook.values import STEP_MEASURES
+
+if TYPE_CHECKING:  # Why: no pydantic at run time (`advisor recommend` reads a snapshot without it, issue 17)
+    from advisor.rulebook.formats import ConfidenceFit, Decision, Step
+    from advisor.rulebook.loading import Rulebook
 
 
 class StepAllocation(NamedTuple):

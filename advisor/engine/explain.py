@@ -8,12 +8,14 @@ does, the closest pairs of changes are given instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.engine.answers import Answers
 from advisor.engine.evaluate import Evaluation, evaluate
 from advisor.rulebook.conditions import supporting_questions, tests
-from advisor.rulebook.loading import Rulebook
+
+if TYPE_CHECKING:
+    from advisor.rulebook.loading import Rulebook
 
 
 @dataclass(frozen=True)

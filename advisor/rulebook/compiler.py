@@ -26,11 +26,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from advisor.rulebook.condition_format import Test
 from advisor.rulebook.conditions import compile_condition, questions_read, tests
-from advisor.rulebook.formats import STEP_MEASURES, Question, Rule
 from advisor.rulebook.intervals import cuts_of, named_values, sweep
 from advisor.rulebook.normal_form import cnf, hashable
 from advisor.rulebook.program import (
@@ -45,6 +43,11 @@ from advisor.rulebook.program import (
     TableEntry,
 )
 from advisor.rulebook.scoring import scorer
+from advisor.rulebook.values import STEP_MEASURES
+
+if TYPE_CHECKING:  # Why: no pydantic at run time (a rulebook snapshot compiles `advisor.rulebook.plain` records)
+    from advisor.rulebook.condition_format import Test
+    from advisor.rulebook.formats import Question, Rule
 
 # Why a budget: a value table holds a ready RuleResult per value and rule (fast lookups), so its size is the width
 # times the rules; past the budget a question's table is of intervals, whose size is what the rules name.

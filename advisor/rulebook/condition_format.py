@@ -4,7 +4,7 @@ Its own module so the file formats (`advisor.rulebook.formats`) and every functi
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -19,6 +19,7 @@ class Strict(BaseModel):
 class Test(Strict):
     """`{question, op, value}`: compares one answer with a value."""
 
+    kind: ClassVar[str] = "test"  # what `advisor.rulebook.conditions.fold` dispatches on (`plain.Test` too)
     question: Id
     op: Literal["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte"]
     value: Scalar | list[Scalar]
@@ -34,9 +35,15 @@ class Test(Strict):
             raise ValueError(f"operator '{self.op}' compares numbers; value must be an integer")
         return self
 
+    def with_op(self, op: str) -> Test:
+        """The same test with another operator (already valid: used for negations)."""
+        return Test.model_construct(question=self.question, op=op, value=self.value)
+
 
 class All(Strict):
     """Every condition holds."""
+
+    kind: ClassVar[str] = "all"
 
     all: list[Condition] = Field(min_length=1, max_length=50)
 
@@ -44,11 +51,15 @@ class All(Strict):
 class AnyOf(Strict):
     """At least one condition holds."""
 
+    kind: ClassVar[str] = "any"
+
     any: list[Condition] = Field(min_length=1, max_length=50)
 
 
 class Not(Strict):
     """The condition does not hold."""
+
+    kind: ClassVar[str] = "not"
 
     not_: Condition = Field(alias="not")
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True, defer_build=True)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from advisor.rulebook.condition_format import All, AnyOf, Condition, Not, Test
-from advisor.rulebook.formats import answer_text
+from advisor.rulebook.values import answer_text
+
+if TYPE_CHECKING:  # Why: no pydantic at run time; a condition is a validated model or its `plain` twin
+    from advisor.rulebook.condition_format import All, AnyOf, Condition, Not, Test
 
 Answers = Mapping[str, Any]
 Predicate = Callable[[Answers], bool]
@@ -51,19 +53,23 @@ def fold(
     not_: Callable[[Not, T], T],
 ) -> T:
     """The one walk over a condition: `test` at each leaf; each `all`, `any` and `not` node from the results of
-    its parts (bottom-up, parts in order). A function that needs the parts themselves reads them from the node."""
-    if isinstance(cond, Test):
-        return test(cond)
-    if isinstance(cond, All):
-        return all_(cond, [fold(c, test, all_, any_, not_) for c in cond.all])
-    if isinstance(cond, AnyOf):
-        return any_(cond, [fold(c, test, all_, any_, not_) for c in cond.any])
-    return not_(cond, fold(cond.not_, test, all_, any_, not_))
+    its parts (bottom-up, parts in order). A function that needs the parts themselves reads them from the node.
+
+    Why on `kind` and not the class: a condition is a validated model (`condition_format`) or, read back from a
+    rulebook snapshot, its twin in `advisor.rulebook.plain`; both name their kind."""
+    kind = cond.kind
+    if kind == "test":
+        return test(cond)  # type: ignore[arg-type]
+    if kind == "all":
+        return all_(cond, [fold(c, test, all_, any_, not_) for c in cond.all])  # type: ignore[union-attr, arg-type]
+    if kind == "any":
+        return any_(cond, [fold(c, test, all_, any_, not_) for c in cond.any])  # type: ignore[union-attr, arg-type]
+    return not_(cond, fold(cond.not_, test, all_, any_, not_))  # type: ignore[union-attr, arg-type]
 
 
 def bracketed(parts: Sequence[Condition], texts: list[str]) -> list[str]:
     """The texts of a group's parts, each in brackets where that part is itself an `all` or `any`."""
-    return [f"({text})" if isinstance(part, (All, AnyOf)) else text for part, text in zip(parts, texts)]
+    return [f"({text})" if part.kind in ("all", "any") else text for part, text in zip(parts, texts)]
 
 
 def compile_condition(cond: Condition) -> Predicate:
@@ -86,7 +92,7 @@ NEGATE = {"eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in", "gt": "lte", "
 
 def negated(t: Test) -> Test:
     """The test that holds exactly when `t` does not (for a known answer)."""
-    return Test.model_construct(question=t.question, op=NEGATE[t.op], value=t.value)
+    return t.with_op(NEGATE[t.op])
 
 
 def _compile_test(cond: Test) -> Predicate:

@@ -6,14 +6,22 @@ names a question, an option that question must have) are checked in `advisor.rul
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
 from advisor.rulebook.condition_format import Condition, Id, Scalar, Strict
+from advisor.rulebook.plain import DecisionBehaviour, QuestionBehaviour
 
 # Why re-exported: many modules read these from here; they live in `values` to keep this module to the formats
-from advisor.rulebook.values import STYLES, answer_literal, answer_text, points_by_style  # noqa: F401
+from advisor.rulebook.values import (  # noqa: F401
+    MAX_STEPS,
+    STEP_MEASURES,
+    STYLES,
+    answer_literal,
+    answer_text,
+    points_by_style,
+)
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 StyleName = Literal["orchestration", "choreography", "hybrid"]
@@ -37,7 +45,8 @@ class Section(Strict):
 
 
 StepMeasure = Literal["steps", "reactions", "compensations", "teams", "contexts"]
-STEP_MEASURES: tuple[StepMeasure, ...] = get_args(StepMeasure)  # in this order in `measure_steps`
+if get_args(StepMeasure) != STEP_MEASURES:  # Why: the engine reads the tuple without importing this module
+    raise ImportError("formats.StepMeasure and values.STEP_MEASURES list different measures")
 
 
 class FromSteps(Strict):
@@ -52,7 +61,7 @@ class FromSteps(Strict):
     at_least: Annotated[int, Field(ge=1, le=500)] = 1
 
 
-class Question(Strict):
+class Question(Strict, QuestionBehaviour):
     """One question of the catalog. `choice` has options; `yes_no` answers true/false; `integer` has bounds.
 
     An unanswered question is no evidence: it fires no rule. `default` is only the answer the questionnaire
@@ -110,21 +119,6 @@ class Question(Strict):
             raise ValueError("from_steps gives a count: it fits integer and yes_no questions, not choices")
         return self
 
-    def option_values(self) -> list[Any]:
-        if self.kind == "choice":
-            return [o.value for o in self.options]
-        if self.kind == "yes_no":
-            return [True, False]
-        return []
-
-    def label_of(self, value: Any) -> str:
-        for option in self.options:
-            if option.value == value:
-                return option.label
-        if self.kind == "yes_no":
-            return answer_text(value)
-        return str(value)
-
 
 class QuestionsFile(Strict):
     """`rules/questions.yaml`: the questionnaire, in sections."""
@@ -164,7 +158,7 @@ class ConfidenceFit(Strict):
     per_answer: Annotated[float, Field(ge=-20, le=20)] = 2.5
 
 
-class Decision(Strict):
+class Decision(Strict, DecisionBehaviour):
     """How the rules' points become a style and a confidence (see rules/README.md)."""
 
     # Equal core points go to the first of orchestration and choreography listed here (hybrid, if listed, is
@@ -180,10 +174,6 @@ class Decision(Strict):
         if len(set(v)) != len(v) or not {"orchestration", "choreography"} <= set(v):
             raise ValueError("tie_break lists orchestration and choreography once each (hybrid optionally)")
         return v
-
-    @property
-    def first_core_style(self) -> str:
-        return next(s for s in self.tie_break if s != "hybrid")
 
 
 class RulesFile(Strict):
@@ -273,7 +263,7 @@ class AnswersFile(Strict):
 
     workflow: Annotated[str, Field(max_length=10_000)] | None = None
     traits: dict[str, Scalar] = Field(default_factory=dict)
-    steps: list[Step] = Field(default_factory=list, max_length=500)
+    steps: list[Step] = Field(default_factory=list, max_length=MAX_STEPS)
     observed: Observed | None = None
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from advisor.rulebook.condition_format import Test
+if TYPE_CHECKING:
+    from advisor.rulebook.condition_format import Test
 
 Predicate = Callable[[Any], bool]
 

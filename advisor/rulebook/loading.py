@@ -6,114 +6,41 @@ editor uses it before anything is written). Every problem in every file is repor
 
 from __future__ import annotations
 
-import hashlib
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from advisor.errors import Problem, UserError
-from advisor.files import read_input
-from advisor.resources import DEFAULT_RULES
 from advisor.rulebook import conditions
-from advisor.rulebook.compiler import Program, compile_rules
+
+# Why re-exported: the rulebook's reader-side half lives in `book` (no pydantic); callers read it from here too
+from advisor.rulebook.book import (  # noqa: F401
+    DEFAULT_DIR,
+    ENV_VAR,
+    FILE_NAMES,
+    Rulebook,
+    answer_problem,
+    assemble,
+    content_hash,
+    default_rules_dir,
+    read_texts,
+    value_problem,
+)
 from advisor.rulebook.condition_format import Condition
 from advisor.rulebook.formats import (
-    Decision,
-    FromSteps,
     Question,
     QuestionsFile,
-    Rule,
     RulesFile,
-    Scenario,
     ScenariosFile,
-    Section,
     StylesFile,
 )
-from advisor.rulebook.messages import as_written, parse
+from advisor.rulebook.messages import parse
 from advisor.rulebook.yamlsafe import Document
 
-FILES: dict[str, type] = {
-    "questions.yaml": QuestionsFile,
-    "rules.yaml": RulesFile,
-    "styles.yaml": StylesFile,
-    "scenarios.yaml": ScenariosFile,
-}
+FILES: dict[str, type] = dict(zip(FILE_NAMES, (QuestionsFile, RulesFile, StylesFile, ScenariosFile), strict=True))
 # Why caps on the values a condition names: compiling costs what the conditions name (each value cuts an integer
 # question's answers into intervals, `advisor.rulebook.intervals`), so that is what is capped, not the file alone
 MAX_RULE_VALUES = 200  # the tests and listed values one rule's condition may compare with
 MAX_RULEBOOK_VALUES = 10_000  # the same over every rule of a rulebook
-DEFAULT_DIR = DEFAULT_RULES
-ENV_VAR = "ADVISOR_RULES"
-
-
-def default_rules_dir() -> Path:
-    """The rulebook in use when none is named: `$ADVISOR_RULES`, else the repository's `rules/`."""
-    return Path(os.environ.get(ENV_VAR) or DEFAULT_DIR)
-
-
-@dataclass(frozen=True)
-class Rulebook:
-    sections: tuple[Section, ...]
-    questions: dict[str, Question]
-    rules: tuple[Rule, ...]
-    decision: Decision
-    styles: StylesFile
-    scenarios: tuple[Scenario, ...]
-    version: str
-    hash: str
-    origin: str
-    texts: dict[str, bytes] = field(repr=False, compare=False)
-    documents: dict[str, Document] = field(repr=False, compare=False)
-    program: Program = field(repr=False, compare=False)
-    visibility: dict[str, Any] = field(repr=False, compare=False)  # question id -> compiled show_if
-    defaults: dict[str, Any] = field(repr=False, compare=False)  # question id -> default; copy, never mutate
-    blank: dict[str, None] = field(repr=False, compare=False)  # every question unanswered: copy, never mutate
-    from_steps: dict[str, FromSteps] = field(repr=False, compare=False)  # questions the listed steps can answer
-
-    @property
-    def short_hash(self) -> str:
-        return self.hash[:12]
-
-    def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise KeyError(rule_id)
-
-    def rule_line(self, rule_id: str) -> int | None:
-        """The line of a rule's `id:` in rules.yaml (for findings that point at a rule)."""
-        for i, r in enumerate(self.rules):
-            if r.id == rule_id:
-                return self.documents["rules.yaml"].where(("rules", i))[0]
-        return None
-
-
-def content_hash(texts: dict[str, bytes]) -> str:
-    """sha256 over the files' names and bytes, in name order: equal hashes mean identical rulebooks."""
-    digest = hashlib.sha256()
-    for name in sorted(texts):
-        digest.update(name.encode() + b"\0" + str(len(texts[name])).encode() + b"\0" + texts[name])
-    return digest.hexdigest()
-
-
-def read_texts(directory: Path | str) -> dict[str, bytes]:
-    """The raw bytes of a rulebook directory's files; a missing file is a `UserError` naming it."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise UserError.at(str(directory), "not a rulebook directory (it does not exist or is not a directory)")
-    texts, problems = {}, []
-    for name in FILES:
-        path = directory / name
-        try:
-            texts[name] = read_input(path)
-        except FileNotFoundError:
-            problems.append(Problem(str(path), None, None, "", "missing rule file"))
-        except OSError as e:
-            problems.append(Problem(str(path), None, None, "", f"cannot read: {e.strerror}"))
-    if problems:
-        raise UserError(problems)
-    return texts
 
 
 def load_rulebook(directory: Path | str | None = None) -> Rulebook:
@@ -147,26 +74,17 @@ def build_rulebook(texts: dict[str, bytes], origin: str = "rules") -> Rulebook:
     checker.check_scenarios(sf, rf, docs["scenarios.yaml"])
     if checker.problems:
         raise UserError(sorted(checker.problems, key=lambda p: (p.file, p.line or 0, p.column or 0)))
-    questions = {q.id: q for q in qf.questions}
-    program = compile_rules(tuple(rf.rules), questions)
-    visibility = {q.id: conditions.compile_condition(q.show_if) for q in qf.questions if q.show_if is not None}
-    return Rulebook(
+    return assemble(
         tuple(qf.sections),
-        questions,
+        tuple(qf.questions),
         tuple(rf.rules),
         rf.decision,
         parsed["styles.yaml"],
         tuple(sf.scenarios),
         rf.version,
-        content_hash(texts),
         origin,
         dict(texts),
         docs,
-        program,
-        visibility,
-        {q.id: q.default for q in qf.questions},
-        dict.fromkeys(questions),
-        {q.id: q.from_steps for q in qf.questions if q.from_steps is not None},
     )
 
 
@@ -268,29 +186,3 @@ class _CrossChecker:
                 message = value_problem(q, v, compare_only=test.op in ("gt", "gte", "lt", "lte"))
                 if message:
                     self.problems.append(doc.problem(vpath, message))
-
-
-def value_problem(q: Question, value: Any, compare_only: bool = False) -> str | None:
-    """Why `value` is not a valid answer to `q`, or None when it is."""
-    if q.kind == "choice":
-        if not isinstance(value, str) or value not in q.option_values():
-            hint = (
-                " (YAML reads unquoted yes/no/on/off as true/false: quote the value)" if isinstance(value, bool) else ""
-            )
-            return f"invalid value {as_written(value)} for '{q.id}'; expected {'|'.join(q.option_values())}{hint}"
-    elif q.kind == "yes_no":
-        if not isinstance(value, bool):
-            return f"invalid value {as_written(value)} for '{q.id}'; expected true|false"
-    else:
-        if isinstance(value, bool) or not isinstance(value, int):
-            return f"invalid value {as_written(value)} for '{q.id}'; expected an integer"
-        if not compare_only and q.minimum is not None and q.maximum is not None and not q.minimum <= value <= q.maximum:
-            return f"value {value} for '{q.id}' is outside {q.minimum}..{q.maximum}"
-    return None
-
-
-def answer_problem(questions: dict[str, Question], qid: str, value: Any) -> str | None:
-    """Why `qid: value` is not a valid answer in this catalog, or None."""
-    if qid not in questions:
-        return f"unknown question '{qid}'; expected one of {', '.join(sorted(questions))}"
-    return value_problem(questions[qid], value)

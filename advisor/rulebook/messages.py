@@ -9,19 +9,10 @@ from pydantic_core import ErrorDetails
 
 from advisor.errors import UserError
 from advisor.rulebook import yamlsafe
+from advisor.rulebook.values import as_written
 from advisor.rulebook.yamlsafe import Document, Path
 
 M = TypeVar("M", bound=BaseModel)
-
-_TYPE_NAMES = {
-    bool: "true/false",
-    int: "integer",
-    float: "number",
-    str: "text",
-    list: "list",
-    dict: "mapping",
-    type(None): "nothing (null)",
-}
 
 
 _WANTED = {
@@ -34,18 +25,6 @@ _WANTED = {
     "model_attributes_type": "a mapping",
     "float_type": "a number",
 }
-
-
-def as_written(value: Any) -> str:
-    """A value as the user wrote it (YAML spelling), with its type when that helps."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, (dict, list)):
-        return f"a {_TYPE_NAMES[type(value)]}"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _data_path(data: Any, loc: tuple) -> Path:

@@ -8,10 +8,12 @@ form would have more than `MAX_CLAUSES` clauses is left as a closure, which cost
 from __future__ import annotations
 
 from itertools import product
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from advisor.rulebook.condition_format import Condition, Test
 from advisor.rulebook.conditions import fold, negated
+
+if TYPE_CHECKING:
+    from advisor.rulebook.condition_format import Condition, Test
 
 MAX_CLAUSES = 64  # a condition whose normal form is larger keeps its closure
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 STYLES: tuple[str, ...] = ("orchestration", "choreography", "hybrid")  # in this order everywhere
+# What `from_steps` may count over the listed steps, in this order in `measure_steps` (formats.StepMeasure)
+STEP_MEASURES: tuple[str, ...] = ("steps", "reactions", "compensations", "teams", "contexts")
+MAX_STEPS = 500  # the most steps an answers file, a share link or a portfolio row may list
 
 
 def answer_text(value: Any) -> str:
@@ -28,3 +31,26 @@ def points_by_style(effect: Any) -> tuple[tuple[str, Any], ...]:
     For anything with `orchestration`, `choreography` and `hybrid` attributes: a rule's `Effect`, a fired rule's
     result, an answer's contribution."""
     return tuple((s, getattr(effect, s)) for s in STYLES if getattr(effect, s))
+
+
+TYPE_NAMES = {
+    bool: "true/false",
+    int: "integer",
+    float: "number",
+    str: "text",
+    list: "list",
+    dict: "mapping",
+    type(None): "nothing (null)",
+}
+
+
+def as_written(value: Any) -> str:
+    """A value as the user wrote it (YAML spelling), with its type when that helps."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list)):
+        return f"a {TYPE_NAMES[type(value)]}"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from advisor.engine.assessment import Assessment
 from advisor.engine.evaluate import confidence_words
-from advisor.engine.explain import TippingPoint
-from advisor.rulebook.formats import answer_text, points_by_style
-from advisor.rulebook.loading import Rulebook
+from advisor.rulebook.values import answer_text, points_by_style
 from advisor.views.labels import effect_text
+
+if TYPE_CHECKING:
+    from advisor.engine.assessment import Assessment
+    from advisor.engine.explain import TippingPoint
+    from advisor.rulebook.loading import Rulebook
 
 NOT_ANSWERED = "not answered"  # how every text shows an unknown answer (never "None")
 
@@ -124,7 +126,7 @@ def as_json(assessment: Assessment, rulebook: Rulebook) -> str:
 def as_text(assessment: Assessment, rulebook: Rulebook, width: int = 88, top: int = 5) -> str:
     """A terminal summary: style, confidence, top reasons, allocation, assumptions, tipping points."""
     ev = assessment.evaluation
-    style = rulebook.styles.model_dump()[ev.style]
+    style = getattr(rulebook.styles, ev.style)
     rules = {r.id: r for r in rulebook.rules}
     wrap = lambda text, indent="    ": textwrap.fill(
         text,
@@ -136,7 +138,7 @@ def as_text(assessment: Assessment, rulebook: Rulebook, width: int = 88, top: in
     title = f"Recommendation for {ev.workflow}" if ev.workflow else "Recommendation"
     lines += [title, "=" * min(len(title), width), ""]
     tie = " (a tie: the core's points were equal; the tie-break decided)" if ev.tie else ""
-    lines.append(f"Style:      {style['name'].upper()}{tie}")
+    lines.append(f"Style:      {style.name.upper()}{tie}")
     lines.append(f"Confidence: {ev.confidence:.2f} ({confidence_words(ev.confidence)})")
     lines.append(
         f"Scores:     orchestration {ev.scores['orchestration']}, choreography {ev.scores['choreography']}: "
@@ -146,7 +148,7 @@ def as_text(assessment: Assessment, rulebook: Rulebook, width: int = 88, top: in
         f"            hybrid {ev.scores['hybrid']}: link evidence "
         f"({rulebook.decision.hybrid_links} make an orchestrated core a hybrid)"
     )
-    lines += ["", wrap(style["summary"], "  "), ""]
+    lines += ["", wrap(style.summary, "  "), ""]
     fired = sorted(ev.fired, key=lambda r: -(r.orchestration + r.choreography + r.hybrid))
     if fired:
         lines.append(f"Top reasons ({min(top, len(fired))} of {len(fired)} rules that fired):")

@@ -34,8 +34,7 @@ ERROR_CODE = "step-failed"
 PUBLISH_TYPE = "publish-event"
 RETRIES = "3"
 _PREFIXES = {"bpmn": BPMN, "bpmndi": BPMNDI, "dc": DC, "di": DI, "zeebe": ZEEBE, "modeler": MODELER}
-for _prefix, _uri in _PREFIXES.items():
-    ET.register_namespace(_prefix, _uri)  # Why at import: the serializer's prefix table is global; same each time
+_PREFIX_OF = {uri: prefix for prefix, uri in _PREFIXES.items()}
 
 # The layout (pixels): a column per node of the main line, the failure path above it, compensation below.
 STEP = 150  # distance between the centres of two columns
@@ -147,7 +146,32 @@ def to_bpmn(ev: Evaluation, style: str | None = None) -> str:
     w = _Writer(process, plane)
     _main_line(w, f)
     ET.indent(root, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(_prefixed(root), encoding="unicode") + "\n"
+
+
+def _prefixed(root: ET.Element) -> ET.Element:
+    """The tree with our prefixes written into its names, and the namespaces it uses declared on the root (in
+    prefix order, before the root's attributes, as ElementTree writes them).
+
+    Why not `ET.register_namespace`: ElementTree's prefix table is global to the process, and other libraries
+    write into it (WeasyPrint registers `dc` for Dublin Core when it is imported): after a PDF export, the same
+    BPMN came out with `ns4:` instead of `dc:`. Names written with their prefix are serialized as they are."""
+    used: set[str] = set()
+
+    def name(qualified: str) -> str:
+        if not qualified.startswith("{"):
+            return qualified
+        uri, local = qualified[1:].split("}", 1)
+        used.add(_PREFIX_OF[uri])
+        return f"{_PREFIX_OF[uri]}:{local}"
+
+    for el in root.iter():
+        el.tag = name(el.tag)
+        if any(k.startswith("{") for k in el.attrib):
+            el.attrib = {name(k): v for k, v in el.attrib.items()}
+    declared = {f"xmlns:{p}": _PREFIXES[p] for p in sorted(used)}
+    root.attrib = {**declared, **root.attrib}
+    return root
 
 
 def _process_note(f: Flow) -> str:

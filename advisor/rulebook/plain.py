@@ -1,0 +1,220 @@
+"""A validated rulebook's parts as plain read-only records, without pydantic: what a rulebook snapshot
+(`advisor.rulebook.snapshot`) is read back into, so `advisor recommend` starts without importing pydantic.
+
+Why twins of the file models and not the models themselves: the models are the validation (pydantic), which
+costs most of a cold command's start-up (issue 17); a snapshot holds what was already validated. Each record has
+exactly its model's fields, in the same order (tests/test_snapshot.py checks it against `advisor.rulebook.formats`),
+and the behaviour both share lives here once, in the `...Behaviour` mixins the models inherit too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from advisor.rulebook.values import answer_text
+
+
+class QuestionBehaviour:
+    """What a question can say about its answers (shared by `formats.Question` and `Question` here; both have
+    `kind` and `options`)."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:  # the fields of the classes it is mixed into (never fields of its own: pydantic)
+        kind: str
+        options: Any
+
+    def option_values(self) -> list[Any]:
+        if self.kind == "choice":
+            return [o.value for o in self.options]
+        if self.kind == "yes_no":
+            return [True, False]
+        return []
+
+    def label_of(self, value: Any) -> str:
+        for option in self.options:
+            if option.value == value:
+                return option.label
+        if self.kind == "yes_no":
+            return answer_text(value)
+        return str(value)
+
+
+class DecisionBehaviour:
+    """Shared by `formats.Decision` and `Decision` here (both have `tie_break`)."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        tie_break: Any
+
+    @property
+    def first_core_style(self) -> str:
+        """The core style a tie goes to: the first of orchestration and choreography in `tie_break`."""
+        return next(s for s in self.tie_break if s != "hybrid")
+
+
+class Record:
+    """Read-only fields given in `FIELDS` order; equal when of one kind with equal fields."""
+
+    __slots__ = ()
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *values: Any) -> None:
+        if len(values) != len(self.FIELDS):
+            raise TypeError(f"{type(self).__name__} takes {len(self.FIELDS)} fields, got {len(values)}")
+        for name, value in zip(self.FIELDS, values):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f) for f in self.FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._values() == self._values()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *(_hashable(v) for v in self._values())))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self.FIELDS)})"
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _hashable(v)) for k, v in value.items())
+    return value
+
+
+# ---------------------------------------------------------------- conditions (`advisor.rulebook.condition_format`)
+class Test(Record):
+    FIELDS = ("question", "op", "value")
+    __slots__ = FIELDS
+    kind: ClassVar[str] = "test"
+
+    def with_op(self, op: str) -> Test:
+        return Test(self.question, op, self.value)  # type: ignore[attr-defined]
+
+
+class All(Record):
+    FIELDS = ("all",)
+    __slots__ = FIELDS
+    kind: ClassVar[str] = "all"
+
+
+class AnyOf(Record):
+    FIELDS = ("any",)
+    __slots__ = FIELDS
+    kind: ClassVar[str] = "any"
+
+
+class Not(Record):
+    FIELDS = ("not_",)
+    __slots__ = FIELDS
+    kind: ClassVar[str] = "not"
+
+
+# ---------------------------------------------------------------- the rule files (`advisor.rulebook.formats`)
+class Option(Record):
+    FIELDS = ("value", "label", "help")
+    __slots__ = FIELDS
+
+
+class Section(Record):
+    FIELDS = ("id", "title", "description")
+    __slots__ = FIELDS
+
+
+class FromSteps(Record):
+    FIELDS = ("measure", "at_least")
+    __slots__ = FIELDS
+
+
+class Question(Record, QuestionBehaviour):
+    FIELDS = (
+        "id",
+        "section",
+        "text",
+        "help",
+        "kind",
+        "options",
+        "minimum",
+        "maximum",
+        "default",
+        "show_if",
+        "from_steps",
+    )
+    __slots__ = FIELDS
+
+
+class Effect(Record):
+    FIELDS = ("orchestration", "choreography", "hybrid")
+    __slots__ = FIELDS
+
+
+class Rule(Record):
+    FIELDS = ("id", "when", "effect", "rationale", "source")
+    __slots__ = FIELDS
+
+
+class ConfidenceFit(Record):
+    FIELDS = ("bias", "per_point", "per_answer")
+    __slots__ = FIELDS
+
+
+class Decision(Record, DecisionBehaviour):
+    FIELDS = ("tie_break", "hybrid_links", "confidence")
+    __slots__ = FIELDS
+
+
+class StyleDescription(Record):
+    FIELDS = ("name", "summary", "benefits", "drawbacks", "mitigations")
+    __slots__ = FIELDS
+
+
+class StylesFile(Record):
+    FIELDS = ("orchestration", "choreography", "hybrid")
+    __slots__ = FIELDS
+
+
+class Expectation(Record):
+    FIELDS = ("style", "fires", "silent")
+    __slots__ = FIELDS
+
+
+class Scenario(Record):
+    FIELDS = ("name", "description", "traits", "expect")
+    __slots__ = FIELDS
+
+
+class Step(Record):
+    """One step of an answers file (`formats.Step`), for the answers `advisor.engine.answers.read_plain` reads."""
+
+    FIELDS = ("service", "action", "reaction", "compensation", "event", "team", "context")
+    __slots__ = FIELDS
+
+
+# The records a snapshot may hold, by the name of the model each stands for
+RECORDS: dict[str, type[Record]] = {
+    cls.__name__: cls
+    for cls in (
+        Test,
+        All,
+        AnyOf,
+        Not,
+        Option,
+        Section,
+        FromSteps,
+        Question,
+        Effect,
+        Rule,
+        ConfidenceFit,
+        Decision,
+        StyleDescription,
+        StylesFile,
+        Expectation,
+        Scenario,
+    )
+}
