@@ -3,7 +3,20 @@
 Each size is a valid rulebook built in memory with `build_rulebook` (random `all`/`any`/`not` conditions, seeded).
 Per size: the time to validate and compile it, and one evaluation with its full trace, over
 the same random answer sets (and once more with Python's cyclic garbage collector paused, to separate the
-algorithm from the collector). Linear growth shows as ~10x per row; a quadratic regression as ~100x.
+algorithm from the collector). Linear growth shows as ~10x per row; a quadratic regression as ~100x. Then the
+collector's share: the time it adds, and how many of its passes (per generation) one evaluation triggers.
+
+Why the collector still costs something at 3,000 rules: one evaluation allocates two tracked tuples (its values
+and its RuleResult) per rule over several questions whose answers make too many combinations to tabulate
+(`advisor.rulebook.scoring._ready`), and keeps them alive in the trace until it returns. Past 700 net
+allocations a gen0 pass runs; what it finds alive moves on to gen1 and then gen2, and every so often a full pass
+walks the whole heap, the large rulebook included, unless `gc.freeze()` moved that out of the generations
+(what the CLI does once the rulebook is loaded: `advisor.cli.common.load_rules`).
+
+Why x10 rules may cost more than x10 time with a constant work per rule: the generated scorer of 3,000 rules is
+about 300 KB of bytecode over tables of as many ready results, past the CPU's caches; measured with the collector
+paused, a rule costs about 110 ns at 300 rules, 150 ns at 1,000, 210 ns at 2,000 and 225 ns at 3,000 (levelling
+off, where a quadratic walk would keep doubling).
 Diagram time against steps comes from bench/diagram_report.py when that module exists.
 
 Then the attack of issue 13 (bench/wide.py): a valid rulebook of threshold rules on one integer question 0..4095,
@@ -15,15 +28,17 @@ from __future__ import annotations
 
 import functools
 import gc
+import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 from advisor.engine.answers import Answers
 from bench.samples import answer_sets, generated_rulebook
-from bench.timing import Measurement, once_each, per_call
+from bench.timing import Measurement, once_each
 
 SECTION = "growth: rules"
 WIDE_SECTION = "growth: a wide integer question (issue 13)"
@@ -31,6 +46,15 @@ AIM_SECONDS, AIM_BYTES = 10.0, 1 << 30
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (30, 300, 3000)
 SETS = 50
+LINEAR = 15  # x10 rules costing at most x15 is linear growth with noise; a quadratic walk would cost ~x100
+
+
+EVALUATIONS = (
+    "evaluate() + full trace",
+    "evaluate() + full trace, collector paused",
+    "evaluate() + full trace, after gc.freeze()",
+)
+REPEAT = 7
 
 
 def measurements() -> list[Measurement]:
@@ -39,48 +63,29 @@ def measurements() -> list[Measurement]:
     from advisor.rulebook.loading import load_rulebook
 
     base = load_rulebook()
-    out: list[Measurement] = []
-    previous: dict[str, float] = {}
+    builds, runs = {}, {}
     for size in SIZES:
-        build = once_each(functools.partial(generated_rulebook, base, size), repeat=3 if size >= 3000 else 5)
+        builds[size] = once_each(functools.partial(generated_rulebook, base, size), repeat=3 if size >= 3000 else 5)
         rulebook = generated_rulebook(base, size)
         sets = answer_sets(rulebook, SETS)
-        number = max(1, 3000 // size)
 
         def full(sets=sets, rulebook=rulebook):
             for traits in sets:
                 tuple(evaluate(rulebook, Answers(traits)).trace)
 
-        def full_no_gc():
-            # Why: a full trace allocates two objects per rule; at 3,000 rules Python's cyclic collector, walking
-            # the large rulebook, costs more than the evaluation. Paused, the row shows the algorithm's own growth.
-            gc.disable()
-            try:
-                full()
-            finally:
-                gc.enable()
-
-        def frozen_figure(full=full, number=number):
-            # Why: what the CLI does (`advisor.cli.common.load_rules`): the long-lived objects (modules, the
-            # rulebook) are moved out of the collector's generations, so its full passes no longer walk them
-            gc.collect()
-            gc.freeze()
-            try:
-                return tuple(x / SETS for x in per_call(full, number=number, repeat=5))
-            finally:
-                gc.unfreeze()
-
-        figures = {
-            "build_rulebook (validate + compile)": (build, "ms"),
-            "evaluate() + full trace": (tuple(x / SETS for x in per_call(full, number=number, repeat=5)), "µs"),
-            "evaluate() + full trace, collector paused": (
-                tuple(x / SETS for x in per_call(full_no_gc, number=number, repeat=5)),
-                "µs",
-            ),
-            "evaluate() + full trace, after gc.freeze()": (frozen_figure(), "µs"),
-        }
+        runs[size] = full
+    samples = _in_turns(runs)
+    out: list[Measurement] = []
+    previous: dict[str, float] = {}
+    for size in SIZES:
+        figures = {"build_rulebook (validate + compile)": (builds[size], "ms")}
+        for name in EVALUATIONS:
+            xs = samples[size, name]
+            figures[name] = ((statistics.median(xs), min(xs), max(xs)), "µs")
         for name, ((med, lo, hi), unit) in figures.items():
             growth = f"x{med / previous[name]:.1f} for x10 rules" if name in previous else ""
+            if name in previous and size == SIZES[-1]:
+                growth += f" (aim linear, <= x{LINEAR:g}: {'met' if med / previous[name] <= LINEAR else 'NOT met'})"
             if unit == "µs":
                 growth = f"{med / size * 1000:.0f} ns per rule" + (f"; {growth}" if growth else "")
             out.append(
@@ -89,7 +94,62 @@ def measurements() -> list[Measurement]:
                 )
             )
             previous[name] = med
+        on, paused = samples[size, EVALUATIONS[0]], samples[size, EVALUATIONS[1]]
+        out.append(collector_share(size, runs[size], on, paused))
     return out + wide_measurements()
+
+
+def _in_turns(runs) -> dict[tuple[int, str], list[float]]:
+    """Per-evaluation times (µs) of each size in each of `EVALUATIONS`, the sizes and ways taking turns, so that a
+    load spike on the shared machine hits them alike and the growth factors compare like with like."""
+    samples: dict[tuple[int, str], list[float]] = {(s, n): [] for s in SIZES for n in EVALUATIONS}
+    for full in runs.values():
+        full()  # warm up
+    for _ in range(REPEAT):
+        for size, full in runs.items():
+            number = max(1, 3000 // size)
+            for name in EVALUATIONS:
+                if name.endswith("paused"):
+                    # Why: a full trace allocates two tracked objects per untabulated rule over several questions,
+                    # so at 3,000 rules an evaluation triggers collector passes. Paused: the algorithm alone.
+                    gc.disable()
+                elif name.endswith("gc.freeze()"):
+                    # Why: what the CLI does (`advisor.cli.common.load_rules`): the long-lived objects (modules,
+                    # the rulebook) leave the collector's generations, so its full passes no longer walk them
+                    gc.collect()
+                    gc.freeze()
+                start = time.perf_counter()
+                for _ in range(number):
+                    full()
+                elapsed = time.perf_counter() - start
+                gc.enable()
+                gc.unfreeze()
+                samples[size, name].append(elapsed / number / SETS * 1e6)
+    return samples
+
+
+def collector_share(size: int, full, on: list[float], paused: list[float]) -> Measurement:
+    """The collector's share of one evaluation at this size (collector on vs paused in the same turn: median and
+    range over the turns), with the passes of each generation that one evaluation triggers, counted over a fresh
+    run of the answer sets."""
+    runs = 20
+    before = [g["collections"] for g in gc.get_stats()]
+    for _ in range(runs):
+        full()
+    passes = [(g["collections"] - b) / (runs * SETS) for g, b in zip(gc.get_stats(), before)]
+    shares = sorted((a - b) / a * 100 for a, b in zip(on, paused, strict=True))
+    note = "on vs paused, per turn (negative: noise); passes per evaluation: "
+    note += ", ".join(f"gen{i} {n:.2f}" for i, n in enumerate(passes))
+    return Measurement(
+        SECTION,
+        f"{size:>5} rules: the collector's share",
+        statistics.median(shares),
+        shares[0],
+        shares[-1],
+        "%",
+        note,
+        {"rules": size, "passes": passes},
+    )
 
 
 _CHECK = """

@@ -83,6 +83,16 @@ def single_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[s
     cases = [
         ("ours: evaluate() + full trace", _loop(full_trace, sets), "every RuleResult materialised"),
         (
+            "ours: evaluate() + full trace, the same answers without steps",
+            _loop(full_trace, [Answers(a.traits) for a in sets]),
+            "for information: what the listed steps cost (evidence read from them, the per-step allocation)",
+        ),
+        (
+            "ours: the generated scorer alone (points + full trace)",
+            _loop(rulebook.program.score, resolved),
+            "rulebook.program.score over the resolved answers: what zen's compiled expression is given",
+        ),
+        (
             "zen: compiled expression (scores only)",
             _loop(expression.evaluate, resolved),
             "zen.compile_expression, no trace, evidence and visibility pre-applied",
@@ -225,6 +235,17 @@ def measurements() -> list[Measurement]:
             50,
             "median and range of per-turn ratios",
             (TURNS["zen: decision graph (JDM)"], TURNS["ours: evaluate() + full trace"]),
+        ),
+        _ratio(
+            "zen compiled expression / our scorer alone (like for like)",
+            t["zen: compiled expression (scores only)"],
+            t["ours: the generated scorer alone (points + full trace)"],
+            None,
+            "for information: both from resolved answers; the aim is on evaluate() above",
+            (
+                TURNS["zen: compiled expression (scores only)"],
+                TURNS["ours: the generated scorer alone (points + full trace)"],
+            ),
         ),
     ]
     for key, label in ((FROM_ANSWERS, "from answers"), (READY_COLUMNS, "over ready columns")):

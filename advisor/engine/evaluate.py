@@ -85,37 +85,48 @@ def measure_steps(steps: Sequence[Step]) -> tuple[int, ...]:
     """The `STEP_MEASURES` of listed steps (`FromSteps.measure`), in that order: how many steps, reactions and
     compensations, and how many different teams and bounded contexts the steps name (0 when none names one)."""
     reactions = compensations = 0
-    teams: set[str] = set()
-    contexts: set[str] = set()
-    for s in steps:  # Why one pass: this runs in every evaluation with steps (bench/engine.py)
+    teams: set[str | None] = set()
+    contexts: set[str | None] = set()
+    # Why one pass, each field read once (None dropped at the end): this runs in every evaluation with steps
+    for s in steps:
         if s.reaction:
             reactions += 1
         if s.compensation:
             compensations += 1
-        if s.team is not None:
-            teams.add(s.team)
-        if s.context is not None:
-            contexts.add(s.context)
+        teams.add(s.team)
+        contexts.add(s.context)
+    teams.discard(None)
+    contexts.discard(None)
     return len(steps), reactions, compensations, len(teams), len(contexts)
 
 
+# Why: the compiled evidence (`rulebook.program.evidence`) indexes `measure_steps` by `STEP_MEASURES`
+assert STEP_MEASURES == ("steps", "reactions", "compensations", "teams", "contexts"), "measure_steps' order"
+
+
 def evidence_from_steps(rulebook: Rulebook, given: Answers) -> dict[str, Any]:
-    """What the listed steps say about the questions left unanswered (`from_steps` in the catalog)."""
+    """What the listed steps say about the questions left unanswered (`from_steps` in the catalog; resolved at
+    compile time as `rulebook.program.evidence`)."""
     steps = given.steps
-    if not steps or not rulebook.from_steps:
+    sources = rulebook.program.evidence
+    traits = given.traits
+    if not steps:
         return {}
-    counts = dict(zip(STEP_MEASURES, measure_steps(steps), strict=True))
+    for source in sources:  # Why first: counting reads every step; with each such question answered, no need
+        if source.question not in traits:
+            break
+    else:
+        return {}  # (a loop, not all() over a generator: this runs in every evaluation with steps)
+    counts = measure_steps(steps)
     out: dict[str, Any] = {}
-    for qid, source in rulebook.from_steps.items():
-        if qid in given.traits:
+    for qid, measure, integer, lo, hi, at_least, named in sources:
+        if qid in traits:
             continue
-        count = counts[source.measure]
-        if not count and source.measure in ("teams", "contexts"):
-            continue  # no step names one: no evidence
-        q = rulebook.questions[qid]
-        if q.kind == "integer":
-            out[qid] = min(max(count, q.minimum), q.maximum)  # type: ignore[type-var]  # bounds checked at load
-        elif count >= source.at_least:
+        count = counts[measure]
+        if integer:
+            if count or not named:  # no step names a team or context: no evidence
+                out[qid] = lo if count < lo else hi if count > hi else count
+        elif count >= at_least:
             out[qid] = True
     return out
 
@@ -123,9 +134,11 @@ def evidence_from_steps(rulebook: Rulebook, given: Answers) -> dict[str, Any]:
 def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
     """Evaluate validated answers (see `advisor.engine.answers`) against a rulebook."""
     traits = given.traits
-    derived = evidence_from_steps(rulebook, given)
+    steps = given.steps
+    derived = evidence_from_steps(rulebook, given) if steps else {}
     answers = rulebook.blank.copy()
-    answers.update(derived)
+    if derived:
+        answers.update(derived)
     answers.update(traits)
     not_applicable: tuple[str, ...] = ()
     if rulebook.visibility:
@@ -135,69 +148,35 @@ def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
             for qid in hidden:
                 answers[qid] = None
                 derived.pop(qid, None)
-    applicable_given = (
-        {qid: v for qid, v in traits.items() if qid not in not_applicable} if not_applicable else dict(traits)
-    )
+    # Why one call: the rulebook's generated scorer (`advisor.rulebook.scoring`) walks every table and rule, and
+    # says which answers are None on the way
+    trace, o, c, h, unanswered = rulebook.program.score(answers)
     if not_applicable:
-        assumed = tuple([qid for qid, v in answers.items() if v is None and qid not in not_applicable])
+        applicable_given = (
+            traits.copy()
+            if traits.keys().isdisjoint(not_applicable)
+            else {qid: v for qid, v in traits.items() if qid not in not_applicable}
+        )
+        assumed = tuple([qid for qid in unanswered if qid not in not_applicable])
     else:
-        assumed = tuple([qid for qid, v in answers.items() if v is None])
-
-    program = rulebook.program
-    trace: list[Any] = [None] * len(program.rule_ids)
-    tests = o = c = h = 0
-    # Why attribute reads and not tuple unpacking: see `advisor.rulebook.compiler` (slotted records)
-    for table in program.tables:
-        entry = table.entries[answers[table.question]]
-        tests |= entry.tests
-        o += entry.orchestration
-        c += entry.choreography
-        h += entry.hybrid
-        for i, result in entry.results:
-            trace[i] = result
-    for ranged in program.ranges:  # integer questions by interval (`advisor.rulebook.intervals`)
-        part = ranged.look_up(answers[ranged.question], trace)
-        tests |= part.tests
-        o, c, h = o + part.orchestration, c + part.choreography, h + part.hybrid
-    for rule in program.normal:
-        values = tuple([(q, answers[q]) for q in rule.reads])
-        required = rule.required
-        if tests & required == required and all(tests & clause for clause in rule.clauses):
-            do, dc, dh = rule.orchestration, rule.choreography, rule.hybrid
-            trace[rule.index] = RuleResult(rule.rule_id, True, do, dc, dh, values)
-            o += do
-            c += dc
-            h += dh
-        else:
-            trace[rule.index] = RuleResult(rule.rule_id, False, 0, 0, 0, values)
-    for closure in program.closures:
-        values = tuple([(q, answers[q]) for q in closure.reads])
-        if closure.predicate(answers):
-            do, dc, dh = closure.orchestration, closure.choreography, closure.hybrid
-            trace[closure.index] = RuleResult(closure.rule_id, True, do, dc, dh, values)
-            o += do
-            c += dc
-            h += dh
-        else:
-            trace[closure.index] = RuleResult(closure.rule_id, False, 0, 0, 0, values)
-
-    scores = {"orchestration": o, "choreography": c, "hybrid": h}
-    style, runner_up, lean = decide(o, c, h, rulebook.decision)
-    lead = abs(o - c)
+        applicable_given = traits.copy()
+        assumed = unanswered
+    decision = rulebook.decision
+    style, runner_up, lean = decide(o, c, h, decision)
+    lead = o - c if o >= c else c - o
     visible = len(answers) - len(not_applicable)
     share = (visible - len(assumed)) / visible if visible else 0.0
-    steps = given.steps
     return Evaluation(
         style,
-        confidence(lead, share, rulebook.decision.confidence),
-        scores,
+        confidence(lead, share, decision.confidence),
+        {"orchestration": o, "choreography": c, "hybrid": h},
         lead,
         runner_up,
         answers,
         applicable_given,
         assumed,
         not_applicable,
-        tuple(trace),
+        trace,
         given,
         allocate(style, steps) if steps else (),
         rulebook.version,
@@ -231,7 +210,11 @@ def confidence(lead: int, answered_share: float, fit: ConfidenceFit) -> float:
     """The confidence (see the module docstring), rounded to 3 places: the probability, fitted on the benchmark,
     that the advice agrees with what practitioners chose in published decisions."""
     x = fit.bias + fit.per_point * lead + fit.per_answer * (answered_share if lead else 0.0)
-    x = max(-30.0, min(30.0, x))  # Why: beyond it the rounded result is 0 or 1 anyway, and e^-x cannot overflow
+    # Why clamped: beyond it the rounded result is 0 or 1 anyway, and e^-x cannot overflow (the fit is finite)
+    if x > 30.0:
+        x = 30.0
+    elif x < -30.0:
+        x = -30.0
     return round(1 / (1 + math.exp(-x)), 3)
 
 
@@ -245,16 +228,20 @@ def confidence_features(ev: Evaluation) -> tuple[float, float]:
 def core_context(steps: tuple[Step, ...]) -> str | None:
     """The bounded context of the core: the one most of the steps that are not reactions name (the first named
     breaks a tie), or None when no step names one."""
-    named = [s.context for s in steps if s.context and not s.reaction]
+    named = [context for s in steps if (context := s.context) and not s.reaction]  # Why :=, each read once
     if not named:
         return None
-    counts = Counter(named)
-    return max(named, key=lambda c: (counts[c], -named.index(c)))
+    if named.count(named[0]) == len(named):  # one context named: the common case, without counting
+        return named[0]
+    counts = Counter(named)  # in the order first named: the first of the most named is the answer
+    most = max(counts.values())
+    return next(c for c, n in counts.items() if n == most)
 
 
 _ORCHESTRATED = "the orchestrator commands every step and waits for its reply"
 _CHOREOGRAPHED = "the service reacts to the previous step's event and publishes its own"
 _REACTION = "a reaction the core flow need not wait for: it subscribes to the event the core publishes"
+_ORCH, _EVENT = "orchestrated", "event-driven"
 _CORE = "part of the core flow, where order, compensation or visibility matter: the orchestrator commands it"
 
 
@@ -264,28 +251,31 @@ def allocate(style: str, steps: tuple[Step, ...]) -> tuple[StepAllocation, ...]:
     In a hybrid, a step is event-driven when it is a reaction the core need not wait for, or when it lies in
     another bounded context than the core (events between contexts, orchestration within); otherwise the
     orchestrator commands it."""
+    # Why tuple.__new__: the NamedTuple's own constructor is a Python function, a frame per step
+    new = tuple.__new__
     if style == "orchestration":
-        return tuple(
-            [StepAllocation(i, s.service, s.action, "orchestrated", _ORCHESTRATED) for i, s in enumerate(steps)]
-        )
+        return tuple([new(StepAllocation, (i, s.service, s.action, _ORCH, _ORCHESTRATED)) for i, s in enumerate(steps)])
     if style == "choreography":
         return tuple(
-            [StepAllocation(i, s.service, s.action, "event-driven", _CHOREOGRAPHED) for i, s in enumerate(steps)]
+            [new(StepAllocation, (i, s.service, s.action, _EVENT, _CHOREOGRAPHED)) for i, s in enumerate(steps)]
         )
     home = core_context(steps)
     out = []
+    crossing: dict[str, str] = {}  # a context other than the core's -> its reason, written once
     for i, step in enumerate(steps):
+        context = step.context
         if step.reaction:
-            mode, reason = "event-driven", _REACTION
-        elif home is not None and step.context and step.context != home:
-            mode = "event-driven"
-            reason = (
-                f"in another bounded context ({step.context}) than the core ({home}): it reacts to the event "
-                "the core publishes, so each context keeps its own model; orchestration stays within"
+            mode, reason = _EVENT, _REACTION
+        elif home is not None and context and context != home:
+            mode = _EVENT
+            reason = crossing.get(context) or crossing.setdefault(
+                context,
+                f"in another bounded context ({context}) than the core ({home}): it reacts to the event "
+                "the core publishes, so each context keeps its own model; orchestration stays within",
             )
         else:
-            mode, reason = "orchestrated", _CORE
-        out.append(StepAllocation(i, step.service, step.action, mode, reason))
+            mode, reason = _ORCH, _CORE
+        out.append(new(StepAllocation, (i, step.service, step.action, mode, reason)))
     return tuple(out)
 
 

@@ -17,9 +17,8 @@ alone, a lookup per question about 0.15 us. `tests/test_engine.py`
 (`test_the_compiled_tables_agree_with_the_plain_conditions_on_random_answers`) checks the result against the
 plain closures (`Program.predicates`) on thousands of random answer sets.
 
-Why slotted dataclasses and not NamedTuples for the records: `evaluate()` reads them in its hot loop, and on
-CPython 3.11 reading a slot is as fast as unpacking a plain tuple, while unpacking a NamedTuple (a tuple subclass)
-takes the slow generic path.
+The records are in `advisor.rulebook.program`; the function that walks them for one answer set is generated per
+rulebook by `advisor.rulebook.scoring`.
 """
 
 from __future__ import annotations
@@ -27,11 +26,24 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from advisor.rulebook.conditions import compile_condition, questions_read, tests
 from advisor.rulebook.intervals import cuts_of, named_values, sweep
 from advisor.rulebook.normal_form import cnf, hashable
+from advisor.rulebook.program import (
+    ClosureRule,
+    NormalRule,
+    Program,
+    QuestionTable,
+    RangeEntry,
+    RangeTable,
+    RuleResult,
+    StepEvidence,
+    TableEntry,
+)
+from advisor.rulebook.scoring import scorer
+from advisor.rulebook.values import STEP_MEASURES
 
 if TYPE_CHECKING:  # Why: no pydantic at run time (a rulebook snapshot compiles `advisor.rulebook.plain` records)
     from advisor.rulebook.condition_format import Test
@@ -40,115 +52,6 @@ if TYPE_CHECKING:  # Why: no pydantic at run time (a rulebook snapshot compiles 
 # Why a budget: a value table holds a ready RuleResult per value and rule (fast lookups), so its size is the width
 # times the rules; past the budget a question's table is of intervals, whose size is what the rules name.
 DENSE_CELLS = 16_384  # value x rule cells the integer questions of a rulebook may tabulate value by value
-
-
-class RuleResult(NamedTuple):
-    """One rule's outcome: whether it fired, what it added, and the answer values it looked at."""
-
-    rule_id: str
-    fired: bool
-    orchestration: int
-    choreography: int
-    hybrid: int
-    values: tuple[tuple[str, Any], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class TableEntry:
-    """What one answer to one question gives, for the rules that read only that question and for the tests."""
-
-    tests: int  # bits of the tests of multi-question rules that hold
-    orchestration: int  # the points the fired single-question rules add
-    choreography: int
-    hybrid: int
-    results: tuple[tuple[int, RuleResult], ...]  # the ready trace of the question's single-question rules
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionTable:
-    """Every answer to one question, looked up: answer -> `TableEntry`."""
-
-    question: str
-    entries: dict[Any, TableEntry]
-
-
-@dataclass(frozen=True, slots=True)
-class RangeEntry:
-    """What every answer in one interval of an integer question gives (see `RangeTable`)."""
-
-    fired: int  # bit j: the table's j-th single-question rule fires
-    tests: int  # bits of the tests of multi-question rules that hold
-    orchestration: int
-    choreography: int
-    hybrid: int
-
-
-@dataclass(frozen=True, slots=True)
-class RangeTable:
-    """An integer question's answers by interval: `parts[k]` holds from `cuts[k - 1]` (the minimum for k = 0)
-    up to `cuts[k]` excluded. The trace of its single-question rules is built per answer (it names the value)."""
-
-    question: str
-    cuts: tuple[int, ...]
-    parts: tuple[RangeEntry, ...]
-    unknown: TableEntry  # the question unanswered
-    rules: tuple[tuple[int, str, int, int, int], ...]  # bit j: (rule index, rule id, its points)
-
-    def look_up(self, value: Any, trace: list[Any]) -> TableEntry | RangeEntry:
-        """The entry for `value` (None: unanswered); fills the trace of the question's single-question rules."""
-        if value is None:
-            for i, result in self.unknown.results:
-                trace[i] = result
-            return self.unknown
-        part = self.parts[bisect_right(self.cuts, value)]
-        fired, pair = part.fired, ((self.question, value),)
-        for j, (i, rule_id, o, c, h) in enumerate(self.rules):
-            fires = fired >> j & 1
-            trace[i] = RuleResult(rule_id, True, o, c, h, pair) if fires else RuleResult(rule_id, False, 0, 0, 0, pair)
-        return part
-
-
-@dataclass(frozen=True, slots=True)
-class NormalRule:
-    """A rule over several questions in conjunctive normal form over test bits: it fires when every `required`
-    bit is set and each of `clauses` has a bit set."""
-
-    index: int  # in the rulebook
-    required: int
-    clauses: tuple[int, ...]
-    orchestration: int
-    choreography: int
-    hybrid: int
-    rule_id: str
-    reads: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ClosureRule:
-    """A rule left as a closure (its normal form is too large, or it reads a question too wide to tabulate)."""
-
-    index: int  # in the rulebook
-    predicate: Callable[[Any], bool]
-    orchestration: int
-    choreography: int
-    hybrid: int
-    rule_id: str
-    reads: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Program:
-    """The compiled form of a rulebook's rules."""
-
-    rule_ids: tuple[str, ...]
-    reads: tuple[tuple[str, ...], ...]
-    effects: tuple[tuple[int, int, int], ...]
-    tables: tuple[QuestionTable, ...]  # in catalog order, only questions some rule reads
-    ranges: tuple[RangeTable, ...]  # integer questions tabulated by interval
-    normal: tuple[NormalRule, ...]  # multi-question rules
-    closures: tuple[ClosureRule, ...]
-    # every rule's plain closure: the reference the compiled form is tested against
-    predicates: tuple[Callable[[Any], bool], ...]
 
 
 def domain(q: Question) -> list[Any] | None:
@@ -213,16 +116,31 @@ def compile_rules(rules: tuple[Rule, ...], questions: dict[str, Question]) -> Pr
             tables.append(_values_of(ranged, q))
         else:
             ranges.append(ranged)
+    parts = (tuple(tables), tuple(ranges), tuple(normal), tuple(closures))
     return Program(
         tuple(r.id for r in rules),
         reads,
         effects,
-        tuple(tables),
-        tuple(ranges),
-        tuple(normal),
-        tuple(closures),
+        *parts,
         predicates,
+        scorer(*parts, len(rules), tuple(questions)),
+        step_evidence(questions),
     )
+
+
+def step_evidence(questions: dict[str, Question]) -> tuple[StepEvidence, ...]:
+    """The questions the listed steps can answer (`from_steps`), with their bounds resolved (catalog order)."""
+    out = []
+    for q in questions.values():
+        source = q.from_steps
+        if source is None:
+            continue
+        integer = q.kind == "integer"
+        lo, hi = (q.minimum, q.maximum) if integer else (0, 0)
+        assert lo is not None and hi is not None  # checked by the model
+        named = source.measure in ("teams", "contexts")
+        out.append(StepEvidence(q.id, STEP_MEASURES.index(source.measure), integer, lo, hi, source.at_least, named))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -245,17 +163,18 @@ def _value_table(
         answers = {qid: value}
         true_tests = o = c = h = 0
         results = []
+        pair = (qid, value)
         for i in mine:
             if predicates[i](answers):
                 o, c, h = o + effects[i][0], c + effects[i][1], h + effects[i][2]
                 do, dc, dh = effects[i]
-                results.append((i, RuleResult(rules[i].id, True, do, dc, dh, ((qid, value),))))
+                results.append((i, RuleResult(rules[i].id, True, do, dc, dh, (pair,))))
             else:
-                results.append((i, RuleResult(rules[i].id, False, 0, 0, 0, ((qid, value),))))
+                results.append((i, RuleResult(rules[i].id, False, 0, 0, 0, (pair,))))
         for bit, pred in leaf_preds:
             if pred(answers):
                 true_tests |= 1 << bit
-        table[value] = TableEntry(true_tests, o, c, h, tuple(results))
+        table[value] = TableEntry(true_tests, o, c, h, tuple(results), pair, tuple(r for _, r in results))
     return QuestionTable(qid, table)
 
 
@@ -284,15 +203,17 @@ def _values_of(ranged: RangeTable, q: Question) -> QuestionTable:
     entries: dict[Any, TableEntry] = {None: ranged.unknown}
     for value in range(q.minimum, q.maximum + 1):
         part = ranged.parts[bisect_right(ranged.cuts, value)]
-        pair = ((ranged.question, value),)
+        pair = (ranged.question, value)
         results = tuple(
             (
                 i,
-                RuleResult(rule_id, True, o, c, h, pair)
+                RuleResult(rule_id, True, o, c, h, (pair,))
                 if part.fired >> j & 1
-                else RuleResult(rule_id, False, 0, 0, 0, pair),
+                else RuleResult(rule_id, False, 0, 0, 0, (pair,)),
             )
             for j, (i, rule_id, o, c, h) in enumerate(ranged.rules)
         )
-        entries[value] = TableEntry(part.tests, part.orchestration, part.choreography, part.hybrid, results)
+        trace = tuple(r for _, r in results)
+        points = part.orchestration, part.choreography, part.hybrid
+        entries[value] = TableEntry(part.tests, *points, results, pair, trace)
     return QuestionTable(ranged.question, entries)

@@ -1,0 +1,146 @@
+"""The compiled form of a rulebook (`advisor.rulebook.compiler` builds it): lookup tables per question, rules over
+several questions in normal form over test bits, the closures left, and the function that scores answers.
+
+Why slotted dataclasses and not NamedTuples for the records: the scorer reads them in its hot loop, and on
+CPython 3.11 reading a slot is as fast as unpacking a plain tuple, while unpacking a NamedTuple (a tuple subclass)
+takes the slow generic path.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+
+class RuleResult(NamedTuple):
+    """One rule's outcome: whether it fired, what it added, and the answer values it looked at."""
+
+    rule_id: str
+    fired: bool
+    orchestration: int
+    choreography: int
+    hybrid: int
+    values: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TableEntry:
+    """What one answer to one question gives, for the rules that read only that question and for the tests."""
+
+    tests: int  # bits of the tests of multi-question rules that hold
+    orchestration: int  # the points the fired single-question rules add
+    choreography: int
+    hybrid: int
+    results: tuple[tuple[int, RuleResult], ...]  # the ready trace of the question's single-question rules
+    pair: tuple[str, Any]  # (question, answer): what a rule reading the question shows in its `values`
+    trace: tuple[RuleResult, ...]  # the results alone, in rule order (the generated scorer unpacks them)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionTable:
+    """Every answer to one question, looked up: answer -> `TableEntry`."""
+
+    question: str
+    entries: dict[Any, TableEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class RangeEntry:
+    """What every answer in one interval of an integer question gives (see `RangeTable`)."""
+
+    fired: int  # bit j: the table's j-th single-question rule fires
+    tests: int  # bits of the tests of multi-question rules that hold
+    orchestration: int
+    choreography: int
+    hybrid: int
+
+
+@dataclass(frozen=True, slots=True)
+class RangeTable:
+    """An integer question's answers by interval: `parts[k]` holds from `cuts[k - 1]` (the minimum for k = 0)
+    up to `cuts[k]` excluded. The trace of its single-question rules is built per answer (it names the value)."""
+
+    question: str
+    cuts: tuple[int, ...]
+    parts: tuple[RangeEntry, ...]
+    unknown: TableEntry  # the question unanswered
+    rules: tuple[tuple[int, str, int, int, int], ...]  # bit j: (rule index, rule id, its points)
+
+    def look_up(self, value: Any, trace: list[Any]) -> TableEntry | RangeEntry:
+        """The entry for `value` (None: unanswered); fills the trace of the question's single-question rules."""
+        if value is None:
+            for i, result in self.unknown.results:
+                trace[i] = result
+            return self.unknown
+        part = self.parts[bisect_right(self.cuts, value)]
+        fired, pair = part.fired, ((self.question, value),)
+        for j, (i, rule_id, o, c, h) in enumerate(self.rules):
+            fires = fired >> j & 1
+            trace[i] = RuleResult(rule_id, True, o, c, h, pair) if fires else RuleResult(rule_id, False, 0, 0, 0, pair)
+        return part
+
+
+@dataclass(frozen=True, slots=True)
+class NormalRule:
+    """A rule over several questions in conjunctive normal form over test bits: it fires when every `required`
+    bit is set and each of `clauses` has a bit set."""
+
+    index: int  # in the rulebook
+    required: int
+    clauses: tuple[int, ...]
+    orchestration: int
+    choreography: int
+    hybrid: int
+    rule_id: str
+    reads: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureRule:
+    """A rule left as a closure (its normal form is too large, or it reads a question too wide to tabulate)."""
+
+    index: int  # in the rulebook
+    predicate: Callable[[Any], bool]
+    orchestration: int
+    choreography: int
+    hybrid: int
+    rule_id: str
+    reads: tuple[str, ...]
+
+
+class StepEvidence(NamedTuple):
+    """How one question is read from the listed steps when left unanswered (`FromSteps`), resolved at compile time:
+    the question, the index of its measure in `STEP_MEASURES`, whether it takes the count (an integer question,
+    clamped to its bounds) or is yes from `at_least` on, and whether a zero count is no evidence (teams, contexts)."""
+
+    question: str
+    measure: int
+    integer: bool
+    minimum: int
+    maximum: int
+    at_least: int
+    named: bool
+
+
+@dataclass(frozen=True)
+class Program:
+    """The compiled form of a rulebook's rules."""
+
+    rule_ids: tuple[str, ...]
+    reads: tuple[tuple[str, ...], ...]
+    effects: tuple[tuple[int, int, int], ...]
+    tables: tuple[QuestionTable, ...]  # in catalog order, only questions some rule reads
+    ranges: tuple[RangeTable, ...]  # integer questions tabulated by interval
+    normal: tuple[NormalRule, ...]  # multi-question rules
+    closures: tuple[ClosureRule, ...]
+    # every rule's plain closure: the reference the compiled form is tested against
+    predicates: tuple[Callable[[Any], bool], ...]
+    # answers (every question present, in catalog order) -> (the trace, orchestration, choreography, hybrid points,
+    # the questions unanswered): the tables above walked by a function generated for this rulebook
+    # (`advisor.rulebook.scoring`)
+    score: Callable[[dict[str, Any]], tuple[tuple[RuleResult, ...], int, int, int, tuple[str, ...]]] = field(
+        repr=False, compare=False
+    )
+    evidence: tuple[StepEvidence, ...] = ()  # the questions the listed steps can answer, in catalog order
