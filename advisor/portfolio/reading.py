@@ -22,21 +22,19 @@ import difflib
 import io
 import re
 from collections.abc import Sequence
-from itertools import chain
-from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from advisor.engine.answers import Answers
 from advisor.engine.batch import Columns
-from advisor.engine.batch_evidence import STEP_MEASURES, step_counts
+from advisor.engine.batch_evidence import STEP_MEASURES
 from advisor.engine.vector import domain_index, unknown_code
 from advisor.errors import Problem, UserError
+from advisor.portfolio.answer_columns import column_type, columns_from_answers  # noqa: F401  # Why: read from here
 from advisor.portfolio.steps_cell import read_steps_column
-from advisor.rulebook.formats import Question, Step
+from advisor.rulebook.formats import Question
 from advisor.rulebook.loading import Rulebook, value_problem
 
 CSV_UPLOAD_LIMIT = 16 * 1024 * 1024  # Why: 100k workflows with every question answered take about 9 MiB
@@ -189,19 +187,6 @@ def _columns_from_table(table: Any, names: list[str], rulebook: Rulebook) -> Col
     return Columns(n, values, given, tuple(workflows), steps, counts, row_errors, extra)
 
 
-def column_type(q: Question) -> type:
-    """The narrowest integer type that holds a question's codes, or its values, a test value clamped to them
-    (`minimum - 1 .. maximum + 1`) and the unknown code (`minimum - 2`)."""
-    if q.kind != "integer":
-        return np.int8
-    assert q.minimum is not None and q.maximum is not None  # checked by the model
-    for t in (np.int16, np.int32, np.int64):
-        info = np.iinfo(t)
-        if info.min <= q.minimum - 2 and q.maximum + 1 <= info.max:
-            return t
-    raise UserError(f"question '{q.id}': bounds {q.minimum}..{q.maximum} are too wide for batch evaluation")
-
-
 def read_cell(q: Question, text: str) -> tuple[int | None, str | None]:
     """One CSV cell: (its code, None), (None, None) when empty, or (None, why it is not a valid answer)."""
     text = text.strip()
@@ -245,137 +230,3 @@ def _read_question(column: Any, q: Question, errors: dict[int, list[str]]) -> tu
     if not codes:
         return np.zeros(0, dtype), np.zeros(0, bool)
     return np.concatenate(codes), np.concatenate(masks)
-
-
-def columns_from_answers(items: Sequence[tuple[str, Answers | UserError]], rulebook: Rulebook) -> Columns:
-    """One row per answers file (already parsed with `advisor.engine.answers.parse_answers`); a file that failed to
-    parse becomes a row whose error is its first problem."""
-    names = tuple(map(_NAME, items))
-    read = list(map(_READ, items))
-    errors: dict[int, str] = {}
-    if not set(map(type, read)) <= {Answers}:  # Why the check first: a row's `isinstance` costs as much as its read
-        errors = {i: _first_problem(item) for i, item in enumerate(read) if not isinstance(item, Answers)}
-        read = [item if isinstance(item, Answers) else _NO_ANSWERS for item in read]
-    traits, steps, workflows = _fields(read)
-    values, given = answer_columns(traits, rulebook)
-    return Columns(len(items), values, given, workflows, steps, step_counts(steps), errors, {"#file": names})
-
-
-def _fields(
-    answers: list[Answers],
-) -> tuple[list[dict[str, Any]], tuple[tuple[Step, ...], ...], tuple[str | None, ...]]:
-    """The traits, steps and workflow names of answers, each answers object read once."""
-    fields = list(chain.from_iterable(map(_ANSWERS_FIELDS, answers)))
-    return fields[0::3], tuple(fields[1::3]), tuple(fields[2::3])
-
-
-_NO_ANSWERS = Answers()
-_NAME, _READ = itemgetter(0), itemgetter(1)
-_ANSWERS_FIELDS = attrgetter("traits", "steps", "workflow")
-
-
-def answer_columns(
-    traits: Sequence[dict[str, Any]], rulebook: Rulebook
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """`Columns.values` and `.given` of rows of checked answers (question id -> value; other keys are ignored):
-    the option's index or the integer, `unknown_code` where a row has no answer.
-
-    Why one pass over each row's answers and a table of codes: reading the answers question by question was most
-    of the 13 µs a row of a batch from answers (bench/peer.py; the evaluation is 0.3 µs), mostly cache misses:
-    each row's dict was fetched again for every question. Here each (question, answer) pair is looked up once,
-    in C (`map` over `AnswerCodes`), and the codes land in the columns by array indexing. As in `domain_index`,
-    an answer must be of its options' type (checked by `parse_answers`): here a yes/no answer 1 would be read
-    as True.
-    """
-    n = len(traits)
-    table = AnswerCodes(rulebook)
-    counts, parts = [], []
-    for start in range(0, n, _ROWS):  # Why in chunks: the dicts counted are still in the cache when read
-        chunk = traits[start : start + _ROWS]
-        counts.append(np.fromiter(map(len, chunk), np.int64, len(chunk)))
-        pairs = chain.from_iterable(map(dict.items, chunk))
-        parts.append(np.fromiter(map(table.__getitem__, pairs), np.int64, int(counts[-1].sum())))
-    codes = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-    row = np.repeat(np.arange(n), np.concatenate(counts) if counts else np.zeros(0, np.int64))
-    aside = row[codes == ASIDE]
-    kept = codes >= 0
-    row, codes = row[kept], codes[kept]
-    question = (codes >> table.shift).astype(np.int16 if len(rulebook.questions) < 2**15 else np.int64)
-    order = np.argsort(question, kind="stable")  # Why stable: a radix sort on 16 bits, linear
-    ends = np.cumsum(np.bincount(question, minlength=len(rulebook.questions)))
-    values: dict[str, np.ndarray] = {}
-    given: dict[str, np.ndarray] = {}
-    for k, q in enumerate(rulebook.questions.values()):
-        picked = order[(ends[k - 1] if k else 0) : ends[k]]
-        column: np.ndarray = np.full(n, unknown_code(q), column_type(q))
-        column[row[picked]] = (codes[picked] & table.mask) + table.base[k]
-        answered = np.zeros(n, bool)
-        answered[row[picked]] = True
-        if q.id in table.aside:  # integers outside the table, as read row by row (np.array, the column's type)
-            at = [aside[i] for i in table.aside[q.id][0]]
-            column[at] = np.array(table.aside[q.id][1], column_type(q))
-            answered[at] = True
-        values[q.id], given[q.id] = column, answered
-    return values, given
-
-
-IGNORED, ASIDE = -1, -2  # the codes of `AnswerCodes` for an answer to no question, and for one kept aside
-_ROWS = 1024  # rows of answers read per pass
-_TABULATED = 1 << 12  # the most values of an integer question `AnswerCodes` holds
-
-
-class AnswerCodes(dict):
-    """(question id, answer) -> the question's index << `shift` | the answer's code less the question's `base`
-    (an option's index, or an integer less the question's minimum), for `answer_columns`.
-
-    A pair it does not hold goes to `__missing__`: an answer to no question is IGNORED; an integer answer outside
-    the table (a question with more than `_TABULATED` values) is kept aside, in the order met (`aside`: question
-    id -> (positions among the answers kept aside, answers)), as ASIDE; anything else is no valid answer: KeyError.
-    """
-
-    def __init__(self, rulebook: Rulebook):
-        questions = list(rulebook.questions.values())
-        widest = max([len(q.option_values()) for q in questions] + [_width(q) for q in questions] + [2])
-        self.shift = (widest - 1).bit_length()
-        self.mask = (1 << self.shift) - 1
-        self.base = np.array([q.minimum if _width(q) else 0 for q in questions], np.int64)
-        self.questions = rulebook.questions
-        self.aside: dict[str, tuple[list[int], list[Any]]] = {}
-        self.count = 0
-        super().__init__(
-            ((q.id, value), k << self.shift | code)
-            for k, q in enumerate(questions)
-            for code, value in (enumerate(q.option_values()) if q.kind != "integer" else enumerate(_tabulated(q)))
-        )
-
-    def __missing__(self, pair: tuple[str, Any]) -> int:
-        qid, value = pair  # Why unpacked at once: `dict.items` reuses the pair's tuple for the next answer
-        q = self.questions.get(qid)
-        if q is None:
-            return IGNORED
-        if q.kind != "integer":
-            raise KeyError(pair)
-        positions, values = self.aside.setdefault(qid, ([], []))
-        positions.append(self.count)
-        values.append(value)
-        self.count += 1
-        return ASIDE
-
-
-def _width(q: Question) -> int:
-    """How many values of an integer question `AnswerCodes` holds: all of them, or none past `_TABULATED`."""
-    if q.kind != "integer":
-        return 0
-    assert q.minimum is not None and q.maximum is not None  # checked by the model
-    return q.maximum - q.minimum + 1 if q.maximum - q.minimum < _TABULATED else 0
-
-
-def _tabulated(q: Question) -> range:
-    assert q.minimum is not None  # checked by the model
-    return range(q.minimum, q.minimum + _width(q))
-
-
-def _first_problem(error: UserError) -> str:
-    first = error.problems[0]
-    more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
-    return f"{first}{more}"

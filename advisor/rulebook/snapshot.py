@@ -8,9 +8,10 @@ rulebook is assembled by.
 
 Why it can never serve a stale or a tampered rulebook (tests/test_snapshot.py tries each case):
 - **Stale.** The key is a sha256 over the exact bytes of the four rule files read for this command, and over the
-  code that validates and compiles them (`CODE` below: a changed model, check or compiler is another key), the
-  Python version and the format. Any other bytes give another key, so another file; a key is looked up, never
-  searched for. The rulebook's own content hash is recomputed from the bytes read, not taken from the snapshot.
+  code that validates and reads them (`CODE` below: a changed model or check is another key), the Python
+  version and the format. Any other bytes give another key, so another file; a key is looked up, never searched
+  for. The rulebook's own content hash is recomputed from the bytes read, and its rules are compiled when read
+  (`book.assemble`, by the code running now), so neither is taken from the snapshot.
 - **Tampered.** Each snapshot carries an HMAC-SHA256 over its key and its payload, made with a random secret
   kept in the cache folder (`secret`, mode 0600). A payload changed by a byte, a snapshot copied from another
   rulebook or from another machine, or a truncated write fails the check and is ignored. The folder and the
