@@ -5,6 +5,10 @@ first render and from an answer change to the updated diagram. Medians with min-
     make bench                     # as the "web app" section of bench/run.py
 
 Aims (issue 3): rerun <= 50 ms; first render <= 1500 ms; answer -> updated diagram <= 500 ms.
+Aims (issue 17): first render <= 1000 ms on a first visit, <= 800 ms for a new session; the Rules page's first
+visit <= 2000 ms, where "first visit" means until the page is usable: its code editor (Ace, in the component's
+iframe) shows the rule file's text. The page's run goes on below the editor (scenarios, impact preview); the time
+until it has finished is a second figure, with no aim.
 """
 
 from __future__ import annotations
@@ -169,16 +173,29 @@ def add_step_ms(url: str, repeats: int = 5) -> dict[str, tuple[float, float, flo
 
 RULES_PAGE_AIM_MS = 2000  # issue 17: the Rules page's first visit
 
+# The first line of rules.yaml drawn by Ace: the text layer's first line holds it (Ace draws only the lines in view)
+_EDITOR_SHOWS = """(first) => { const frame = document.querySelector('.st-key-rules-code iframe');
+    const doc = frame && frame.contentDocument;
+    const line = doc && doc.querySelector('.ace_editor .ace_text-layer .ace_line');
+    return !!line && line.textContent === first; }"""
 
-def rules_page_ms(url: str, repeats: int = 5) -> tuple[float, float, float]:
-    """(median, min, max) ms of the Rules page's first visit in headless Chromium: from navigating to /rules in a
-    fresh browser context (a new session, nothing cached) until its editor shows and the run has finished (the
-    Edit tab's checks, scenarios and impact preview drawn). The first visit warms the server and is not counted.
-    Kept in its own function for issue 15 (the Rules page), beside the other web figures of issue 17."""
+
+def rules_page_ms(url: str, repeats: int = 5) -> dict[str, tuple[float, float, float]]:
+    """(median, min, max) ms of the Rules page's first visit in headless Chromium, from navigating to /rules in a
+    fresh browser context (a new session, nothing cached):
+    - "editor": until the page is usable, which we take to mean the Edit tab's code editor (Ace, inside the
+      component's iframe) shows the rule file's text: its first line of rules.yaml drawn. This is the aim's figure;
+    - "run finished": until the page's script run has finished too (the checks, scenarios and impact preview
+      below the editor drawn).
+    The first visit warms the server and is not counted. Kept in its own function for issue 15 (the Rules page),
+    beside the other web figures of issue 17."""
     from browser import launch_chromium, wait_for_app
     from playwright.sync_api import sync_playwright
 
-    samples = []
+    from advisor.web import rulebook_state
+
+    first_line = (Path(str(rulebook_state.location())) / "rules.yaml").read_text().splitlines()[0]
+    editor, finished = [], []
     with sync_playwright() as p:
         browser = launch_chromium(p)
         try:
@@ -187,14 +204,16 @@ def rules_page_ms(url: str, repeats: int = 5) -> tuple[float, float, float]:
                 page = context.new_page()
                 start = time.perf_counter()
                 page.goto(f"{url}/rules")
-                page.locator(".st-key-rules-editor textarea").wait_for(timeout=120_000)
+                page.wait_for_function(_EDITOR_SHOWS, arg=first_line, timeout=180_000, polling="raf")
+                shown = time.perf_counter()
                 wait_for_app(page)
                 if i:
-                    samples.append((time.perf_counter() - start) * 1e3)
+                    editor.append((shown - start) * 1e3)
+                    finished.append((time.perf_counter() - start) * 1e3)
                 context.close()
         finally:
             browser.close()
-    return _summary(samples)
+    return {"editor": _summary(editor), "run finished": _summary(finished)}
 
 
 def available() -> str | None:
@@ -239,11 +258,12 @@ def measurements(repeats: int = 10) -> list[Measurement]:
         ),
         Measurement(
             SECTION,
-            "browser: Rules page, first visit (new session)",
-            *rules,
+            "browser: Rules page, first visit, editor shows the file",
+            *rules["editor"],
             "ms",
-            f"aim <= {RULES_PAGE_AIM_MS} ms: {'met' if rules[0] <= RULES_PAGE_AIM_MS else 'MISSED'}",
+            _aim(rules["editor"][0], RULES_PAGE_AIM_MS),
         ),
+        Measurement(SECTION, "browser: Rules page, first visit, run finished", *rules["run finished"], "ms", "no aim"),
         Measurement(
             SECTION,
             "browser: add one step, server time (issue 15)",
