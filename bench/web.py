@@ -216,6 +216,52 @@ def rules_page_ms(url: str, repeats: int = 5) -> dict[str, tuple[float, float, f
     return {"editor": _summary(editor), "run finished": _summary(finished)}
 
 
+# The least a Streamlit page costs here: a title and one radio, served with the app's own settings.
+_FLOOR_APP = 'import streamlit as st\nst.title("Floor")\nst.radio("A question", ["yes", "no"], key="floor")\n'
+
+
+def floor_ms(repeats: int = 5) -> dict[str, tuple[float, float, float]]:
+    """(median, min, max) ms of first render, first visit and new session, as in `browser_ms`, for a page with one
+    title and one radio on the same Streamlit and settings (advisor/web/.streamlit/config.toml). What no page of the
+    app can go below on this machine at this load: the aims of issue 17 read against it."""
+    import shutil
+    import tempfile
+
+    from browser import launch_chromium, running_app, wait_for_app
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="floor-") as tmp:
+        (Path(tmp) / ".streamlit").mkdir()
+        shutil.copy(ROOT / "advisor" / "web" / ".streamlit" / "config.toml", Path(tmp) / ".streamlit" / "config.toml")
+        (Path(tmp) / "app.py").write_text(_FLOOR_APP)
+        with running_app(argv=["-m", "streamlit", "run", "app.py"], cwd=Path(tmp)) as url:
+
+            def first_render(page) -> float:
+                start = time.perf_counter()
+                page.goto(url)
+                page.locator(".st-key-floor label").first.wait_for(timeout=180_000)
+                wait_for_app(page)
+                return (time.perf_counter() - start) * 1e3
+
+            with sync_playwright() as p:
+                browser = launch_chromium(p)
+                try:
+                    cold = []
+                    for i in range(repeats + 1):
+                        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                        ms = first_render(context.new_page())
+                        if i:
+                            cold.append(ms)
+                        context.close()
+                    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                    first_render(context.new_page())
+                    warm = [first_render(context.new_page()) for _ in range(repeats)]
+                    context.close()
+                finally:
+                    browser.close()
+    return {"first visit": _summary(cold), "new session": _summary(warm)}
+
+
 def available() -> str | None:
     """Why the section cannot run here, or None."""
     if not Path("/usr/bin/chromium").exists():
@@ -229,7 +275,8 @@ def _aim(median_ms: float, aim_ms: float) -> str:
 
 
 def measurements(repeats: int = 10) -> list[Measurement]:
-    """Every web figure, with its own server started as `make run` starts it and always stopped."""
+    """Every web figure, with its own server started as `make run` starts it (and one for the floor page), always
+    stopped."""
     from browser import running_app
 
     rerun = server_rerun_ms(repeats=max(20, repeats * 3))
@@ -237,6 +284,7 @@ def measurements(repeats: int = 10) -> list[Measurement]:
         browser = browser_ms(url, repeats=repeats)
         rules = rules_page_ms(url, repeats=max(3, repeats // 2))
         add_step = add_step_ms(url)
+    floor = floor_ms(repeats=max(3, repeats // 2))
     return [
         Measurement(SECTION, "server rerun after one answer change (AppTest)", *rerun, "ms", "aim <= 50 ms"),
         Measurement(
@@ -252,6 +300,20 @@ def measurements(repeats: int = 10) -> list[Measurement]:
             *browser["first render, warm"],
             "ms",
             _aim(browser["first render, warm"][0], 800),
+        ),
+        Measurement(
+            SECTION,
+            "browser: a title and one radio, first visit (Streamlit's floor)",
+            *floor["first visit"],
+            "ms",
+            "no aim: what no page goes below here",
+        ),
+        Measurement(
+            SECTION,
+            "browser: a title and one radio, new session (Streamlit's floor)",
+            *floor["new session"],
+            "ms",
+            "no aim: what no page goes below here",
         ),
         Measurement(
             SECTION, "browser: answer change to updated diagram", *browser["answer to diagram"], "ms", "aim <= 500 ms"
