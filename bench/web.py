@@ -5,6 +5,10 @@ first render and from an answer change to the updated diagram. Medians with min-
     make bench                     # as the "web app" section of bench/run.py
 
 Aims (issue 3): rerun <= 50 ms; first render <= 1500 ms; answer -> updated diagram <= 500 ms.
+Aims (issue 17): first render <= 1000 ms on a first visit, <= 800 ms for a new session; the Rules page's first
+visit <= 2000 ms, where "first visit" means until the page is usable: its code editor (Ace, in the component's
+iframe) shows the rule file's text. The page's run goes on below the editor (scenarios, impact preview); the time
+until it has finished is a second figure, with no aim.
 """
 
 from __future__ import annotations
@@ -169,16 +173,29 @@ def add_step_ms(url: str, repeats: int = 5) -> dict[str, tuple[float, float, flo
 
 RULES_PAGE_AIM_MS = 2000  # issue 17: the Rules page's first visit
 
+# The first line of rules.yaml drawn by Ace: the text layer's first line holds it (Ace draws only the lines in view)
+_EDITOR_SHOWS = """(first) => { const frame = document.querySelector('.st-key-rules-code iframe');
+    const doc = frame && frame.contentDocument;
+    const line = doc && doc.querySelector('.ace_editor .ace_text-layer .ace_line');
+    return !!line && line.textContent === first; }"""
 
-def rules_page_ms(url: str, repeats: int = 5) -> tuple[float, float, float]:
-    """(median, min, max) ms of the Rules page's first visit in headless Chromium: from navigating to /rules in a
-    fresh browser context (a new session, nothing cached) until its editor shows and the run has finished (the
-    Edit tab's checks, scenarios and impact preview drawn). The first visit warms the server and is not counted.
-    Kept in its own function for issue 15 (the Rules page), beside the other web figures of issue 17."""
+
+def rules_page_ms(url: str, repeats: int = 5) -> dict[str, tuple[float, float, float]]:
+    """(median, min, max) ms of the Rules page's first visit in headless Chromium, from navigating to /rules in a
+    fresh browser context (a new session, nothing cached):
+    - "editor": until the page is usable, which we take to mean the Edit tab's code editor (Ace, inside the
+      component's iframe) shows the rule file's text: its first line of rules.yaml drawn. This is the aim's figure;
+    - "run finished": until the page's script run has finished too (the checks, scenarios and impact preview
+      below the editor drawn).
+    The first visit warms the server and is not counted. Kept in its own function for issue 15 (the Rules page),
+    beside the other web figures of issue 17."""
     from browser import launch_chromium, wait_for_app
     from playwright.sync_api import sync_playwright
 
-    samples = []
+    from advisor.web import rulebook_state
+
+    first_line = (Path(str(rulebook_state.location())) / "rules.yaml").read_text().splitlines()[0]
+    editor, finished = [], []
     with sync_playwright() as p:
         browser = launch_chromium(p)
         try:
@@ -187,14 +204,62 @@ def rules_page_ms(url: str, repeats: int = 5) -> tuple[float, float, float]:
                 page = context.new_page()
                 start = time.perf_counter()
                 page.goto(f"{url}/rules")
-                page.locator(".st-key-rules-editor textarea").wait_for(timeout=120_000)
+                page.wait_for_function(_EDITOR_SHOWS, arg=first_line, timeout=180_000, polling="raf")
+                shown = time.perf_counter()
                 wait_for_app(page)
                 if i:
-                    samples.append((time.perf_counter() - start) * 1e3)
+                    editor.append((shown - start) * 1e3)
+                    finished.append((time.perf_counter() - start) * 1e3)
                 context.close()
         finally:
             browser.close()
-    return _summary(samples)
+    return {"editor": _summary(editor), "run finished": _summary(finished)}
+
+
+# The least a Streamlit page costs here: a title and one radio, served with the app's own settings.
+_FLOOR_APP = 'import streamlit as st\nst.title("Floor")\nst.radio("A question", ["yes", "no"], key="floor")\n'
+
+
+def floor_ms(repeats: int = 5) -> dict[str, tuple[float, float, float]]:
+    """(median, min, max) ms of first render, first visit and new session, as in `browser_ms`, for a page with one
+    title and one radio on the same Streamlit and settings (advisor/web/.streamlit/config.toml). What no page of the
+    app can go below on this machine at this load: the aims of issue 17 read against it."""
+    import shutil
+    import tempfile
+
+    from browser import launch_chromium, running_app, wait_for_app
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="floor-") as tmp:
+        (Path(tmp) / ".streamlit").mkdir()
+        shutil.copy(ROOT / "advisor" / "web" / ".streamlit" / "config.toml", Path(tmp) / ".streamlit" / "config.toml")
+        (Path(tmp) / "app.py").write_text(_FLOOR_APP)
+        with running_app(argv=["-m", "streamlit", "run", "app.py"], cwd=Path(tmp)) as url:
+
+            def first_render(page) -> float:
+                start = time.perf_counter()
+                page.goto(url)
+                page.locator(".st-key-floor label").first.wait_for(timeout=180_000)
+                wait_for_app(page)
+                return (time.perf_counter() - start) * 1e3
+
+            with sync_playwright() as p:
+                browser = launch_chromium(p)
+                try:
+                    cold = []
+                    for i in range(repeats + 1):
+                        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                        ms = first_render(context.new_page())
+                        if i:
+                            cold.append(ms)
+                        context.close()
+                    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                    first_render(context.new_page())
+                    warm = [first_render(context.new_page()) for _ in range(repeats)]
+                    context.close()
+                finally:
+                    browser.close()
+    return {"first visit": _summary(cold), "new session": _summary(warm)}
 
 
 def available() -> str | None:
@@ -210,7 +275,8 @@ def _aim(median_ms: float, aim_ms: float) -> str:
 
 
 def measurements(repeats: int = 10) -> list[Measurement]:
-    """Every web figure, with its own server started as `make run` starts it and always stopped."""
+    """Every web figure, with its own server started as `make run` starts it (and one for the floor page), always
+    stopped."""
     from browser import running_app
 
     rerun = server_rerun_ms(repeats=max(20, repeats * 3))
@@ -218,6 +284,7 @@ def measurements(repeats: int = 10) -> list[Measurement]:
         browser = browser_ms(url, repeats=repeats)
         rules = rules_page_ms(url, repeats=max(3, repeats // 2))
         add_step = add_step_ms(url)
+    floor = floor_ms(repeats=max(3, repeats // 2))
     return [
         Measurement(SECTION, "server rerun after one answer change (AppTest)", *rerun, "ms", "aim <= 50 ms"),
         Measurement(
@@ -235,15 +302,30 @@ def measurements(repeats: int = 10) -> list[Measurement]:
             _aim(browser["first render, warm"][0], 800),
         ),
         Measurement(
+            SECTION,
+            "browser: a title and one radio, first visit (Streamlit's floor)",
+            *floor["first visit"],
+            "ms",
+            "no aim: what no page goes below here",
+        ),
+        Measurement(
+            SECTION,
+            "browser: a title and one radio, new session (Streamlit's floor)",
+            *floor["new session"],
+            "ms",
+            "no aim: what no page goes below here",
+        ),
+        Measurement(
             SECTION, "browser: answer change to updated diagram", *browser["answer to diagram"], "ms", "aim <= 500 ms"
         ),
         Measurement(
             SECTION,
-            "browser: Rules page, first visit (new session)",
-            *rules,
+            "browser: Rules page, first visit, editor shows the file",
+            *rules["editor"],
             "ms",
-            f"aim <= {RULES_PAGE_AIM_MS} ms: {'met' if rules[0] <= RULES_PAGE_AIM_MS else 'MISSED'}",
+            _aim(rules["editor"][0], RULES_PAGE_AIM_MS),
         ),
+        Measurement(SECTION, "browser: Rules page, first visit, run finished", *rules["run finished"], "ms", "no aim"),
         Measurement(
             SECTION,
             "browser: add one step, server time (issue 15)",

@@ -23,6 +23,11 @@ from advisor.web import rules_drafts
 COUNTER = "rules:editor-counter"  # changed on discard / save / load, so the component reloads its text
 TAKEN = "rules:editor-taken"  # the id of the last response copied into the draft store
 PLAIN = "ADVISOR_PLAIN_EDITOR"  # set: the plain text area, as when the component is not installed
+# Why Ace's github theme and not the component's: every theme the component offers ("default", "light", "dark",
+# "contrast") is its streamlit_light/dark CSS, which @imports Source Code Pro from fonts.googleapis.com at each first
+# visit; the app fetches nothing from other hosts. `props` is spread last onto the Ace element, so this one wins; it
+# is one of the Ace files the component serves itself (from this host).
+ACE_THEME = "github"
 
 
 def component() -> Callable[..., Any] | None:
@@ -90,6 +95,14 @@ def show(filename: str, text: str, problems: Iterable[Problem], *, read_only: bo
             height=[24, 32],
             key=key(filename),
             response_mode=["debounce", "blur"],
-            options={"readOnly": read_only, "showLineNumbers": True, "tabSize": 2, "useSoftTabs": True},
-            props={"annotations": marks, "readOnly": read_only},
+            # Why no worker: Ace's own YAML worker sets the gutter's annotations too, replacing the draft's problems
+            # (or clearing them) whenever it finishes after them; the marks are the rulebook's checks only
+            options={
+                "readOnly": read_only,
+                "showLineNumbers": True,
+                "tabSize": 2,
+                "useSoftTabs": True,
+                "useWorker": False,
+            },
+            props={"annotations": marks, "readOnly": read_only, "theme": ACE_THEME},
         )

@@ -105,3 +105,15 @@ def test_a_typed_draft_survives_another_page_and_can_be_discarded_or_saved(app, 
     button(page, "rules-save").click()
     page.get_by_text(re.compile(r"^Saved rules\.yaml\.")).wait_for(timeout=TIMEOUT)
     assert "rationale: (draft)" in (scratch_rules / "rules.yaml").read_text()
+
+
+def test_the_code_editor_fetches_nothing_from_other_hosts(app, page):
+    # Why: the component's own Ace themes @import a font from fonts.googleapis.com (advisor/web/rules_code.py)
+    elsewhere: list[str] = []
+    page.on("request", lambda r: elsewhere.append(r.url) if not r.url.startswith((app, "data:", "blob:")) else None)
+    page.goto(f"{app}/rules")
+    wait_for_app(page)
+    ace.wait_for_editor(page)
+    ace.ace(page).locator(".ace_text-layer .ace_line").first.wait_for(timeout=TIMEOUT)
+    assert ace.ace(page).evaluate("e => e.env.editor.getTheme()") == "ace/theme/github"
+    assert elsewhere == []
