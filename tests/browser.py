@@ -116,14 +116,17 @@ _BLOCK_SVG_TEXT = """(key) => { const img = document.querySelector('.st-key-' + 
     return new DOMParser().parseFromString(text, 'image/svg+xml').documentElement.textContent; }"""
 
 
-def diagram_text(page, key: str, contains: str = "", absent: str | None = None, timeout: int = 60_000) -> str:
+def diagram_text(
+    page, key: str, contains: str = "", absent: str | None = None, timeout: int = 60_000, before: str | None = None
+) -> str:
     """The text of the diagram in the block with widget key `key`, once it says `contains` (and, given `absent`,
-    no longer says that); after `timeout` ms, what it says then, for the caller's assertion to show."""
+    no longer says that; given `before`, says `contains` first); after `timeout` ms, what it says then, for the
+    caller's assertion to show. Why `before`: a redrawn diagram may say the same words as the one it replaces."""
     with contextlib.suppress(Exception):
         page.wait_for_function(
-            f"([k, t, a]) => {{ const s = ({_BLOCK_SVG_TEXT})(k); return s !== '' && s.includes(t) && "
-            "!(a && s.includes(a)); }",
-            arg=[key, contains, absent],
+            f"([k, t, a, b]) => {{ const s = ({_BLOCK_SVG_TEXT})(k); return s !== '' && s.includes(t) && "
+            "!(a && s.includes(a)) && !(b && !(s.includes(b) && s.indexOf(t) < s.indexOf(b))); }",
+            arg=[key, contains, absent, before],
             timeout=timeout,
         )
     return page.evaluate(_BLOCK_SVG_TEXT, key)
