@@ -335,3 +335,10 @@ def test_plain_steps_hold_their_fields_where_the_models_do(rulebook):
     fast = plain_answers(path.read_bytes(), str(path), rulebook)
     full = parse_answers(path.read_bytes(), str(path), rulebook)
     assert [s.__dict__ for s in fast.steps] == [s.__dict__ for s in full.steps]
+
+
+def test_without_posix_ownership_there_are_no_snapshots_and_no_error(cache, monkeypatch):
+    """Where a file's owner cannot be checked (no os.geteuid, as on Windows), no snapshot is trusted or written."""
+    monkeypatch.delattr(os, "geteuid")
+    assert type(snapshot.load(RULES).rules[0]) is formats.Rule
+    assert not cache.exists()

@@ -194,7 +194,7 @@ def _private(path: Path, st: os.stat_result) -> bool:
 
 def _usable_folder(folder: Path | None) -> Path | None:
     """The cache folder when snapshots can be trusted there (made private when missing), else None."""
-    if folder is None:
+    if folder is None or not hasattr(os, "geteuid"):  # Why: ownership is checked as on POSIX; elsewhere, none
         return None
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
