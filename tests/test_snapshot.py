@@ -342,3 +342,16 @@ def test_without_posix_ownership_there_are_no_snapshots_and_no_error(cache, monk
     monkeypatch.delattr(os, "geteuid")
     assert type(snapshot.load(RULES).rules[0]) is formats.Rule
     assert not cache.exists()
+
+
+def test_without_a_home_folder_there_are_no_snapshots_and_no_error(monkeypatch):
+    """A container with no $HOME and no passwd entry: Path.home() raises; the rulebook is validated, no error."""
+    monkeypatch.delenv("ADVISOR_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert snapshot.cache_dir() is None
+    assert type(snapshot.load(RULES).rules[0]) is formats.Rule

@@ -72,11 +72,16 @@ _MAC = 32  # bytes of an HMAC-SHA256
 
 
 def cache_dir() -> Path | None:
-    """Where snapshots live, or None when they are turned off."""
+    """Where snapshots live, or None when they are turned off (or there is no home folder to keep them in)."""
     named = os.environ.get(ENV_VAR)
     if named is not None:
         return None if named.strip().lower() in ("", "off", "0", "no") else Path(named)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no $HOME and no passwd entry (some containers): no snapshots
+            return None
     return Path(base) / "coordination-advisor"
 
 
