@@ -21,7 +21,7 @@ from advisor.errors import Problem, UserError
 from advisor.files import read_input
 from advisor.rulebook import jsonsafe, plain, yamlsafe
 from advisor.rulebook.book import answer_problem
-from advisor.rulebook.values import MAX_STEPS, answer_literal
+from advisor.rulebook.values import MAX_OWNER, MAX_STEPS, MAX_TEXT, answer_literal
 
 if TYPE_CHECKING:  # Why: the models (pydantic) are imported where a file is validated, not by the engine
     from advisor.rulebook.formats import Observed, Step
@@ -80,7 +80,7 @@ def read_answers(path: str, rulebook: Rulebook, *, plain_steps: bool = False) ->
     return parse_answers(raw, path, rulebook)
 
 
-_STEP_TEXT = {"compensation": (0, 10_000), "event": (0, 10_000), "team": (1, 200), "context": (1, 200)}
+_STEP_TEXT = {"compensation": (0, MAX_TEXT), "event": (0, MAX_TEXT), "team": (1, MAX_OWNER), "context": (1, MAX_OWNER)}
 
 
 def plain_answers(raw: bytes, filename: str, rulebook: Rulebook) -> Answers | None:
@@ -98,7 +98,7 @@ def plain_answers(raw: bytes, filename: str, rulebook: Rulebook) -> Answers | No
     if type(data) is not dict or not data.keys() <= {"workflow", "traits", "steps"}:
         return None
     workflow = data.get("workflow")
-    if workflow is not None and not (type(workflow) is str and len(workflow) <= 10_000):
+    if workflow is not None and not (type(workflow) is str and len(workflow) <= MAX_TEXT):
         return None
     given = data.get("traits", {})
     if type(given) is not dict:
@@ -127,7 +127,7 @@ def _plain_step(s: Any) -> plain.Step | None:
         return None
     for key in ("service", "action"):
         text = s.get(key)
-        if type(text) is not str or not 1 <= len(text) <= 10_000:
+        if type(text) is not str or not 1 <= len(text) <= MAX_TEXT:
             return None
     reaction = s.get("reaction", False)
     if type(reaction) is not bool:
@@ -255,7 +255,7 @@ def from_query_params(params: dict[str, str], rulebook: Rulebook) -> tuple[Answe
                 Problem("link", None, None, "observed", f"invalid observed style ({_first_line(e)}); ignored")
             )
     workflow = params.get("workflow") or None
-    if workflow is not None and len(workflow) > 10_000:
+    if workflow is not None and len(workflow) > MAX_TEXT:
         problems.append(Problem("link", None, None, "workflow", "name too long; ignored"))
         workflow = None
     ordered = {qid: traits[qid] for qid in rulebook.questions if qid in traits}

@@ -36,10 +36,11 @@ from advisor.portfolio.answer_columns import column_type, columns_from_answers  
 from advisor.portfolio.steps_cell import read_steps_column
 from advisor.rulebook.formats import Question
 from advisor.rulebook.loading import Rulebook, value_problem
+from advisor.rulebook.values import MAX_TEXT
 
 CSV_UPLOAD_LIMIT = 16 * 1024 * 1024  # Why: 100k workflows with every question answered take about 9 MiB
 WORKFLOW, STEPS, NOTE_PREFIX = "workflow", "steps", "#"
-MAX_NAME = 10_000  # as in answers files
+MAX_NAME = MAX_TEXT  # a workflow's name, as in answers files
 _YES_NO = {"true": True, "yes": True, "false": False, "no": False}
 _INTEGER = re.compile(r"[+-]?[0-9]{1,30}")
 

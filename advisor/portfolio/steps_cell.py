@@ -20,9 +20,8 @@ from pydantic import ValidationError
 from advisor.engine.batch_evidence import STEP_MEASURES, count_steps
 from advisor.rulebook import jsonsafe
 from advisor.rulebook.formats import Step
-
-MAX_STEPS = 500  # as in answers files (`models.AnswersFile.steps`)
-MAX_NAME = 10_000  # as `models.Step` names
+from advisor.rulebook.values import MAX_STEPS  # as in answers files
+from advisor.rulebook.values import MAX_TEXT as MAX_NAME  # as `formats.Step` names
 
 
 def parse_steps_cell(text: str) -> tuple[Step, ...]:

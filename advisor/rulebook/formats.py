@@ -15,7 +15,9 @@ from advisor.rulebook.plain import DecisionBehaviour, QuestionBehaviour
 
 # Why re-exported: many modules read these from here; they live in `values` to keep this module to the formats
 from advisor.rulebook.values import (  # noqa: F401
+    MAX_OWNER,
     MAX_STEPS,
+    MAX_TEXT,
     STEP_MEASURES,
     STYLES,
     answer_literal,
@@ -222,7 +224,7 @@ class ScenariosFile(Strict):
 
 
 # ---------------------------------------------------------------- answers files
-Name = Annotated[str, Field(min_length=1, max_length=10_000)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 
 
 class Step(Strict):
@@ -232,10 +234,10 @@ class Step(Strict):
     service: Name
     action: Name
     reaction: bool = False
-    compensation: Annotated[str, Field(max_length=10_000)] | None = None
-    event: Annotated[str, Field(max_length=10_000)] | None = None
-    team: Annotated[str, Field(min_length=1, max_length=200)] | None = None  # the team that owns the service
-    context: Annotated[str, Field(min_length=1, max_length=200)] | None = None  # its bounded context
+    compensation: Annotated[str, Field(max_length=MAX_TEXT)] | None = None
+    event: Annotated[str, Field(max_length=MAX_TEXT)] | None = None
+    team: Annotated[str, Field(min_length=1, max_length=MAX_OWNER)] | None = None  # the team that owns the service
+    context: Annotated[str, Field(min_length=1, max_length=MAX_OWNER)] | None = None  # its bounded context
 
 
 StepMode = Literal["orchestrated", "event-driven"]
@@ -261,7 +263,7 @@ class AnswersFile(Strict):
     """An answers file: the workflow's name, its traits keyed by question id, its steps, and optionally the style
     its traces show today."""
 
-    workflow: Annotated[str, Field(max_length=10_000)] | None = None
+    workflow: Annotated[str, Field(max_length=MAX_TEXT)] | None = None
     traits: dict[str, Scalar] = Field(default_factory=dict)
     steps: list[Step] = Field(default_factory=list, max_length=MAX_STEPS)
     observed: Observed | None = None

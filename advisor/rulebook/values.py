@@ -8,6 +8,8 @@ STYLES: tuple[str, ...] = ("orchestration", "choreography", "hybrid")  # in this
 # What `from_steps` may count over the listed steps, in this order in `measure_steps` (formats.StepMeasure)
 STEP_MEASURES: tuple[str, ...] = ("steps", "reactions", "compensations", "teams", "contexts")
 MAX_STEPS = 500  # the most steps an answers file, a share link or a portfolio row may list
+MAX_TEXT = 10_000  # characters of a workflow's name, a step's service, action, compensation or event
+MAX_OWNER = 200  # characters of a step's team or bounded context
 
 
 def answer_text(value: Any) -> str:
