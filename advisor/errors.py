@@ -6,18 +6,26 @@ exception is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from advisor.records import Ordered, _set
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with an input, at one place: FILE:LINE:COL: dotted.path: message."""
+class Problem(Ordered):
+    """One thing wrong with an input, at one place: FILE:LINE:COL: dotted.path: message. Ordered by those."""
 
+    FIELDS = ("file", "line", "column", "path", "message")
+    __slots__ = FIELDS
     file: str
     line: int | None
     column: int | None
     path: str
     message: str
+
+    def __init__(self, file: str, line: int | None, column: int | None, path: str, message: str) -> None:
+        _set(self, "file", file)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "path", path)
+        _set(self, "message", message)
 
     def __str__(self) -> str:
         where = self.file

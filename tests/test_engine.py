@@ -140,8 +140,6 @@ def test_nothing_answered_is_a_tie_at_chance_confidence(rulebook):
 
 
 def test_a_tie_is_marked_and_goes_to_the_first_core_style_of_the_tie_break_never_silently_to_hybrid(rulebook):
-    from dataclasses import replace
-
     traits = {"branching": "few", "scalability_priority": "high", "fan_out": 3}  # orchestration 1 = choreography 1
     ev = evaluate(rulebook, Answers(traits))
     assert ev.scores["orchestration"] == ev.scores["choreography"] and ev.tie
@@ -149,7 +147,7 @@ def test_a_tie_is_marked_and_goes_to_the_first_core_style_of_the_tie_break_never
     assert (ev.style, ev.lean) == ("hybrid", "orchestration")  # the tie-break picked the core, then the links
     assert ev.confidence == round(1 / 3, 3)
     order = ["choreography", "orchestration"]
-    flipped = replace(rulebook, decision=rulebook.decision.model_copy(update={"tie_break": order}))
+    flipped = rulebook.replace(decision=rulebook.decision.model_copy(update={"tie_break": order}))
     assert evaluate(flipped, Answers(traits)).style == "choreography"
 
 

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from advisor.records import Record, _set
 
 ENV_VAR = "ADVISOR_RULES_URL"
 
 
-@dataclass(frozen=True)
-class RulesDatabase:
+class RulesDatabase(Record):
     """The rulebook in the database at `url`. Shown (str) without the URL's password."""
 
+    FIELDS = ("url",)
+    __slots__ = FIELDS
     url: str
+
+    def __init__(self, url: str) -> None:
+        _set(self, "url", url)
 
     def __str__(self) -> str:
         return re.sub(r"(://[^:/@\s]*:)[^@\s]+@", r"\1***@", self.url)

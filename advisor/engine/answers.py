@@ -12,13 +12,14 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from advisor.errors import Problem, UserError
 from advisor.files import read_input
+from advisor.records import Record, _set
 from advisor.rulebook import jsonsafe, plain, yamlsafe
 from advisor.rulebook.book import answer_problem
 from advisor.rulebook.values import MAX_OWNER, MAX_STEPS, MAX_TEXT, answer_literal
@@ -30,20 +31,30 @@ if TYPE_CHECKING:  # Why: the models (pydantic) are imported where a file is val
 UPLOAD_LIMIT = 256 * 1024  # Why: a generous answers file with 500 long-named steps is well under 100 KiB
 
 
-@dataclass(frozen=True)
-class Answers:
+class Answers(Record):
     """One answer set, as given: answers by question id (unanswered questions absent), the steps in order, and the
     workflow's name. Passed whole from the file or the form to the engine, and written back from it. `observed`
     is what the traces show the workflow does today (`advisor import-trace`), when known; the engine ignores it."""
 
-    traits: dict[str, Any] = field(default_factory=dict)
-    steps: tuple[Step, ...] = ()
-    workflow: str | None = None
-    observed: Observed | None = None
+    FIELDS = ("traits", "steps", "workflow", "observed")
+    __slots__ = FIELDS
+    traits: dict[str, Any]
+    steps: tuple[Step, ...]
+    workflow: str | None
+    observed: Observed | None
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.steps, tuple):  # Why: callers may hold a list; the answers stay hashable and frozen
-            object.__setattr__(self, "steps", tuple(self.steps))
+    def __init__(
+        self,
+        traits: dict[str, Any] | None = None,
+        steps: Iterable[Step] = (),
+        workflow: str | None = None,
+        observed: Observed | None = None,
+    ) -> None:
+        _set(self, "traits", {} if traits is None else traits)
+        # Why tuple: callers may hold a list; the answers stay read-only
+        _set(self, "steps", steps if type(steps) is tuple else tuple(steps))
+        _set(self, "workflow", workflow)
+        _set(self, "observed", observed)
 
 
 def parse_answers(raw: bytes | str, filename: str, rulebook: Rulebook, max_bytes: int | None = None) -> Answers:

@@ -6,20 +6,22 @@ The contract, the terminal text, the report, the ADR, the saved record and every
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from advisor.engine.evaluate import Evaluation, evaluate
 from advisor.engine.explain import Contribution, TippingPoint, contributions, tipping_points
+from advisor.records import Positional
 
 if TYPE_CHECKING:
     from advisor.engine.answers import Answers
     from advisor.rulebook.loading import Rulebook
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(Positional):
     """The evaluation, each answer's contribution (largest push first) and the tipping points."""
+
+    FIELDS = ("evaluation", "contributions", "tipping_points")
+    __slots__ = FIELDS
 
     evaluation: Evaluation
     contributions: tuple[Contribution, ...]

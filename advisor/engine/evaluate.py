@@ -20,65 +20,17 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from advisor.engine.answers import Answers
-from advisor.rulebook.compiler import RuleResult
+from advisor.engine.evaluation import Evaluation, StepAllocation
 from advisor.rulebook.values import STEP_MEASURES
 
 if TYPE_CHECKING:  # Why: no pydantic at run time (`advisor recommend` reads a snapshot without it, issue 17)
+    from advisor.engine.answers import Answers
     from advisor.rulebook.formats import ConfidenceFit, Decision, Step
     from advisor.rulebook.loading import Rulebook
 
-
-class StepAllocation(NamedTuple):
-    index: int  # type: ignore[assignment]  # shadows tuple.index on purpose: views read the step's .index
-    service: str
-    action: str
-    mode: str  # "orchestrated" | "event-driven"
-    reason: str
-
-
-@dataclass(slots=True, eq=True)
-class Evaluation:
-    """The outcome of one evaluation. Treat as read-only: every view (CLI, app, diagram, report) reads it."""
-
-    style: str
-    confidence: float
-    scores: dict[str, int]
-    lead: int
-    runner_up: str
-    answers: dict[str, Any]  # every question: the answer given or read from the steps, None when unknown
-    given: dict[str, Any]  # the applicable answers given
-    assumed: tuple[str, ...]  # the applicable questions left unanswered (no evidence; None in `answers`)
-    not_applicable: tuple[str, ...]
-    trace: tuple[RuleResult, ...]  # every rule of the rulebook, fired or not, in rulebook order
-    input: Answers  # the answers exactly as given: what a report, a save or a share link writes back
-    allocation: tuple[StepAllocation, ...]
-    rulebook_version: str
-    rulebook_hash: str
-    visible_count: int
-    lean: str  # what the core flow needs: "orchestration" or "choreography"
-    tie: bool  # the core's points were equal: `lean` came from the tie-break
-    derived: dict[str, Any]  # answers read from the listed steps (for questions left unanswered)
-
-    @property
-    def answered_share(self) -> float:
-        """The share of applicable questions answered or read from the steps."""
-        return (self.visible_count - len(self.assumed)) / self.visible_count if self.visible_count else 0.0
-
-    @property
-    def fired(self) -> tuple[RuleResult, ...]:
-        return tuple(r for r in self.trace if r.fired)
-
-    @property
-    def steps(self) -> tuple[Step, ...]:
-        return self.input.steps
-
-    @property
-    def workflow(self) -> str | None:
-        return self.input.workflow
+__all__ = ["Evaluation", "StepAllocation", "allocate", "confidence", "decide", "evaluate"]  # and the helpers below
 
 
 def measure_steps(steps: Sequence[Step]) -> tuple[int, ...]:

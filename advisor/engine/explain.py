@@ -7,22 +7,24 @@ does, the closest pairs of changes are given instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from advisor.engine.answers import Answers
 from advisor.engine.evaluate import Evaluation, evaluate
+from advisor.records import Positional, Record, _set
 from advisor.rulebook.conditions import supporting_questions, tests
 
 if TYPE_CHECKING:
     from advisor.rulebook.loading import Rulebook
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(Positional):
     """How far one answer pushed each score: every fired rule's points, shared equally by the answers that made it
     fire (for `(ordering is strict or long_running is yes) and teams ≥ 3`, with long_running=no, ordering and
     teams share the points; long_running did not push)."""
+
+    FIELDS = ("question", "value", "orchestration", "choreography", "hybrid", "rules", "assumed")
+    __slots__ = FIELDS
 
     question: str
     value: Any
@@ -56,18 +58,32 @@ def contributions(ev: Evaluation, rulebook: Rulebook) -> list[Contribution]:
     return out
 
 
-@dataclass(frozen=True)
-class TippingPoint:
+class TippingPoint(Record):
     """Changing the answer to `question` from `current` (None: unanswered) to `value`, together with the changes in
     `also` (each (question, current, value); empty for a single change), changes the recommendation to `style`."""
 
+    FIELDS = ("question", "current", "value", "style", "confidence", "scores", "also")
+    __slots__ = FIELDS
     question: str
     current: Any
     value: Any
     style: str
     confidence: float
     scores: dict[str, int]
-    also: tuple[tuple[str, Any, Any], ...] = ()
+    also: tuple[tuple[str, Any, Any], ...]
+
+    def __init__(
+        self,
+        question: str,
+        current: Any,
+        value: Any,
+        style: str,
+        confidence: float,
+        scores: dict[str, int],
+        also: tuple[tuple[str, Any, Any], ...] = (),
+    ) -> None:
+        for name, given in zip(self.FIELDS, (question, current, value, style, confidence, scores, also)):
+            _set(self, name, given)
 
 
 MAX_PAIRS = 3  # the closest pairs kept when no single change flips the style

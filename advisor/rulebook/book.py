@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.errors import Problem, UserError
 from advisor.files import read_input
+from advisor.records import Positional
 from advisor.resources import DEFAULT_RULES
 from advisor.rulebook import conditions
 from advisor.rulebook.compiler import Program, compile_rules
@@ -54,8 +54,17 @@ def read_texts(directory: Path | str) -> dict[str, bytes]:
     return texts
 
 
-@dataclass(frozen=True)
-class Rulebook:
+class Rulebook(Positional):
+    """A validated rulebook: its parts, version and content hash (what equality compares), and what is built
+    from them (the compiled program, visibility, defaults)."""
+
+    FIELDS = (
+        *("sections", "questions", "rules", "decision", "styles", "scenarios", "version", "hash", "origin"),
+        *("texts", "documents", "program", "visibility", "defaults", "blank", "from_steps"),
+    )
+    COMPARED = FIELDS[:9]
+    HIDDEN = frozenset(FIELDS[9:])
+    __slots__ = FIELDS
     sections: tuple[Section, ...]
     questions: dict[str, Question]
     rules: tuple[Rule, ...]
@@ -65,13 +74,13 @@ class Rulebook:
     version: str
     hash: str
     origin: str
-    texts: dict[str, bytes] = field(repr=False, compare=False)
-    documents: Mapping[str, Document] = field(repr=False, compare=False)
-    program: Program = field(repr=False, compare=False)
-    visibility: dict[str, Any] = field(repr=False, compare=False)  # question id -> compiled show_if
-    defaults: dict[str, Any] = field(repr=False, compare=False)  # question id -> default; copy, never mutate
-    blank: dict[str, None] = field(repr=False, compare=False)  # every question unanswered: copy, never mutate
-    from_steps: dict[str, FromSteps] = field(repr=False, compare=False)  # questions the listed steps can answer
+    texts: dict[str, bytes]
+    documents: Mapping[str, Document]
+    program: Program
+    visibility: dict[str, Any]  # question id -> compiled show_if
+    defaults: dict[str, Any]  # question id -> default; copy, never mutate
+    blank: dict[str, None]  # every question unanswered: copy, never mutate
+    from_steps: dict[str, FromSteps]  # questions the listed steps can answer
 
     @property
     def short_hash(self) -> str:

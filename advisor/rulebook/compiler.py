@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from advisor.records import Positional
 from advisor.rulebook.conditions import compile_condition, questions_read, tests
 from advisor.rulebook.intervals import cuts_of, named_values, sweep
 from advisor.rulebook.normal_form import cnf, hashable
@@ -143,9 +143,11 @@ def step_evidence(questions: dict[str, Question]) -> tuple[StepEvidence, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True)
-class _Rules:
+class _Rules(Positional):
     """What the tables are built from: the rules, their plain predicates and their points, by rule index."""
+
+    FIELDS = ("rules", "predicates", "effects")
+    __slots__ = FIELDS
 
     rules: tuple[Rule, ...]
     predicates: tuple[Callable[[Any], bool], ...]

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from advisor.records import Positional
 
 if TYPE_CHECKING:
     from advisor.rulebook.condition_format import Test
@@ -39,9 +40,11 @@ def cuts_of(values: Iterable[int], lo: int, hi: int) -> set[int]:
     return {c for v in values for c in (v, v + 1) if lo < c <= hi}
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(Positional):
     """What every value of one interval gives: the bits of the parts (`sweep`'s items) that hold, and their points."""
+
+    FIELDS = ("holds", "orchestration", "choreography", "hybrid")
+    __slots__ = FIELDS
 
     holds: int  # bit j: item j holds on the interval
     orchestration: int

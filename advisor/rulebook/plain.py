@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from advisor.records import Positional
 from advisor.rulebook.values import answer_text
 
 
@@ -52,32 +53,14 @@ class DecisionBehaviour:
         return next(s for s in self.tie_break if s != "hybrid")
 
 
-class Record:
-    """Read-only fields given in `FIELDS` order; equal when of one kind with equal fields."""
+class Record(Positional):
+    """Read-only fields given in `FIELDS` order; equal when of one kind with equal fields; hashed through their
+    lists and dicts (a rule's test values), as the models' own hashing does."""
 
     __slots__ = ()
-    FIELDS: ClassVar[tuple[str, ...]] = ()
-
-    def __init__(self, *values: Any) -> None:
-        if len(values) != len(self.FIELDS):
-            raise TypeError(f"{type(self).__name__} takes {len(self.FIELDS)} fields, got {len(values)}")
-        for name, value in zip(self.FIELDS, values):
-            object.__setattr__(self, name, value)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__} is read-only")
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f) for f in self.FIELDS)
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._values() == self._values()
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, *(_hashable(v) for v in self._values())))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self.FIELDS)})"
 
 
 def _hashable(value: Any) -> Any:

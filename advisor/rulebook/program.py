@@ -1,17 +1,18 @@
 """The compiled form of a rulebook (`advisor.rulebook.compiler` builds it): lookup tables per question, rules over
 several questions in normal form over test bits, the closures left, and the function that scores answers.
 
-Why slotted dataclasses and not NamedTuples for the records: the scorer reads them in its hot loop, and on
-CPython 3.11 reading a slot is as fast as unpacking a plain tuple, while unpacking a NamedTuple (a tuple subclass)
-takes the slow generic path.
+Why slotted records (`advisor.records`) and not NamedTuples: the reference walk (`scoring.interpret`) reads them
+in its loops, and on CPython 3.11 reading a slot is as fast as unpacking a plain tuple, while unpacking a
+NamedTuple (a tuple subclass) takes the slow generic path; and not dataclasses, which cost start-up time.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+
+from advisor.records import Positional
 
 
 class RuleResult(NamedTuple):
@@ -25,10 +26,19 @@ class RuleResult(NamedTuple):
     values: tuple[tuple[str, Any], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TableEntry:
+class TableEntry(Positional):
     """What one answer to one question gives, for the rules that read only that question and for the tests."""
 
+    FIELDS = (
+        "tests",
+        "orchestration",
+        "choreography",
+        "hybrid",
+        "results",
+        "pair",
+        "trace",
+    )
+    __slots__ = FIELDS
     tests: int  # bits of the tests of multi-question rules that hold
     orchestration: int  # the points the fired single-question rules add
     choreography: int
@@ -38,18 +48,29 @@ class TableEntry:
     trace: tuple[RuleResult, ...]  # the results alone, in rule order (the generated scorer unpacks them)
 
 
-@dataclass(frozen=True, slots=True)
-class QuestionTable:
+class QuestionTable(Positional):
     """Every answer to one question, looked up: answer -> `TableEntry`."""
 
+    FIELDS = (
+        "question",
+        "entries",
+    )
+    __slots__ = FIELDS
     question: str
     entries: dict[Any, TableEntry]
 
 
-@dataclass(frozen=True, slots=True)
-class RangeEntry:
+class RangeEntry(Positional):
     """What every answer in one interval of an integer question gives (see `RangeTable`)."""
 
+    FIELDS = (
+        "fired",
+        "tests",
+        "orchestration",
+        "choreography",
+        "hybrid",
+    )
+    __slots__ = FIELDS
     fired: int  # bit j: the table's j-th single-question rule fires
     tests: int  # bits of the tests of multi-question rules that hold
     orchestration: int
@@ -57,11 +78,18 @@ class RangeEntry:
     hybrid: int
 
 
-@dataclass(frozen=True, slots=True)
-class RangeTable:
+class RangeTable(Positional):
     """An integer question's answers by interval: `parts[k]` holds from `cuts[k - 1]` (the minimum for k = 0)
     up to `cuts[k]` excluded. The trace of its single-question rules is built per answer (it names the value)."""
 
+    FIELDS = (
+        "question",
+        "cuts",
+        "parts",
+        "unknown",
+        "rules",
+    )
+    __slots__ = FIELDS
     question: str
     cuts: tuple[int, ...]
     parts: tuple[RangeEntry, ...]
@@ -82,11 +110,21 @@ class RangeTable:
         return part
 
 
-@dataclass(frozen=True, slots=True)
-class NormalRule:
+class NormalRule(Positional):
     """A rule over several questions in conjunctive normal form over test bits: it fires when every `required`
     bit is set and each of `clauses` has a bit set."""
 
+    FIELDS = (
+        "index",
+        "required",
+        "clauses",
+        "orchestration",
+        "choreography",
+        "hybrid",
+        "rule_id",
+        "reads",
+    )
+    __slots__ = FIELDS
     index: int  # in the rulebook
     required: int
     clauses: tuple[int, ...]
@@ -97,10 +135,19 @@ class NormalRule:
     reads: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ClosureRule:
+class ClosureRule(Positional):
     """A rule left as a closure (its normal form is too large, or it reads a question too wide to tabulate)."""
 
+    FIELDS = (
+        "index",
+        "predicate",
+        "orchestration",
+        "choreography",
+        "hybrid",
+        "rule_id",
+        "reads",
+    )
+    __slots__ = FIELDS
     index: int  # in the rulebook
     predicate: Callable[[Any], bool]
     orchestration: int
@@ -124,9 +171,24 @@ class StepEvidence(NamedTuple):
     named: bool
 
 
-@dataclass(frozen=True)
-class Program:
+class Program(Positional):
     """The compiled form of a rulebook's rules."""
+
+    FIELDS = (
+        "rule_ids",
+        "reads",
+        "effects",
+        "tables",
+        "ranges",
+        "normal",
+        "closures",
+        "predicates",
+        "score",
+        "evidence",
+    )
+    COMPARED = tuple(f for f in FIELDS if f != "score")
+    HIDDEN = frozenset({"score"})
+    __slots__ = FIELDS
 
     rule_ids: tuple[str, ...]
     reads: tuple[tuple[str, ...], ...]
@@ -140,7 +202,5 @@ class Program:
     # answers (every question present, in catalog order) -> (the trace, orchestration, choreography, hybrid points,
     # the questions unanswered): the tables above walked by a function generated for this rulebook
     # (`advisor.rulebook.scoring`)
-    score: Callable[[dict[str, Any]], tuple[tuple[RuleResult, ...], int, int, int, tuple[str, ...]]] = field(
-        repr=False, compare=False
-    )
-    evidence: tuple[StepEvidence, ...] = ()  # the questions the listed steps can answer, in catalog order
+    score: Callable[[dict[str, Any]], tuple[tuple[RuleResult, ...], int, int, int, tuple[str, ...]]]
+    evidence: tuple[StepEvidence, ...]  # the questions the listed steps can answer, in catalog order

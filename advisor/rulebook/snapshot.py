@@ -66,7 +66,7 @@ CODE = tuple(
         "values.py",
         "yamlsafe.py",
     )
-)
+) + (_HERE.parent / "records.py",)  # the base of the plain records
 _MAGIC = b"ADVSNAP1"
 _MAC = 32  # bytes of an HMAC-SHA256
 

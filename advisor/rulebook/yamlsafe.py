@@ -9,7 +9,6 @@ refused with a `UserError` that names the place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -30,14 +29,25 @@ _SCALAR_TAGS = {
 Path = tuple[str | int, ...]
 
 
-@dataclass
 class Document:
     """A parsed file: its data and where each value (and each mapping key) stands in the text."""
 
-    filename: str
-    data: Any
-    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    __slots__ = ("data", "filename", "key_positions", "positions")
+
+    def __init__(
+        self,
+        filename: str,
+        data: Any,
+        positions: dict[Path, tuple[int, int]] | None = None,
+        key_positions: dict[Path, tuple[int, int]] | None = None,
+    ) -> None:
+        self.filename = filename
+        self.data = data
+        self.positions: dict[Path, tuple[int, int]] = {} if positions is None else positions
+        self.key_positions: dict[Path, tuple[int, int]] = {} if key_positions is None else key_positions
+
+    def __repr__(self) -> str:
+        return f"Document({self.filename!r}, {len(self.positions)} positions)"
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int | None, int | None]:
         """1-based (line, column) of the value at `path`, or of the nearest enclosing value that has one."""
