@@ -12,6 +12,7 @@ import argparse
 import importlib
 import os
 import sys
+from typing import Any
 
 from advisor import __version__
 from advisor.errors import UserError
@@ -42,14 +43,46 @@ def modules_for(argv: list[str]) -> tuple[str, ...]:
     return tuple(COMMANDS)
 
 
+def terminal_columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size` finds it: `$COLUMNS`, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, its width found without `shutil`.
+
+    Why: argparse's own imports `shutil` (with `bz2`, `lzma` and `fnmatch`, about 3 ms) for the width, at every
+    `add_argument`, so every command paid for it at start-up (issue 17)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, terminal_columns() - 2 if width is None else width)
+
+
+class Parser(argparse.ArgumentParser):
+    """An `ArgumentParser` (and its subcommands' parsers) formatting help with `HelpFormatter`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The parser; given `argv`, only with the subcommands it can name (see `modules_for`)."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="advisor",
         description=("Recommends orchestration, choreography or a hybrid for a workflow, and explains why."),
     )
     parser.add_argument("--version", action="version", version=f"advisor {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for name in modules_for(argv) if argv is not None else COMMANDS:
         importlib.import_module(f"advisor.cli.{name}").register(sub)
     return parser
