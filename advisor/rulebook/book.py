@@ -7,7 +7,6 @@ built by one function whichever way the parts came.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.errors import Problem, UserError
 from advisor.files import read_input
+from advisor.hashing import sha256
 from advisor.records import Positional
 from advisor.resources import DEFAULT_RULES
 from advisor.rulebook import conditions
@@ -102,7 +102,7 @@ class Rulebook(Positional):
 
 def content_hash(texts: dict[str, bytes]) -> str:
     """sha256 over the files' names and bytes, in name order: equal hashes mean identical rulebooks."""
-    digest = hashlib.sha256()
+    digest = sha256()
     for name in sorted(texts):
         digest.update(name.encode() + b"\0" + str(len(texts[name])).encode() + b"\0" + texts[name])
     return digest.hexdigest()

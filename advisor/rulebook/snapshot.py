@@ -29,8 +29,6 @@ the YAML parser, which a snapshot's reader does without).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import marshal
 import os
 import stat
@@ -39,6 +37,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from advisor.hashing import compare_digest, hmac_sha256, sha256
 from advisor.rulebook import plain
 from advisor.rulebook.book import FILE_NAMES, Rulebook, assemble, default_rules_dir, read_texts
 
@@ -66,7 +65,7 @@ CODE = tuple(
         "values.py",
         "yamlsafe.py",
     )
-) + (_HERE.parent / "records.py",)  # the base of the plain records
+) + (_HERE.parent / "records.py", _HERE.parent / "hashing.py")  # the plain records' base, the key and MAC
 _MAGIC = b"ADVSNAP1"
 _MAC = 32  # bytes of an HMAC-SHA256
 
@@ -87,7 +86,7 @@ def cache_dir() -> Path | None:
 
 def key_of(texts: Mapping[str, bytes]) -> str:
     """The snapshot key of rule files: their exact bytes, the code that validates them, Python, the format."""
-    digest = hashlib.sha256(FORMAT + b"\0" + sys.version.encode() + b"\0")
+    digest = sha256(FORMAT + b"\0" + sys.version.encode() + b"\0")
     for path in CODE:
         source = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + str(len(source)).encode() + b"\0" + source)
@@ -246,7 +245,7 @@ def _new_secret(path: Path) -> bytes | None:
 
 
 def _mac(key: bytes, name: str, payload: bytes) -> bytes:
-    return hmac.new(key, _MAGIC + name.encode() + b"\0" + payload, hashlib.sha256).digest()
+    return hmac_sha256(key, _MAGIC + name.encode() + b"\0" + payload)
 
 
 def _read(folder: Path, key: str, origin: str, texts: dict[str, bytes]) -> Rulebook | None:
@@ -263,7 +262,7 @@ def _read(folder: Path, key: str, origin: str, texts: dict[str, bytes]) -> Ruleb
             return None
         blob = f.read()
     head, mac, payload = blob[: len(_MAGIC)], blob[len(_MAGIC) : len(_MAGIC) + _MAC], blob[len(_MAGIC) + _MAC :]
-    if head != _MAGIC or not hmac.compare_digest(mac, _mac(mac_key, key, payload)):
+    if head != _MAGIC or not compare_digest(mac, _mac(mac_key, key, payload)):
         return None
     try:
         return _rulebook(payload, origin, texts)
