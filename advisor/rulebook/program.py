@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from advisor.records import Positional
+from advisor.records import Positional, _set
 
 
 class RuleResult(NamedTuple):
@@ -46,6 +46,24 @@ class TableEntry(Positional):
     results: tuple[tuple[int, RuleResult], ...]  # the ready trace of the question's single-question rules
     pair: tuple[str, Any]  # (question, answer): what a rule reading the question shows in its `values`
     trace: tuple[RuleResult, ...]  # the results alone, in rule order (the generated scorer unpacks them)
+
+    def __init__(
+        self,
+        tests: int,
+        orchestration: int,
+        choreography: int,
+        hybrid: int,
+        results: tuple[tuple[int, RuleResult], ...],
+        pair: tuple[str, Any],
+        trace: tuple[RuleResult, ...],
+    ) -> None:  # Why its own: a compile builds one per value of a narrow question (the generic one loops)
+        _set(self, "tests", tests)
+        _set(self, "orchestration", orchestration)
+        _set(self, "choreography", choreography)
+        _set(self, "hybrid", hybrid)
+        _set(self, "results", results)
+        _set(self, "pair", pair)
+        _set(self, "trace", trace)
 
 
 class QuestionTable(Positional):
