@@ -23,7 +23,6 @@ rulebook by `advisor.rulebook.scoring`.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
