@@ -108,27 +108,36 @@ def evidence_from_steps(rulebook: Rulebook, given: Answers) -> dict[str, Any]:
     """What the listed steps say about the questions left unanswered (`from_steps` in the catalog; resolved at
     compile time as `rulebook.program.evidence`)."""
     steps = given.steps
-    sources = rulebook.program.evidence
-    traits = given.traits
     if not steps:
         return {}
-    for source in sources:  # Why first: counting reads every step; with each such question answered, no need
-        if source.question not in traits:
-            break
-    else:
-        return {}  # (a loop, not all() over a generator: this runs in every evaluation with steps)
-    counts = measure_steps(steps)
+    traits = given.traits
     out: dict[str, Any] = {}
-    for qid, measure, integer, lo, hi, at_least, named in sources:
+    counts: list[int | None] = [len(steps), None, None, None, None]  # by `STEP_MEASURES`, each counted when needed
+    for qid, measure, integer, lo, hi, at_least, named in rulebook.program.evidence:
         if qid in traits:
             continue
         count = counts[measure]
+        if count is None:
+            # Why per measure, not `measure_steps`: each reads every step; most answer sets leave only some of
+            # these questions unanswered, so only their measures are counted (this runs in every evaluation)
+            count = counts[measure] = _measure(steps, measure)
         if integer:
             if count or not named:  # no step names a team or context: no evidence
                 out[qid] = lo if count < lo else hi if count > hi else count
         elif count >= at_least:
             out[qid] = True
     return out
+
+
+def _measure(steps: Sequence[Step], measure: int) -> int:
+    """One of `measure_steps`, by its index in `STEP_MEASURES` (the step count excepted: `len`)."""
+    if measure == 1:
+        return len([1 for s in steps if s.reaction])
+    if measure == 2:
+        return len([1 for s in steps if s.compensation])
+    names = {s.team for s in steps} if measure == 3 else {s.context for s in steps}
+    names.discard(None)
+    return len(names)
 
 
 def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
@@ -141,26 +150,25 @@ def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
         answers.update(derived)
     answers.update(traits)
     not_applicable: tuple[str, ...] = ()
-    if rulebook.visibility:
-        hidden = [qid for qid, shown in rulebook.visibility.items() if not shown(answers)]
+    applicable_given = traits.copy()
+    visibility = rulebook.visibility
+    if visibility:
+        hidden = [qid for qid, shown in visibility.items() if not shown(answers)]
         if hidden:
             not_applicable = tuple(hidden)
             for qid in hidden:
                 answers[qid] = None
                 derived.pop(qid, None)
+                applicable_given.pop(qid, None)
     # Why one call: the rulebook's generated scorer (`advisor.rulebook.scoring`) walks every table and rule, and
     # says which answers are None on the way
-    trace, o, c, h, unanswered = rulebook.program.score(answers)
-    if not_applicable:
-        applicable_given = (
-            traits.copy()
-            if traits.keys().isdisjoint(not_applicable)
-            else {qid: v for qid, v in traits.items() if qid not in not_applicable}
-        )
-        assumed = tuple([qid for qid in unanswered if qid not in not_applicable])
-    else:
-        applicable_given = traits.copy()
-        assumed = unanswered
+    trace, o, c, h, assumed = rulebook.program.score(answers)
+    if not_applicable:  # each one is None, so the scorer listed it
+        if len(not_applicable) == 1:  # the common case: one slice, not a test per question
+            i = assumed.index(not_applicable[0])
+            assumed = assumed[:i] + assumed[i + 1 :]
+        else:
+            assumed = tuple([qid for qid in assumed if qid not in not_applicable])
     decision = rulebook.decision
     style, runner_up, lean = decide(o, c, h, decision)
     lead = o - c if o >= c else c - o
@@ -215,7 +223,18 @@ def confidence(lead: int, answered_share: float, fit: ConfidenceFit) -> float:
         x = 30.0
     elif x < -30.0:
         x = -30.0
-    return round(1 / (1 + math.exp(-x)), 3)
+    p = 1 / (1 + math.exp(-x))
+    # Why not round(p, 3) alone: it goes through a decimal conversion, a fifth of a microsecond in every
+    # evaluation. p x 1000 is within 1e-12 of its exact value, so unless its fraction is near a half, rounding it
+    # to the nearest integer n is what round(p, 3) does in decimal, and n / 1000 is the same float (the nearest
+    # to n/1000: one correctly rounded division)
+    y = p * 1000.0
+    n = int(y)
+    if y - n < 0.4999:
+        return n / 1000
+    if y - n > 0.5001:
+        return (n + 1) / 1000
+    return round(p, 3)
 
 
 def confidence_features(ev: Evaluation) -> tuple[float, float]:
