@@ -237,8 +237,9 @@ def core_context(steps: tuple[Step, ...]) -> str | None:
     named = [context for s in steps if (context := s.context) and not s.reaction]  # Why :=, each read once
     if not named:
         return None
-    if named.count(named[0]) == len(named):  # one context named: the common case, without counting
-        return named[0]
+    first = named[0]
+    if 2 * named.count(first) >= len(named):  # named by half of them or more: the most named, or first in a tie
+        return first
     counts = Counter(named)  # in the order first named: the first of the most named is the answer
     most = max(counts.values())
     return next(c for c, n in counts.items() if n == most)
