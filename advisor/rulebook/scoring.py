@@ -30,7 +30,7 @@ from advisor.rulebook.program import (
 )
 from advisor.rulebook.scoring_rows import Packing, built_result, grouped, groups, ready
 
-READY_PER_RULE = 64  # the answer combinations a rule over several questions may tabulate (`_ready`)
+READY_PER_RULE = 512  # the answer combinations a rule over several questions may tabulate (`_ready`)
 READY_CELLS = 65_536  # the same over the whole rulebook
 # the trace, the orchestration, choreography and hybrid points, the questions unanswered (None) in catalog order
 Scored = tuple[tuple[RuleResult, ...], int, int, int, tuple[str, ...]]
