@@ -100,9 +100,10 @@ def evidence_from_steps(rulebook: Rulebook, given: Answers) -> dict[str, Any]:
     traits = given.traits
     out: dict[str, Any] = {}
     counts: list[int | None] = [len(steps), None, None, None, None]  # by `STEP_MEASURES`, each counted when needed
-    for qid, measure, integer, lo, hi, at_least, named in rulebook.program.evidence:
-        if qid in traits:
+    for source in rulebook.program.evidence:
+        if source.question in traits:  # Why before unpacking: a NamedTuple unpacks on the slow generic path
             continue
+        qid, measure, integer, lo, hi, at_least, named = source
         count = counts[measure]
         if count is None:
             # Why per measure, not `measure_steps`: each reads every step; most answer sets leave only some of
@@ -140,7 +141,10 @@ def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
     applicable_given = traits.copy()
     visibility = rulebook.visibility
     if visibility:
-        hidden = [qid for qid, shown in visibility.items() if not shown(answers)]
+        hidden: list[str] = []  # Why a loop: a comprehension is one more call, for a condition or two
+        for qid, shown in visibility.items():
+            if not shown(answers):
+                hidden.append(qid)
         if hidden:
             not_applicable = tuple(hidden)
             for qid in hidden:
