@@ -1,10 +1,11 @@
 """Scoring one answer set against a compiled rulebook: a function generated for the rulebook, and the plain walk
 over the same tables that it is tested against.
 
-`scorer` writes the walk out as straight-line Python, once per rulebook, at compile time: one nested table lookup per
-few small questions (one per wide question), the ready `RuleResult`s of each row unpacked into locals, one test per rule over several questions,
-and the trace returned as one tuple built in rule order. `interpret` is the same walk as loops over the records;
-`tests/test_scoring.py` checks that both give identical traces and points.
+`scorer` writes the walk out as straight-line Python, once per rulebook, at compile time: one nested table lookup
+per few small questions (one per wide question), the ready `RuleResult`s of each row unpacked into locals, one
+test per rule over several questions, and the trace returned as one tuple built in rule order. `interpret` is
+the same walk as loops over the records; `tests/test_scoring.py` checks that both give identical traces and
+points.
 
 Why generated: the loops cost a loop step, an index store and several attribute reads per rule; written out
 they cost a local store and load (issue 17 asks for a full trace faster than zen-engine's compiled expressions).
@@ -108,8 +109,6 @@ def scorer_source(
     tested: dict[str, str] = {}  # question -> the local holding its test bits
     packed: list[str] = []  # the locals holding packed points
     placed = [False] * rule_count
-    multi: tuple[NormalRule | ClosureRule, ...] = (*normal, *closures)
-    reads = {q for rule in multi for q in rule.reads}
 
     def row(entry: Any, bit: int, has_tests: bool, has_pair: bool, trace: tuple[RuleResult, ...]) -> tuple:
         return (
@@ -119,29 +118,62 @@ def scorer_source(
             *trace,
         )
 
-    valued: dict[str, int] = {}  # question -> the index of its value table
+    # Why ready results: a rule over a few questions with few answers each gets a table of every combination
+    # -> (its packed points, its RuleResult), so evaluating it allocates nothing (fewer collector passes too)
+    by_question = {table.question: k for k, table in enumerate(tables)}
+    budget, rest, prepared = READY_CELLS, [], []
+    for candidate in normal:
+        sizes = [
+            len(tables[by_question[q]].entries) if q in by_question else READY_PER_RULE + 1 for q in candidate.reads
+        ]
+        cells = math.prod(sizes)
+        if cells > READY_PER_RULE or cells > budget:
+            rest.append(candidate)
+            continue
+        budget -= cells
+        prepared.append(candidate)
+    needed = {q for rule in rest for q in rule.reads}  # the test bits the remaining rules look at
+    shown = needed | {q for rule in closures for q in rule.reads}  # the (question, answer) pairs they show
     # Why groups: several small questions looked up in one nested table cost one unpacking and one addition, not
-    # one each (`scoring_rows.grouped`)
-    for g, members in enumerate(groups(tables)):
+    # one each; a ready result whose questions share a group joins its rows (`scoring_rows.grouped`)
+    layout = groups(tables, [[by_question[q] for q in rule.reads] for rule in prepared])
+    group_of = {k: g for g, members in enumerate(layout) for k in members}
+    joined: dict[int, list[NormalRule]] = {}
+    apart = []  # ready results looked up on their own, from answers kept in locals
+    for candidate in prepared:
+        homes = {group_of[by_question[q]] for q in candidate.reads}
+        if len(homes) == 1:
+            joined.setdefault(homes.pop(), []).append(candidate)
+        else:
+            apart.append(candidate)
+    valued = {q for candidate in apart for q in candidate.reads}
+    for g, members in enumerate(layout):
         chosen = [tables[k] for k in members]
-        paired = [table.question in reads for table in chosen]
-        has_tests = any(e.tests for table in chosen for e in table.entries.values())
-        namespace[f"T{g}"] = grouped(chosen, has_tests, paired, packing)
+        paired = [table.question in shown for table in chosen]
+        has_tests = any(table.question in needed for table in chosen)
+        namespace[f"T{g}"] = grouped(chosen, has_tests, paired, packing, joined.get(g, []))
         targets = [f"s{g}", *([f"x{g}"] if has_tests else [])]
         targets += [f"q{k}" for k, keep in zip(members, paired) if keep]
         targets += [f"r{i}" for table in chosen for i, _ in next(iter(table.entries.values())).results]
+        targets += [f"r{candidate.index}" for candidate in joined.get(g, [])]
         keys = ""
         for k, table, keep in zip(members, chosen, paired):
-            if keep:  # a rule over several questions reads it: keep the answer for a ready result (`ready`)
+            if table.question in valued:
                 lines.append(f"    v{k} = a[{table.question!r}]")
-                valued[table.question] = k
-                pairs[table.question] = f"q{k}"
-            keys += f"[v{k}]" if keep else f"[a[{table.question!r}]]"
+            keys += f"[v{k}]" if table.question in valued else f"[a[{table.question!r}]]"
+            pairs.update({table.question: f"q{k}"} if keep else {})
             tested.update({table.question: f"x{g}"} if has_tests else {})
-            for i, _ in next(iter(table.entries.values())).results:
-                placed[i] = True
         lines.append(f"    {', '.join(targets)}, = T{g}{keys}")
         packed.append(f"s{g}")
+    for i in [i for table in tables for i, _ in next(iter(table.entries.values())).results]:
+        placed[i] = True
+    for candidate in prepared:
+        placed[candidate.index] = True
+    for candidate in apart:
+        i = candidate.index
+        namespace[f"N{i}"] = ready(candidate, [tables[by_question[q]] for q in candidate.reads], packing)
+        lines.append(f"    u{i}, r{i} = N{i}{''.join(f'[v{by_question[q]}]' for q in candidate.reads)}")
+        packed.append(f"u{i}")
     for k, ranged in enumerate(ranges):
         n = len(tables) + k
         has_tests = ranged.unknown.tests != 0 or any(part.tests for part in ranged.parts)
@@ -168,31 +200,14 @@ def scorer_source(
         packed.append(f"s{n}")
         tested.update({ranged.question: f"x{n}"} if has_tests else {})
         pairs[ranged.question] = f"q{n}"
-    # Why ready results: a rule over a few questions with few answers each gets a table of every combination
-    # -> (its packed points, its RuleResult), so evaluating it allocates nothing (fewer collector passes too)
-    budget, rest = READY_CELLS, []
-    for candidate in normal:
-        cells = math.prod(
-            len(tables[valued[q]].entries) if q in valued else READY_PER_RULE + 1 for q in candidate.reads
-        )
-        if cells > READY_PER_RULE or cells > budget:
-            rest.append(candidate)
-            continue
-        budget -= cells
-        namespace[f"N{candidate.index}"] = ready(candidate, [tables[valued[q]] for q in candidate.reads], packing)
-        keys = "".join(f"[v{valued[q]}]" for q in candidate.reads)
-        lines.append(f"    u{candidate.index}, r{candidate.index} = N{candidate.index}{keys}")
-        packed.append(f"u{candidate.index}")
-        placed[candidate.index] = True
-    multi = (*rest, *closures)
-    needed = {q for rule in rest for q in rule.reads}  # the test bits the remaining rules look at
-    lines.append(f"    t = {' | '.join(x for q, x in tested.items() if q in needed) or '0'}")
+    multi: tuple[NormalRule | ClosureRule, ...] = (*rest, *closures)
+    lines.append(f"    t = {' | '.join(dict.fromkeys(x for q, x in tested.items() if q in needed)) or '0'}")
     # a question no rule reads: no table holds its answer, so its unanswered bit is added here
-    tabled = {table.question for table in (*tables, *ranges)}
+    tabled = {table.question for table in tables} | {ranged.question for ranged in ranges}
     packed += [f"({hex(packing.bit[q])} if a[{q!r}] is None else 0)" for q in questions if q not in tabled]
     lines.append(f"    s = {' + '.join(packed) or '0'}")
     lines += [f"    {line}" for line in packing.decoding("s")]
-    for q in sorted(reads - pairs.keys()):  # a question read only by closures: no table holds its pair
+    for q in sorted(shown - pairs.keys()):  # a question read only by closures: no table holds its pair
         pairs[q] = f"p{len(pairs)}"
         lines.append(f"    {pairs[q]} = ({q!r}, a[{q!r}])")
     for n, rule in enumerate(multi):

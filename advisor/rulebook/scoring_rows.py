@@ -4,6 +4,7 @@ results of small rules over several questions (`ready`), and the text of a `Rule
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from advisor.rulebook.program import NormalRule, QuestionTable, RuleResult, TableEntry
@@ -56,29 +57,37 @@ class Packing:
         return " + ".join(parts) or "()"
 
 
-def groups(tables: tuple[QuestionTable, ...]) -> list[list[int]]:
-    """The tables (by index) looked up together: small ones in order, as many as fit `GROUP_CELLS` combinations;
-    a table too wide to share its combinations with another one alone."""
+def groups(tables: tuple[QuestionTable, ...], together: list[list[int]]) -> list[list[int]]:
+    """The tables (by index) looked up together: first those each list of `together` names (the questions of a
+    ready result, so that it can join their rows), then the others in order; as many as fit `GROUP_CELLS`
+    combinations, and a unit too wide to share its combinations with even a yes/no question alone."""
     out: list[list[int]] = []
     current: list[int] | None = None
-    cells = 1
-    for k, table in enumerate(tables):
-        size = len(table.entries)
+    cells, seen = 1, set()
+    for unit in [*together, *([k] for k in range(len(tables)))]:
+        unit = [k for k in dict.fromkeys(unit) if k not in seen]
+        size = math.prod(len(tables[k].entries) for k in unit)
+        if not unit:
+            continue
         if current is not None and cells * size <= GROUP_CELLS:
-            current.append(k)
+            current += unit
             cells *= size
-        elif size * 3 > GROUP_CELLS:  # not even a yes/no question fits beside it
-            out.append([k])
+        elif size * 3 > GROUP_CELLS:
+            out.append(unit)
         else:
-            current, cells = [k], size
+            current, cells = unit, size
             out.append(current)
+        seen.update(unit)
     return out
 
 
-def grouped(tables: list[QuestionTable], tested: bool, paired: list[bool], packing: Packing) -> dict[Any, Any]:
+def grouped(
+    tables: list[QuestionTable], tested: bool, paired: list[bool], packing: Packing, rules: list[NormalRule]
+) -> dict[Any, Any]:
     """Nested dicts, one level per table: answers -> the row the generated scorer unpacks: the packed points and
     unanswered bits of them all, their test bits (when `tested`), the (question, answer) pairs of the tables that
-    `paired` marks, and each table's ready trace, in table order."""
+    `paired` marks, each table's ready trace in table order, then the ready results of `rules` (which read only
+    these tables' questions)."""
 
     def level(j: int, chosen: tuple[tuple[Any, TableEntry], ...]) -> Any:
         if j == len(tables):
@@ -87,30 +96,39 @@ def grouped(tables: list[QuestionTable], tested: bool, paired: list[bool], packi
                 packed += packing.pack(entry.orchestration, entry.choreography, entry.hybrid)
                 packed += packing.bit[table.question] if value is None else 0
                 tests |= entry.tests
+            by_question = {table.question: entry for (_, entry), table in zip(chosen, tables)}
+            results = [ready_result(rule, [by_question[q] for q in rule.reads], packing) for rule in rules]
+            packed += sum(points for points, _ in results)
             pairs = [entry.pair for (_, entry), keep in zip(chosen, paired) if keep]
-            return (packed, *((tests,) if tested else ()), *pairs, *(r for _, entry in chosen for r in entry.trace))
+            trace = [r for _, entry in chosen for r in entry.trace]
+            return (packed, *((tests,) if tested else ()), *pairs, *trace, *(result for _, result in results))
         return {value: level(j + 1, (*chosen, (value, entry))) for value, entry in tables[j].entries.items()}
 
     return level(0, ())
 
 
 def ready(rule: NormalRule, tables: list[QuestionTable], packing: Packing) -> dict[Any, Any]:
-    """Nested dicts, one level per question the rule reads (in `rule.reads` order): answers -> (the packed points
-    it adds, its RuleResult), decided by the same test bits as the generated test."""
+    """Nested dicts, one level per question the rule reads (in `rule.reads` order): answers -> `ready_result`."""
 
     def level(j: int, chosen: tuple[TableEntry, ...]) -> Any:
         if j == len(tables):
-            bits = 0
-            for entry in chosen:
-                bits |= entry.tests
-            values = tuple(entry.pair for entry in chosen)
-            if bits & rule.required == rule.required and all(bits & clause for clause in rule.clauses):
-                effect = (rule.orchestration, rule.choreography, rule.hybrid)
-                return packing.pack(*effect), RuleResult(rule.rule_id, True, *effect, values)
-            return 0, RuleResult(rule.rule_id, False, 0, 0, 0, values)
+            return ready_result(rule, list(chosen), packing)
         return {value: level(j + 1, (*chosen, entry)) for value, entry in tables[j].entries.items()}
 
     return level(0, ())
+
+
+def ready_result(rule: NormalRule, entries: list[TableEntry], packing: Packing) -> tuple[int, RuleResult]:
+    """(the packed points it adds, its RuleResult) for these entries of the questions it reads (in `rule.reads`
+    order), decided by the same test bits as the generated test."""
+    bits = 0
+    for entry in entries:
+        bits |= entry.tests
+    values = tuple(entry.pair for entry in entries)
+    if bits & rule.required == rule.required and all(bits & clause for clause in rule.clauses):
+        effect = (rule.orchestration, rule.choreography, rule.hybrid)
+        return packing.pack(*effect), RuleResult(rule.rule_id, True, *effect, values)
+    return 0, RuleResult(rule.rule_id, False, 0, 0, 0, values)
 
 
 def built_result(rule_id: str, fired: bool, o: int, c: int, h: int, values: str) -> str:
