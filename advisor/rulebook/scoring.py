@@ -31,8 +31,11 @@ from advisor.rulebook.program import (
 )
 from advisor.rulebook.scoring_rows import Packing, built_result, grouped, groups, ready
 
-READY_PER_RULE = 512  # the answer combinations a rule over several questions may tabulate (`_ready`)
+READY_PER_RULE = 64  # the answer combinations a rule over several questions may tabulate (`ready`)
 READY_CELLS = 65_536  # the same over the whole rulebook
+# Why a few larger ones: one rule over a wide and a small question (teams x flow owner: 303) saves a RuleResult
+# per call; many of them (generated rulebooks) would fill the caches with ready results instead
+READY_LARGE, READY_LARGE_CELLS = 512, 1024
 # the trace, the orchestration, choreography and hybrid points, the questions unanswered (None) in catalog order
 Scored = tuple[tuple[RuleResult, ...], int, int, int, tuple[str, ...]]
 Scorer = Callable[[dict[str, Any]], Scored]
@@ -121,16 +124,16 @@ def scorer_source(
     # Why ready results: a rule over a few questions with few answers each gets a table of every combination
     # -> (its packed points, its RuleResult), so evaluating it allocates nothing (fewer collector passes too)
     by_question = {table.question: k for k, table in enumerate(tables)}
-    budget, rest, prepared = READY_CELLS, [], []
+    budget, large, rest, prepared = READY_CELLS, READY_LARGE_CELLS, [], []
     for candidate in normal:
-        sizes = [
-            len(tables[by_question[q]].entries) if q in by_question else READY_PER_RULE + 1 for q in candidate.reads
-        ]
+        sizes = [len(tables[by_question[q]].entries) if q in by_question else READY_LARGE + 1 for q in candidate.reads]
         cells = math.prod(sizes)
-        if cells > READY_PER_RULE or cells > budget:
+        limit = READY_LARGE if cells <= large else READY_PER_RULE
+        if cells > budget or cells > limit:
             rest.append(candidate)
             continue
         budget -= cells
+        large -= cells if cells > READY_PER_RULE else 0
         prepared.append(candidate)
     needed = {q for rule in rest for q in rule.reads}  # the test bits the remaining rules look at
     shown = needed | {q for rule in closures for q in rule.reads}  # the (question, answer) pairs they show

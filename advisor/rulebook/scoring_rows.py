@@ -10,6 +10,9 @@ from typing import Any
 from advisor.rulebook.program import NormalRule, QuestionTable, RuleResult, TableEntry
 
 GROUP_CELLS = 256  # the answer combinations one nested table of several small questions may hold (`grouped`)
+# Why a bound on the items too: a row repeats every member's trace, and rows a few cache lines long each cost
+# more to reach than the lookups they save (bench/growth.py's 3,000 rules)
+GROUP_ITEMS = 4096
 CHUNK = 8  # the unanswered questions decoded per lookup (`Packing.unanswered`): tables of 2^CHUNK tuples
 
 
@@ -60,22 +63,25 @@ class Packing:
 def groups(tables: tuple[QuestionTable, ...], together: list[list[int]]) -> list[list[int]]:
     """The tables (by index) looked up together: first those each list of `together` names (the questions of a
     ready result, so that it can join their rows), then the others in order; as many as fit `GROUP_CELLS`
-    combinations, and a unit too wide to share its combinations with even a yes/no question alone."""
+    combinations and `GROUP_ITEMS` row items, and a unit too wide to share its combinations alone."""
     out: list[list[int]] = []
     current: list[int] | None = None
-    cells, seen = 1, set()
+    cells, span, seen = 1, 0, set()
     for unit in [*together, *([k] for k in range(len(tables)))]:
         unit = [k for k in dict.fromkeys(unit) if k not in seen]
-        size = math.prod(len(tables[k].entries) for k in unit)
         if not unit:
             continue
-        if current is not None and cells * size <= GROUP_CELLS:
+        size = math.prod(len(tables[k].entries) for k in unit)
+        width = sum(1 + len(next(iter(tables[k].entries.values())).trace) for k in unit)
+        if current is not None and cells * size <= GROUP_CELLS and cells * size * (span + width) <= GROUP_ITEMS:
             current += unit
-            cells *= size
+            cells, span = cells * size, span + width
+        elif len(unit) > 1 and size * width > GROUP_ITEMS:
+            continue  # Why: every combination repeats each table's trace; its tables come again one by one
         elif size * 3 > GROUP_CELLS:
             out.append(unit)
         else:
-            current, cells = unit, size
+            current, cells, span = unit, size, width
             out.append(current)
         seen.update(unit)
     return out
