@@ -8,7 +8,7 @@ collector's share: the time it adds, and how many of its passes (per generation)
 
 Why the collector still costs something at 3,000 rules: one evaluation allocates two tracked tuples (its values
 and its RuleResult) per rule over several questions whose answers make too many combinations to tabulate
-(`advisor.rulebook.scoring._ready`), and keeps them alive in the trace until it returns. Past 700 net
+(`advisor.rulebook.scoring_rows.ready`), and keeps them alive in the trace until it returns. Past 700 net
 allocations a gen0 pass runs; what it finds alive moves on to gen1 and then gen2, and every so often a full pass
 walks the whole heap, the large rulebook included, unless `gc.freeze()` moved that out of the generations
 (what the CLI does once the rulebook is loaded: `advisor.cli.common.load_rules`).

@@ -126,6 +126,23 @@ def test_confidence_follows_the_documented_formula(rulebook):
     assert 0.5 < ev.confidence < 1
 
 
+def test_confidence_is_the_probability_rounded_to_three_places_exactly_as_round_does_even_near_a_half():
+    from advisor.engine.evaluate import confidence
+    from advisor.rulebook.formats import ConfidenceFit
+
+    rng = random.Random(17)
+    # every thousandth's half-way point, and a hair either side of it, then random fits, leads and shares
+    near_half = [(k + 0.5) / 1000 + d for k in range(1000) for d in (-1e-12, 0.0, 1e-12, -1e-6, 1e-6)]
+    for p in near_half:
+        fit = ConfidenceFit(bias=max(-20.0, min(20.0, math.log(p / (1 - p)))), per_point=0, per_answer=0)
+        assert confidence(0, 0.0, fit) == round(1 / (1 + math.exp(-fit.bias)), 3)
+    for _ in range(20_000):
+        fit = ConfidenceFit(bias=rng.uniform(-20, 20), per_point=rng.uniform(-5, 5), per_answer=rng.uniform(-20, 20))
+        lead, share = rng.randint(0, 40), rng.random()
+        x = max(-30.0, min(30.0, fit.bias + fit.per_point * lead + fit.per_answer * (share if lead else 0.0)))
+        assert confidence(lead, share, fit) == round(1 / (1 + math.exp(-x)), 3)
+
+
 def test_answering_more_questions_without_changing_the_points_raises_confidence(rulebook):
     few = evaluate(rulebook, Answers(CHECKOUT))
     more = evaluate(rulebook, Answers({**CHECKOUT, "ordering": "strict", "audit": False, "combine_results": False}))

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.engine.answers import Answers
 from advisor.engine.evaluate import evaluate, evidence_from_steps, measure_steps
 from advisor.rulebook import condition_format as cf
+from advisor.rulebook import scoring, scoring_rows
 from advisor.rulebook.compiler import compile_rules
 from advisor.rulebook.formats import STEP_MEASURES, Effect, Question, Rule
 from advisor.rulebook.loading import load_rulebook
@@ -85,6 +87,25 @@ def test_the_generated_scorer_equals_the_plain_walk_on_three_hundred_generated_r
     rng = random.Random(3)
     for _ in range(200):
         assert_scorer_equals_the_plain_walk(rulebook, resolved(rulebook, random_traits(rulebook, rng)))
+
+
+@pytest.mark.parametrize(
+    ("cells", "items", "large"),
+    [(1, 4096, 0), (256, 64, 1024), (4096, 10**9, 10**6)],
+    ids=["each table alone", "groups cut short by their row items", "large groups and ready tables"],
+)
+def test_the_generated_scorer_equals_the_plain_walk_however_its_tables_are_grouped(monkeypatch, cells, items, large):
+    rulebook = generated_rulebook(load_rulebook(), 300)
+    program = rulebook.program
+    monkeypatch.setattr(scoring_rows, "GROUP_CELLS", cells)
+    monkeypatch.setattr(scoring_rows, "GROUP_ITEMS", items)
+    monkeypatch.setattr(scoring, "READY_LARGE_CELLS", large)
+    parts = (program.tables, program.ranges, program.normal, program.closures)
+    score = scoring.scorer(*parts, len(program.rule_ids), tuple(rulebook.questions))
+    rng = random.Random(8)
+    for _ in range(100):
+        answers = resolved(rulebook, random_traits(rulebook, rng))
+        assert score(answers) == interpret(program, answers)
 
 
 def test_hostile_rule_and_question_ids_reach_the_generated_scorer_as_text_only():

@@ -1,10 +1,11 @@
 """Scoring one answer set against a compiled rulebook: a function generated for the rulebook, and the plain walk
 over the same tables that it is tested against.
 
-`scorer` writes the walk out as straight-line Python, once per rulebook, at compile time: one table lookup per
-question, the ready `RuleResult`s of each entry unpacked into locals, one test per rule over several questions,
-and the trace returned as one tuple built in rule order. `interpret` is the same walk as loops over the records;
-`tests/test_scoring.py` checks that both give identical traces and points.
+`scorer` writes the walk out as straight-line Python, once per rulebook, at compile time: one nested table lookup
+per few small questions (one per wide question), the ready `RuleResult`s of each row unpacked into locals, one
+test per rule over several questions, and the trace returned as one tuple built in rule order. `interpret` is
+the same walk as loops over the records; `tests/test_scoring.py` checks that both give identical traces and
+points.
 
 Why generated: the loops cost a loop step, an index store and several attribute reads per rule; written out
 they cost a local store and load (issue 17 asks for a full trace faster than zen-engine's compiled expressions).
@@ -27,11 +28,14 @@ from advisor.rulebook.program import (
     QuestionTable,
     RangeTable,
     RuleResult,
-    TableEntry,
 )
+from advisor.rulebook.scoring_rows import Packing, built_result, grouped, groups, ready
 
-READY_PER_RULE = 64  # the answer combinations a rule over several questions may tabulate (`_ready`)
+READY_PER_RULE = 64  # the answer combinations a rule over several questions may tabulate (`ready`)
 READY_CELLS = 65_536  # the same over the whole rulebook
+# Why a few larger ones: one rule over a wide and a small question (teams x flow owner: 303) saves a RuleResult
+# per call; many of them (generated rulebooks) would fill the caches with ready results instead
+READY_LARGE, READY_LARGE_CELLS = 512, 1024
 # the trace, the orchestration, choreography and hybrid points, the questions unanswered (None) in catalog order
 Scored = tuple[tuple[RuleResult, ...], int, int, int, tuple[str, ...]]
 Scorer = Callable[[dict[str, Any]], Scored]
@@ -97,67 +101,90 @@ def scorer_source(
     questions: tuple[str, ...],
 ) -> tuple[str, dict[str, Any]]:
     """The generated function's text and the namespace it runs in (the tables, by index, as rows)."""
-    # Why packed points: each answer's row carries its three point totals as one integer (`_Packing`), so a table
-    # costs one addition, not three attribute reads and additions; one decoding at the end splits the sum.
-    packing = _Packing(rule_count)
-    namespace: dict[str, Any] = {
-        "__builtins__": {},
-        "_new": tuple.__new__,
-        "_RR": RuleResult,
-        "_at": bisect_right,
-        "_filter": filter,
-    }
-    # Why markers: each row also says whether its answer is None (the question id) or not (None), so the
-    # unanswered questions come out of the lookups already made, as one filter over the markers
-    markers: dict[str, str] = {}
+    # Why packed points: each answer's row carries its three point totals as one integer (`Packing`), so a table
+    # costs one addition, not three attribute reads and additions; one decoding at the end splits the sum. Why
+    # the unanswered bits in it too: each row says whether its answer is None, so the unanswered questions come
+    # out of the lookups already made, a lookup per eight questions at the end.
+    packing = Packing(rule_count, questions)
+    namespace: dict[str, Any] = {"__builtins__": {}, "_new": tuple.__new__, "_RR": RuleResult, "_at": bisect_right}
     lines = ["def score(a):"]
     pairs: dict[str, str] = {}  # question -> the local holding its (question, answer) pair
     tested: dict[str, str] = {}  # question -> the local holding its test bits
     packed: list[str] = []  # the locals holding packed points
     placed = [False] * rule_count
-    multi: tuple[NormalRule | ClosureRule, ...] = (*normal, *closures)
-    reads = {q for rule in multi for q in rule.reads}
 
-    def row(entry: Any, marker: str | None, has_tests: bool, has_pair: bool, trace: tuple[RuleResult, ...]) -> tuple:
+    def row(entry: Any, bit: int, has_tests: bool, has_pair: bool, trace: tuple[RuleResult, ...]) -> tuple:
         return (
-            packing.pack(entry.orchestration, entry.choreography, entry.hybrid),
-            marker,
+            packing.pack(entry.orchestration, entry.choreography, entry.hybrid) + bit,
             *((entry.tests,) if has_tests else ()),
             *((entry.pair,) if has_pair else ()),
             *trace,
         )
 
-    valued: dict[str, int] = {}  # question -> the index of its value table
-    for k, table in enumerate(tables):
-        entries = list(table.entries.values())
-        has_tests, has_pair = any(e.tests for e in entries), table.question in reads
-        indexes = [i for i, _ in entries[0].results]
-        namespace[f"T{k}"] = {
-            value: row(e, table.question if value is None else None, has_tests, has_pair, e.trace)
-            for value, e in table.entries.items()
-        }
-        targets = [f"s{k}", f"m{k}", *([f"x{k}"] if has_tests else []), *([f"q{k}"] if has_pair else [])]
-        markers[table.question] = f"m{k}"
-        targets += [f"r{i}" for i in indexes]
-        if has_pair:  # a rule over several questions reads it: keep the answer for a ready result (`_ready`)
-            lines.append(f"    v{k} = a[{table.question!r}]")
-            lines.append(f"    {', '.join(targets)}, = T{k}[v{k}]")
-            valued[table.question] = k
+    # Why ready results: a rule over a few questions with few answers each gets a table of every combination
+    # -> (its packed points, its RuleResult), so evaluating it allocates nothing (fewer collector passes too)
+    by_question = {table.question: k for k, table in enumerate(tables)}
+    budget, large, rest, prepared = READY_CELLS, READY_LARGE_CELLS, [], []
+    for candidate in normal:
+        sizes = [len(tables[by_question[q]].entries) if q in by_question else READY_LARGE + 1 for q in candidate.reads]
+        cells = math.prod(sizes)
+        limit = READY_LARGE if cells <= large else READY_PER_RULE
+        if cells > budget or cells > limit:
+            rest.append(candidate)
+            continue
+        budget -= cells
+        large -= cells if cells > READY_PER_RULE else 0
+        prepared.append(candidate)
+    needed = {q for rule in rest for q in rule.reads}  # the test bits the remaining rules look at
+    shown = needed | {q for rule in closures for q in rule.reads}  # the (question, answer) pairs they show
+    # Why groups: several small questions looked up in one nested table cost one unpacking and one addition, not
+    # one each; a ready result whose questions share a group joins its rows (`scoring_rows.grouped`)
+    layout = groups(tables, [[by_question[q] for q in rule.reads] for rule in prepared])
+    group_of = {k: g for g, members in enumerate(layout) for k in members}
+    joined: dict[int, list[NormalRule]] = {}
+    apart = []  # ready results looked up on their own, from answers kept in locals
+    for candidate in prepared:
+        homes = {group_of[by_question[q]] for q in candidate.reads}
+        if len(homes) == 1:
+            joined.setdefault(homes.pop(), []).append(candidate)
         else:
-            lines.append(f"    {', '.join(targets)}, = T{k}[a[{table.question!r}]]")
-        packed.append(f"s{k}")
-        tested.update({table.question: f"x{k}"} if has_tests else {})
-        pairs.update({table.question: f"q{k}"} if has_pair else {})
-        for i in indexes:
-            placed[i] = True
+            apart.append(candidate)
+    valued = {q for candidate in apart for q in candidate.reads}
+    for g, members in enumerate(layout):
+        chosen = [tables[k] for k in members]
+        paired = [table.question in shown for table in chosen]
+        has_tests = any(table.question in needed for table in chosen)
+        namespace[f"T{g}"] = grouped(chosen, has_tests, paired, packing, joined.get(g, []))
+        targets = [f"s{g}", *([f"x{g}"] if has_tests else [])]
+        targets += [f"q{k}" for k, keep in zip(members, paired) if keep]
+        targets += [f"r{i}" for table in chosen for i, _ in next(iter(table.entries.values())).results]
+        targets += [f"r{candidate.index}" for candidate in joined.get(g, [])]
+        keys = ""
+        for k, table, keep in zip(members, chosen, paired):
+            if table.question in valued:
+                lines.append(f"    v{k} = a[{table.question!r}]")
+            keys += f"[v{k}]" if table.question in valued else f"[a[{table.question!r}]]"
+            pairs.update({table.question: f"q{k}"} if keep else {})
+            tested.update({table.question: f"x{g}"} if has_tests else {})
+        lines.append(f"    {', '.join(targets)}, = T{g}{keys}")
+        packed.append(f"s{g}")
+    for i in [i for table in tables for i, _ in next(iter(table.entries.values())).results]:
+        placed[i] = True
+    for candidate in prepared:
+        placed[candidate.index] = True
+    for candidate in apart:
+        i = candidate.index
+        namespace[f"N{i}"] = ready(candidate, [tables[by_question[q]] for q in candidate.reads], packing)
+        lines.append(f"    u{i}, r{i} = N{i}{''.join(f'[v{by_question[q]}]' for q in candidate.reads)}")
+        packed.append(f"u{i}")
     for k, ranged in enumerate(ranges):
         n = len(tables) + k
         has_tests = ranged.unknown.tests != 0 or any(part.tests for part in ranged.parts)
-        namespace[f"U{n}"] = row(ranged.unknown, ranged.question, has_tests, True, ranged.unknown.trace)
-        namespace[f"P{n}"] = tuple((*row(part, None, has_tests, False, ()), part.fired) for part in ranged.parts)
+        unknown = row(ranged.unknown, packing.bit[ranged.question], has_tests, True, ranged.unknown.trace)
+        namespace[f"U{n}"] = unknown
+        namespace[f"P{n}"] = tuple((*row(part, 0, has_tests, False, ()), part.fired) for part in ranged.parts)
         indexes = [i for i, *_ in ranged.rules]
-        head = [f"s{n}", f"m{n}", *([f"x{n}"] if has_tests else [])]
-        markers[ranged.question] = f"m{n}"
+        head = [f"s{n}", *([f"x{n}"] if has_tests else [])]
         lines += [
             f"    v{n} = a[{ranged.question!r}]",
             f"    if v{n} is None:",
@@ -169,34 +196,21 @@ def scorer_source(
         ]
         namespace[f"C{n}"] = ranged.cuts
         for j, (i, rule_id, do, dc, dh) in enumerate(ranged.rules):
-            fired, silent = _result(rule_id, True, do, dc, dh, f"w{n}"), _result(rule_id, False, 0, 0, 0, f"w{n}")
+            fired = built_result(rule_id, True, do, dc, dh, f"w{n}")
+            silent = built_result(rule_id, False, 0, 0, 0, f"w{n}")
             lines.append(f"        r{i} = {fired} if f{n} & {hex(1 << j)} else {silent}")
             placed[i] = True
         packed.append(f"s{n}")
         tested.update({ranged.question: f"x{n}"} if has_tests else {})
         pairs[ranged.question] = f"q{n}"
-    # Why ready results: a rule over a few questions with few answers each gets a table of every combination
-    # -> (its packed points, its RuleResult), so evaluating it allocates nothing (fewer collector passes too)
-    budget, rest = READY_CELLS, []
-    for candidate in normal:
-        cells = math.prod(
-            len(tables[valued[q]].entries) if q in valued else READY_PER_RULE + 1 for q in candidate.reads
-        )
-        if cells > READY_PER_RULE or cells > budget:
-            rest.append(candidate)
-            continue
-        budget -= cells
-        namespace[f"N{candidate.index}"] = _ready(candidate, [tables[valued[q]] for q in candidate.reads], packing)
-        keys = "".join(f"[v{valued[q]}]" for q in candidate.reads)
-        lines.append(f"    u{candidate.index}, r{candidate.index} = N{candidate.index}{keys}")
-        packed.append(f"u{candidate.index}")
-        placed[candidate.index] = True
-    multi = (*rest, *closures)
-    needed = {q for rule in rest for q in rule.reads}  # the test bits the remaining rules look at
-    lines.append(f"    t = {' | '.join(x for q, x in tested.items() if q in needed) or '0'}")
+    multi: tuple[NormalRule | ClosureRule, ...] = (*rest, *closures)
+    lines.append(f"    t = {' | '.join(dict.fromkeys(x for q, x in tested.items() if q in needed)) or '0'}")
+    # a question no rule reads: no table holds its answer, so its unanswered bit is added here
+    tabled = {table.question for table in tables} | {ranged.question for ranged in ranges}
+    packed += [f"({hex(packing.bit[q])} if a[{q!r}] is None else 0)" for q in questions if q not in tabled]
     lines.append(f"    s = {' + '.join(packed) or '0'}")
     lines += [f"    {line}" for line in packing.decoding("s")]
-    for q in sorted(reads - pairs.keys()):  # a question read only by closures: no table holds its pair
+    for q in sorted(shown - pairs.keys()):  # a question read only by closures: no table holds its pair
         pairs[q] = f"p{len(pairs)}"
         lines.append(f"    {pairs[q]} = ({q!r}, a[{q!r}])")
     for n, rule in enumerate(multi):
@@ -213,72 +227,14 @@ def scorer_source(
         adds = [f"{local} += {int(d)!r}" for local, d in zip("och", effect) if d]
         lines += [
             f"    if {holds}:",
-            f"        r{rule.index} = {_result(rule.rule_id, True, *effect, values)}",
+            f"        r{rule.index} = {built_result(rule.rule_id, True, *effect, values)}",
             *(f"        {add}" for add in adds),
             "    else:",
-            f"        r{rule.index} = {_result(rule.rule_id, False, 0, 0, 0, values)}",
+            f"        r{rule.index} = {built_result(rule.rule_id, False, 0, 0, 0, values)}",
         ]
         placed[rule.index] = True
     if not all(placed):
         raise ValueError(f"rules without a place in the compiled tables: {[i for i, p in enumerate(placed) if not p]}")
-    for j, q in enumerate(questions):
-        if q not in markers:  # a question no rule reads: no table holds its answer
-            markers[q] = f"n{j}"
-            lines.append(f"    n{j} = {q!r} if a[{q!r}] is None else None")
     trace = "".join(f"r{i}, " for i in range(rule_count))
-    unanswered = "".join(f"{markers[q]}, " for q in questions)
-    lines.append(f"    return ({trace}), o, c, h, (*_filter(None, ({unanswered})),)")
+    lines.append(f"    return ({trace}), o, c, h, {packing.unanswered(namespace)}")
     return "\n".join(lines) + "\n", namespace
-
-
-def _ready(rule: NormalRule, tables: list[QuestionTable], packing: _Packing) -> dict[Any, Any]:
-    """Nested dicts, one level per question the rule reads (in `rule.reads` order): answers -> (the packed points
-    it adds, its RuleResult), decided by the same test bits as the generated test."""
-
-    def level(j: int, chosen: tuple[TableEntry, ...]) -> Any:
-        if j == len(tables):
-            bits = 0
-            for entry in chosen:
-                bits |= entry.tests
-            values = tuple(entry.pair for entry in chosen)
-            if bits & rule.required == rule.required and all(bits & clause for clause in rule.clauses):
-                effect = (rule.orchestration, rule.choreography, rule.hybrid)
-                return packing.pack(*effect), RuleResult(rule.rule_id, True, *effect, values)
-            return 0, RuleResult(rule.rule_id, False, 0, 0, 0, values)
-        return {value: level(j + 1, (*chosen, entry)) for value, entry in tables[j].entries.items()}
-
-    return level(0, ())
-
-
-class _Packing:
-    """Three signed point totals in one integer: h in the lowest `width` bits, c above, o above that (two's
-    complement carries between the fields are undone when decoding). `width` leaves room for the largest sum the
-    rulebook can make (every rule's largest effect, 20 points, adding up)."""
-
-    def __init__(self, rule_count: int):
-        self.width = (20 * max(rule_count, 1)).bit_length() + 2
-        self.half = 1 << (self.width - 1)
-
-    def pack(self, o: int, c: int, h: int) -> int:
-        return (o << 2 * self.width) + (c << self.width) + h
-
-    def decoding(self, total: str) -> list[str]:
-        """Lines that split the packed `total` into the locals o, c and h."""
-        w, half, mask = self.width, hex(self.half), hex((1 << self.width) - 1)
-        return [
-            f"h = (({total} + {half}) & {mask}) - {half}",
-            f"{total} = ({total} - h) >> {w}",
-            f"c = (({total} + {half}) & {mask}) - {half}",
-            f"o = ({total} - c) >> {w}",
-        ]
-
-
-def _targets(indexes: list[int]) -> str:
-    """Unpacking targets for the results of these rules: `r3, r7,` (a one-element unpacking keeps its comma)."""
-    return "".join(f"r{i}, " for i in indexes).rstrip(" ")
-
-
-def _result(rule_id: str, fired: bool, o: int, c: int, h: int, values: str) -> str:
-    """The expression that builds one `RuleResult` (`tuple.__new__`: the NamedTuple's own `__new__` is a Python
-    function, a frame per call). Every part is a literal we write or a local we named."""
-    return f"_new(_RR, ({rule_id!r}, {fired!r}, {int(o)!r}, {int(c)!r}, {int(h)!r}, {values}))"
