@@ -80,8 +80,21 @@ def single_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[s
     def full_trace(answers):
         return tuple(evaluate(rulebook, answers).trace)
 
+    def with_allocation(answers):
+        ev = evaluate(rulebook, answers)
+        return ev.trace, ev.allocation
+
     cases = [
-        ("ours: evaluate() + full trace", _loop(full_trace, sets), "every RuleResult materialised"),
+        (
+            "ours: evaluate() + full trace",
+            _loop(full_trace, sets),
+            "every RuleResult materialised (the steps' allocation is decided when first read: next line)",
+        ),
+        (
+            WITH_ALLOCATION,
+            _loop(with_allocation, sets),
+            "for information: what a view that draws the steps pays",
+        ),
         (
             "ours: evaluate() + full trace, the same answers without steps",
             _loop(full_trace, [Answers(a.traits) for a in sets]),
@@ -191,6 +204,7 @@ def batch_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[st
     return out, times
 
 
+WITH_ALLOCATION = "ours: evaluate() + full trace + the allocation read"
 ZEN_BATCH = "zen: evaluate_batch of the graph, per row"
 FROM_ANSWERS = "ours: batch from answers (columns + evaluate), per row"
 READY_COLUMNS = "ours: batch over ready columns, per row"
@@ -235,6 +249,14 @@ def measurements() -> list[Measurement]:
             50,
             "median and range of per-turn ratios",
             (TURNS["zen: decision graph (JDM)"], TURNS["ours: evaluate() + full trace"]),
+        ),
+        _ratio(
+            "zen compiled expression / ours with full trace and the allocation read",
+            t["zen: compiled expression (scores only)"],
+            t[WITH_ALLOCATION],
+            None,
+            "for information: the steps' modes too, which zen's expression does not compute",
+            (TURNS["zen: compiled expression (scores only)"], TURNS[WITH_ALLOCATION]),
         ),
         _ratio(
             "zen compiled expression / our scorer alone (like for like)",

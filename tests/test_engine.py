@@ -288,3 +288,19 @@ def test_when_no_single_change_flips_the_style_the_closest_pairs_are_given(ruleb
                 assert len(t.also) == 1 and t.also[0][0] != t.question
                 assert evaluate(rulebook, _apply(t, answers)).style == t.style != ev.style
     assert found > 0, "no answer set in the sample needed a pair: widen the sample"
+
+
+def test_the_allocation_is_decided_when_first_read_and_is_what_allocate_says(rulebook):
+    """`Evaluation.allocation` is decided on first read (the evaluations behind tipping points never read it):
+    the same per-step modes as `allocate`, the same tuple on every read, () without steps."""
+    import pickle
+
+    from advisor.engine.evaluate import allocate
+
+    answers = read_answers(str(next(p for p in EXAMPLES if p.stem == "order-checkout")), rulebook)
+    ev = evaluate(rulebook, answers)
+    first = ev.allocation
+    assert first == allocate(ev.style, answers.steps) and len(first) == len(answers.steps) > 0
+    assert ev.allocation is first
+    assert pickle.loads(pickle.dumps(ev)).allocation == first == evaluate(rulebook, answers).allocation
+    assert evaluate(rulebook, Answers(answers.traits)).allocation == ()

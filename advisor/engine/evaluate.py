@@ -18,11 +18,11 @@ The decision model (documented for users in rules/README.md):
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from advisor.engine.evaluation import Evaluation, StepAllocation
+from advisor.engine.allocation import StepAllocation, allocate, core_context
+from advisor.engine.evaluation import Evaluation
 from advisor.rulebook.values import STEP_MEASURES
 
 if TYPE_CHECKING:  # Why: no pydantic at run time (`advisor recommend` reads a snapshot without it, issue 17)
@@ -30,7 +30,15 @@ if TYPE_CHECKING:  # Why: no pydantic at run time (`advisor recommend` reads a s
     from advisor.rulebook.formats import ConfidenceFit, Decision, Step
     from advisor.rulebook.loading import Rulebook
 
-__all__ = ["Evaluation", "StepAllocation", "allocate", "confidence", "decide", "evaluate"]  # and the helpers below
+__all__ = [
+    "Evaluation",
+    "StepAllocation",
+    "allocate",
+    "confidence",
+    "core_context",
+    "decide",
+    "evaluate",
+]  # and the helpers below
 
 
 def measure_steps(steps: Sequence[Step]) -> tuple[int, ...]:
@@ -130,7 +138,6 @@ def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
         not_applicable,
         trace,
         given,
-        allocate(style, steps) if steps else (),
         rulebook.version,
         rulebook.hash,
         visible,
@@ -185,61 +192,6 @@ def confidence_features(ev: Evaluation) -> tuple[float, float]:
     leans one way. Why the share counts only then: balanced evidence, however much, does not pick a side, so
     a tie stays at chance (one style in three)."""
     return float(ev.lead), ev.answered_share if ev.lead else 0.0
-
-
-def core_context(steps: tuple[Step, ...]) -> str | None:
-    """The bounded context of the core: the one most of the steps that are not reactions name (the first named
-    breaks a tie), or None when no step names one."""
-    named = [context for s in steps if (context := s.context) and not s.reaction]  # Why :=, each read once
-    if not named:
-        return None
-    first = named[0]
-    if 2 * named.count(first) >= len(named):  # named by half of them or more: the most named, or first in a tie
-        return first
-    counts = Counter(named)  # in the order first named: the first of the most named is the answer
-    most = max(counts.values())
-    return next(c for c, n in counts.items() if n == most)
-
-
-_ORCHESTRATED = "the orchestrator commands every step and waits for its reply"
-_CHOREOGRAPHED = "the service reacts to the previous step's event and publishes its own"
-_REACTION = "a reaction the core flow need not wait for: it subscribes to the event the core publishes"
-_ORCH, _EVENT = "orchestrated", "event-driven"
-_CORE = "part of the core flow, where order, compensation or visibility matter: the orchestrator commands it"
-
-
-def allocate(style: str, steps: tuple[Step, ...]) -> tuple[StepAllocation, ...]:
-    """Decide per step (per link) whether it is commanded by the orchestrator or reacts to an event.
-
-    In a hybrid, a step is event-driven when it is a reaction the core need not wait for, or when it lies in
-    another bounded context than the core (events between contexts, orchestration within); otherwise the
-    orchestrator commands it."""
-    # Why tuple.__new__: the NamedTuple's own constructor is a Python function, a frame per step
-    new = tuple.__new__
-    if style == "orchestration":
-        return tuple([new(StepAllocation, (i, s.service, s.action, _ORCH, _ORCHESTRATED)) for i, s in enumerate(steps)])
-    if style == "choreography":
-        return tuple(
-            [new(StepAllocation, (i, s.service, s.action, _EVENT, _CHOREOGRAPHED)) for i, s in enumerate(steps)]
-        )
-    home = core_context(steps)
-    out = []
-    crossing: dict[str, str] = {}  # a context other than the core's -> its reason, written once
-    for i, step in enumerate(steps):
-        context = step.context
-        if step.reaction:
-            mode, reason = _EVENT, _REACTION
-        elif home is not None and context and context != home:
-            mode = _EVENT
-            reason = crossing.get(context) or crossing.setdefault(
-                context,
-                f"in another bounded context ({context}) than the core ({home}): it reacts to the event "
-                "the core publishes, so each context keeps its own model; orchestration stays within",
-            )
-        else:
-            mode, reason = _ORCH, _CORE
-        out.append(new(StepAllocation, (i, step.service, step.action, mode, reason)))
-    return tuple(out)
 
 
 def confidence_words(confidence: float) -> str:

@@ -1,23 +1,15 @@
-"""What one evaluation gives (`advisor.engine.evaluate` computes it): the `Evaluation` every view reads, and the
-mode of each listed step (`StepAllocation`).
-"""
+"""What one evaluation gives (`advisor.engine.evaluate` computes it): the `Evaluation` every view reads."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from advisor.engine.allocation import StepAllocation, allocate
 
 if TYPE_CHECKING:
     from advisor.engine.answers import Answers
     from advisor.rulebook.formats import Step
     from advisor.rulebook.program import RuleResult
-
-
-class StepAllocation(NamedTuple):
-    index: int  # type: ignore[assignment]  # shadows tuple.index on purpose: views read the step's .index
-    service: str
-    action: str
-    mode: str  # "orchestrated" | "event-driven"
-    reason: str
 
 
 class Evaluation:
@@ -46,7 +38,8 @@ class Evaluation:
         "tie",
         "derived",
     )
-    __slots__ = FIELDS
+    # Why the allocation apart: it is decided when first read (see `allocation`)
+    __slots__ = (*(f for f in FIELDS if f != "allocation"), "_allocation")
     style: str
     confidence: float
     scores: dict[str, int]
@@ -58,7 +51,6 @@ class Evaluation:
     not_applicable: tuple[str, ...]
     trace: tuple[RuleResult, ...]  # every rule of the rulebook, fired or not, in rulebook order
     input: Answers  # the answers exactly as given: what a report, a save or a share link writes back
-    allocation: tuple[StepAllocation, ...]
     rulebook_version: str
     rulebook_hash: str
     visible_count: int
@@ -79,7 +71,6 @@ class Evaluation:
         not_applicable: tuple[str, ...],
         trace: tuple[RuleResult, ...],
         input: Answers,
-        allocation: tuple[StepAllocation, ...],
         rulebook_version: str,
         rulebook_hash: str,
         visible_count: int,
@@ -98,13 +89,13 @@ class Evaluation:
         self.not_applicable = not_applicable
         self.trace = trace
         self.input = input
-        self.allocation = allocation
         self.rulebook_version = rulebook_version
         self.rulebook_hash = rulebook_hash
         self.visible_count = visible_count
         self.lean = lean
         self.tie = tie
         self.derived = derived
+        self._allocation: tuple[StepAllocation, ...] | None = None
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq and without frozen
 
@@ -115,6 +106,19 @@ class Evaluation:
 
     def __repr__(self) -> str:
         return f"Evaluation(style={self.style!r}, confidence={self.confidence!r}, scores={self.scores!r})"
+
+    @property
+    def allocation(self) -> tuple[StepAllocation, ...]:
+        """Each listed step's mode (`allocation.allocate`): commanded by the orchestrator or reacting to an event.
+
+        Why decided when first read, once: the views that draw or describe the steps read it, while the
+        evaluations behind the tipping points, the scenario checks and the comparisons of a rule change (dozens
+        per recommendation) never do, and it costs as much as the evaluation's scoring (issue 17)."""
+        found = self._allocation
+        if found is None:
+            steps = self.input.steps
+            found = self._allocation = allocate(self.style, steps) if steps else ()
+        return found
 
     @property
     def answered_share(self) -> float:
