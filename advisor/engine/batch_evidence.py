@@ -41,44 +41,47 @@ def count_steps(steps: Sequence[Step]) -> tuple[int, ...]:
 def step_counts(rows: Sequence[Sequence[Step]]) -> np.ndarray:
     """`Columns.counts` for rows of steps: int32 (len(STEP_MEASURES), rows), what `count_steps` gives each row.
 
-    Why whole arrays: `count_steps` row by row cost ~5 µs a row (its `allocate` where contexts are named), a third
-    of a batch from answers (bench/peer.py). Here each step's four fields are read in C (`map`), a chunk of steps
-    at a time, and the counts, distinct names and core contexts are array operations over all the rows.
+    Why whole arrays, and each step read once as its kind: `count_steps` row by row cost ~5 µs a row, and reading
+    the four fields a step's counts need in four passes ~2.5 µs, most of a batch from answers (bench/peer.py).
+    Here one pass in C (`map`) gives each step the code of its (reaction, compensation, team, context), in
+    `StepKinds`; a portfolio's steps have few distinct kinds, each decoded once, and the counts, distinct names and
+    core contexts are array operations over the steps' codes.
     """
     n = len(rows)
     out = np.zeros((len(STEP_MEASURES), n), np.int32)
-    lengths, reaction, compensated = [], [], []
-    team_names: list[str | None] = []
-    context_names: list[str | None] = []
-    for start in range(0, n, _ROWS):  # Why in chunks: each pass then finds the chunk's steps in the cache
-        chunk = rows[start : start + _ROWS]
-        lengths.append(np.fromiter(map(len, chunk), np.int64, len(chunk)))
-        fields = list(map(_FIELDS, chain.from_iterable(chunk)))
-        reaction.append(np.fromiter(map(_REACTION, fields), bool, len(fields)))
-        compensated.append(np.fromiter(map(truth, map(_COMPENSATION, fields)), bool, len(fields)))
-        team_names += map(_TEAM, fields)
-        context_names += map(_CONTEXT, fields)
-    if not team_names:
+    length = np.fromiter(map(len, rows), np.int64, n)
+    total = int(length.sum())
+    if not total:
         return out
-    length = np.concatenate(lengths)
+    kinds = StepKinds()
+    kind = np.fromiter(map(kinds.__getitem__, map(_KIND, map(_FIELDS, chain.from_iterable(rows)))), np.intp, total)
+    reactions, compensations, team_names, context_names = zip(*kinds)
     row = np.repeat(np.arange(n), length)
-    reacts = np.concatenate(reaction)
-    teams, _ = _name_codes(team_names)
-    contexts, blank = _name_codes(context_names)
+    reacts = np.fromiter(map(truth, reactions), bool, len(kinds))[kind]
+    teams = _name_codes(list(team_names))[0][kind]
+    context_codes, blank = _name_codes(list(context_names))
+    contexts = context_codes[kind]
     out[0] = length
     out[1] = np.bincount(row, reacts, n)
-    out[2] = np.bincount(row, np.concatenate(compensated), n)
+    out[2] = np.bincount(row, np.fromiter(map(truth, compensations), bool, len(kinds))[kind], n)
     out[3] = _distinct_per_row(row, teams, n)
     out[4] = _distinct_per_row(row, contexts, n)
     out[5] = out[1] + _outside_core(row, reacts, contexts, blank, n)
     return out
 
 
+class StepKinds(dict):
+    """(reaction, compensation, team, context) -> its code, in the order met: a step's kind, for `step_counts`."""
+
+    def __missing__(self, kind: tuple[bool, str | None, str | None, str | None]) -> int:
+        code = self[kind] = len(self)
+        return code
+
+
 # Why through the instance dict: a pydantic model's attribute goes through the slot of `BaseModel.__getattr__`,
 # about twice a dict lookup, and pydantic keeps every field of a model in its `__dict__`
 _FIELDS = attrgetter("__dict__")
-_REACTION, _COMPENSATION, _TEAM, _CONTEXT = map(itemgetter, ("reaction", "compensation", "team", "context"))
-_ROWS = 256  # rows whose steps are read per pass: a few thousand steps, whose objects fit in the cache
+_KIND = itemgetter("reaction", "compensation", "team", "context")
 
 
 def _name_codes(names: list[str | None]) -> tuple[np.ndarray, int]:
