@@ -6,9 +6,11 @@ included). The row-by-row reading below is the reference: it is how the batch re
 
 from __future__ import annotations
 
+import json
 import random
 
 import numpy as np
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +21,16 @@ from advisor.engine.batch_evidence import STEP_MEASURES, count_steps, step_count
 from advisor.engine.vector import domain_index, unknown_code
 from advisor.portfolio.reading import column_type, columns_from_answers
 from advisor.rulebook.formats import Step
-from tests.test_batch_property import DEFAULT, SETTINGS, answer_sets, random_steps, rulebooks, steps_strategy
+from advisor.rulebook.loading import build_rulebook
+from tests.test_batch_property import (
+    DEFAULT,
+    SETTINGS,
+    STYLES_TEXT,
+    answer_sets,
+    random_steps,
+    rulebooks,
+    steps_strategy,
+)
 
 
 def columns_row_by_row(items, rulebook) -> Columns:
@@ -107,3 +118,44 @@ def test_rows_with_too_many_names_to_tabulate_are_counted_alike(monkeypatch):
     tabulated = step_counts(rows)
     monkeypatch.setattr(batch_evidence, "DENSE_CELLS", 0)  # as when rows x distinct names is past the table
     assert step_counts(rows).tolist() == tabulated.tolist() == [list(c) for c in zip(*map(count_steps, rows))]
+
+
+def test_integers_of_every_width_are_read_as_row_by_row_those_past_32_bits_and_negative_ones_included():
+    def integer(qid, low, high):
+        return {
+            "id": qid,
+            "section": "s",
+            "text": "Q?",
+            "help": "H.",
+            "kind": "integer",
+            "minimum": low,
+            "maximum": high,
+        }
+
+    bounds = {"small": (-5, 5), "edge": (2**31 - 12, 2**31 - 2), "wide": (2**40, 2**40 + 9), "low": (-(2**40), 0)}
+    raw = {
+        "questions.yaml": yaml.safe_dump(
+            {"sections": [{"id": "s", "title": "S"}], "questions": [integer(q, *b) for q, b in bounds.items()]}
+        ).encode(),
+        "rules.yaml": json.dumps(
+            {
+                "version": "1.0.0",
+                "rules": [
+                    {
+                        "id": "r",
+                        "when": {"question": "wide", "op": "gt", "value": 2**40 + 4},
+                        "effect": {"hybrid": 1},
+                        "rationale": "R.",
+                        "source": "S.",
+                    }
+                ],
+            }
+        ).encode(),
+        "scenarios.yaml": yaml.safe_dump(
+            {"scenarios": [{"name": "a", "traits": {}, "expect": {"style": "hybrid"}}]}
+        ).encode(),
+        "styles.yaml": STYLES_TEXT,
+    }
+    rulebook = build_rulebook(raw, "widths")
+    rows = [{q: b[0] + i for q, b in bounds.items() if (i + len(q)) % 3} for i in range(9)]
+    assert_same_columns_and_results(rulebook, rows, [])

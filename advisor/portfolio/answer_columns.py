@@ -5,7 +5,7 @@ files): one row per answers file, in `advisor.engine.batch.Columns`, and the int
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import chain
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -70,12 +70,12 @@ def answer_columns(
     Why one pass over each row's answers and a table of codes: reading the answers question by question was most
     of the 13 µs a row of a batch from answers (bench/peer.py; the evaluation is 0.3 µs), mostly cache misses:
     each row's dict was fetched again for every question. Here each (question, answer) pair is looked up once,
-    in C (`map` over `AnswerCodes`), and the codes land in the columns by array indexing. As in `domain_index`,
-    an answer must be of its options' type (checked by `parse_answers`): here a yes/no answer 1 would be read
-    as True.
+    in C (`map` over `AnswerCodes`), and the codes land in a grid of questions x rows with one scatter. As in
+    `domain_index`, an answer must be of its options' type (checked by `parse_answers`): here a yes/no answer 1
+    would be read as True.
     """
     n = len(traits)
-    table = AnswerCodes(rulebook)
+    table = AnswerCodes(rulebook, n)
     counts, parts = [], []
     for start in range(0, n, _ROWS):  # Why in chunks: the dicts counted are still in the cache when read
         chunk = traits[start : start + _ROWS]
@@ -84,55 +84,59 @@ def answer_columns(
         parts.append(np.fromiter(map(table.__getitem__, pairs), np.int64, int(counts[-1].sum())))
     codes = np.concatenate(parts) if parts else np.zeros(0, np.int64)
     row = np.repeat(np.arange(n), np.concatenate(counts) if counts else np.zeros(0, np.int64))
-    aside = row[codes == ASIDE]
-    kept = codes >= 0
-    row, codes = row[kept], codes[kept]
-    question = (codes >> table.shift).astype(np.int16 if len(rulebook.questions) < 2**15 else np.int64)
-    order = np.argsort(question, kind="stable")  # Why stable: a radix sort on 16 bits, linear
-    ends = np.cumsum(np.bincount(question, minlength=len(rulebook.questions)))
+    aside = row[codes == ASIDE] if table.aside else row[:0]
+    if len(codes) and codes.min() < 0:  # answers to no question, or kept aside
+        kept = codes >= 0
+        row, codes = row[kept], codes[kept]
+    cell = (codes >> 32) + row  # the high half: the question's first cell in the grid
+    questions = list(rulebook.questions.values())
+    grid = np.repeat(table.unknown[:, None], n, axis=1)
+    grid.reshape(-1)[cell] = codes.astype(np.int32)  # the low half: the value (wraps around, as written)
+    answered = np.zeros((len(questions), n), bool)
+    answered.reshape(-1)[cell] = True
     values: dict[str, np.ndarray] = {}
     given: dict[str, np.ndarray] = {}
-    for k, q in enumerate(rulebook.questions.values()):
-        picked = order[(ends[k - 1] if k else 0) : ends[k]]
-        column: np.ndarray = np.full(n, unknown_code(q), column_type(q))
-        column[row[picked]] = (codes[picked] & table.mask) + table.base[k]
-        answered = np.zeros(n, bool)
-        answered[row[picked]] = True
+    for k, q in enumerate(questions):
+        dtype = column_type(q)
+        if dtype == np.int64:  # none of its answers is in the grid (`AnswerCodes`)
+            column = np.full(n, unknown_code(q), dtype)
+        else:
+            column = grid[k].astype(dtype, copy=False)
         if q.id in table.aside:  # integers outside the table, as read row by row (np.array, the column's type)
             at = [aside[i] for i in table.aside[q.id][0]]
-            column[at] = np.array(table.aside[q.id][1], column_type(q))
-            answered[at] = True
-        values[q.id], given[q.id] = column, answered
+            column[at] = np.array(table.aside[q.id][1], dtype)
+            answered[k, at] = True
+        values[q.id], given[q.id] = column, answered[k]
     return values, given
 
 
 IGNORED, ASIDE = -1, -2  # the codes of `AnswerCodes` for an answer to no question, and for one kept aside
 _ROWS = 1024  # rows of answers read per pass
 _TABULATED = 1 << 12  # the most values of an integer question `AnswerCodes` holds
+_INT32 = np.iinfo(np.int32)
 
 
 class AnswerCodes(dict):
-    """(question id, answer) -> the question's index << `shift` | the answer's code less the question's `base`
-    (an option's index, or an integer less the question's minimum), for `answer_columns`.
+    """(question id, answer) -> the cell of the question's first row in a grid of questions x `rows` << 32 | the
+    column's value, as 32 bits (an option's index, or the integer), for `answer_columns`; and `unknown`, each
+    question's `unknown_code` as int32 (0 for a question the table holds no answer of).
 
     A pair it does not hold goes to `__missing__`: an answer to no question is IGNORED; an integer answer outside
-    the table (a question with more than `_TABULATED` values) is kept aside, in the order met (`aside`: question
-    id -> (positions among the answers kept aside, answers)), as ASIDE; anything else is no valid answer: KeyError.
+    the table (a question with more than `_TABULATED` values, or values past 32 bits) is kept aside, in the order
+    met (`aside`: question id -> (positions among the answers kept aside, answers)), as ASIDE; anything else is no
+    valid answer: KeyError.
     """
 
-    def __init__(self, rulebook: Rulebook):
+    def __init__(self, rulebook: Rulebook, rows: int):
         questions = list(rulebook.questions.values())
-        widest = max([len(q.option_values()) for q in questions] + [_width(q) for q in questions] + [2])
-        self.shift = (widest - 1).bit_length()
-        self.mask = (1 << self.shift) - 1
-        self.base = np.array([q.minimum if _width(q) else 0 for q in questions], np.int64)
         self.questions = rulebook.questions
+        self.unknown = np.array([unknown_code(q) if column_type(q) != np.int64 else 0 for q in questions], np.int32)
         self.aside: dict[str, tuple[list[int], list[Any]]] = {}
         self.count = 0
         super().__init__(
-            ((q.id, value), k << self.shift | code)
+            ((q.id, value), k * rows << 32 | code & 0xFFFFFFFF)
             for k, q in enumerate(questions)
-            for code, value in (enumerate(q.option_values()) if q.kind != "integer" else enumerate(_tabulated(q)))
+            for code, value in (enumerate(q.option_values()) if q.kind != "integer" else _tabulated(q))
         )
 
     def __missing__(self, pair: tuple[str, Any]) -> int:
@@ -149,17 +153,13 @@ class AnswerCodes(dict):
         return ASIDE
 
 
-def _width(q: Question) -> int:
-    """How many values of an integer question `AnswerCodes` holds: all of them, or none past `_TABULATED`."""
-    if q.kind != "integer":
-        return 0
+def _tabulated(q: Question) -> Iterator[tuple[int, int]]:
+    """(value, value) for each value of an integer question `AnswerCodes` holds: all of them, or none past
+    `_TABULATED` values or 32 bits."""
     assert q.minimum is not None and q.maximum is not None  # checked by the model
-    return q.maximum - q.minimum + 1 if q.maximum - q.minimum < _TABULATED else 0
-
-
-def _tabulated(q: Question) -> range:
-    assert q.minimum is not None  # checked by the model
-    return range(q.minimum, q.minimum + _width(q))
+    if q.maximum - q.minimum >= _TABULATED or q.minimum - 2 < _INT32.min or q.maximum + 1 > _INT32.max:
+        return iter(())
+    return ((v, v) for v in range(q.minimum, q.maximum + 1))
 
 
 def _first_problem(error: UserError) -> str:
