@@ -10,6 +10,7 @@ import json
 import random
 
 import numpy as np
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -112,12 +113,15 @@ def test_an_answer_to_a_question_the_rulebook_does_not_have_is_left_out():
     assert sum(int(g[0]) for g in columns.given.values()) == 1
 
 
-def test_rows_with_too_many_names_to_tabulate_are_counted_alike(monkeypatch):
+def test_rows_whose_counts_do_not_pack_or_have_too_many_names_to_tabulate_are_counted_alike(monkeypatch):
     rng = random.Random(17)
     rows = [random_steps(rng) for _ in range(300)]
+    packed = step_counts(rows)
+    monkeypatch.setattr(batch_evidence, "PACKED_BITS", 0)  # as when a row's counts do not fit in one integer
     tabulated = step_counts(rows)
     monkeypatch.setattr(batch_evidence, "DENSE_CELLS", 0)  # as when rows x distinct names is past the table
-    assert step_counts(rows).tolist() == tabulated.tolist() == [list(c) for c in zip(*map(count_steps, rows))]
+    reference = [list(c) for c in zip(*map(count_steps, rows))]
+    assert step_counts(rows).tolist() == tabulated.tolist() == packed.tolist() == reference
 
 
 def test_integers_of_every_width_are_read_as_row_by_row_those_past_32_bits_and_negative_ones_included():
@@ -159,3 +163,22 @@ def test_integers_of_every_width_are_read_as_row_by_row_those_past_32_bits_and_n
     rulebook = build_rulebook(raw, "widths")
     rows = [{q: b[0] + i for q, b in bounds.items() if (i + len(q)) % 3} for i in range(9)]
     assert_same_columns_and_results(rulebook, rows, [])
+
+
+@pytest.mark.parametrize("teams, contexts", [(70, 2), (3, 30), (40, 40)])
+def test_many_teams_or_contexts_past_what_one_integer_packs_are_counted_alike(teams, contexts):
+    rng = random.Random(teams * contexts)
+    rows = [
+        tuple(
+            Step(
+                service="S",
+                action="A",
+                reaction=rng.random() < 0.3,
+                team=f"t{rng.randrange(teams)}" if rng.random() < 0.9 else None,
+                context=f"c{rng.randrange(contexts)}" if rng.random() < 0.9 else None,
+            )
+            for _ in range(rng.choice((0, 1, 5, 80)))
+        )
+        for _ in range(60)
+    ]
+    assert step_counts(rows).T.tolist() == [list(count_steps(steps)) for steps in rows]

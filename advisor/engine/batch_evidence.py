@@ -56,18 +56,73 @@ def step_counts(rows: Sequence[Sequence[Step]]) -> np.ndarray:
     kinds = StepKinds()
     kind = np.fromiter(map(kinds.__getitem__, map(_KIND, map(_FIELDS, chain.from_iterable(rows)))), np.intp, total)
     reactions, compensations, team_names, context_names = zip(*kinds)
-    row = np.repeat(np.arange(n), length)
-    reacts = np.fromiter(map(truth, reactions), bool, len(kinds))[kind]
-    teams = _name_codes(list(team_names))[0][kind]
-    context_codes, blank = _name_codes(list(context_names))
-    contexts = context_codes[kind]
+    react = np.fromiter(map(truth, reactions), bool, len(kinds))
+    compensated = np.fromiter(map(truth, compensations), bool, len(kinds))
+    team, _ = _name_codes(list(team_names))
+    context, blank = _name_codes(list(context_names))
     out[0] = length
+    if _packed_counts(out, length, kind, react, compensated, team, context, blank):
+        return out
+    row = np.repeat(np.arange(n), length)
+    reacts, contexts = react[kind], context[kind]
     out[1] = np.bincount(row, reacts, n)
-    out[2] = np.bincount(row, np.fromiter(map(truth, compensations), bool, len(kinds))[kind], n)
-    out[3] = _distinct_per_row(row, teams, n)
+    out[2] = np.bincount(row, compensated[kind], n)
+    out[3] = _distinct_per_row(row, team[kind], n)
     out[4] = _distinct_per_row(row, contexts, n)
     out[5] = out[1] + _outside_core(row, reacts, contexts, blank, n)
     return out
+
+
+def _packed_counts(
+    out: np.ndarray,
+    length: np.ndarray,
+    kind: np.ndarray,
+    react: np.ndarray,
+    compensated: np.ndarray,
+    team: np.ndarray,
+    context: np.ndarray,
+    blank: int,
+) -> bool:
+    """`out[1:]` of `step_counts` from each step's kind, when its counts fit in one int64 and its names in one
+    uint64 (else False, `out` untouched): the reactions, compensations and each core-eligible context's steps as
+    lanes of a sum, the teams and contexts named as the bits of an or, each reduced per row in one pass.
+
+    Why: per-step arrays, a table of rows x names and its reductions for each measure were ~0.4 µs a row of
+    a batch from answers (bench/peer.py); here each step costs two gathers and two reductions.
+    """
+    teams, contexts = int(team.max()) + 1, int(context.max()) + 1
+    width = int(length.max()).bit_length()  # bits of a lane: no count of a row passes its steps
+    if (2 + contexts) * width > PACKED_BITS or teams + contexts > 63:
+        return False
+    core = ~react & (context >= 0) & (context != blank)  # the steps `core_context` reads
+    lanes = react + (compensated.astype(np.int64) << width)
+    lanes[core] += np.int64(1) << (width * (2 + context[core]))
+    ones = np.uint64(1)
+    names = np.where(team >= 0, ones << team.clip(0).astype(np.uint64), 0).astype(np.uint64)
+    names |= np.where(context >= 0, ones << (teams + context.clip(0)).astype(np.uint64), 0).astype(np.uint64)
+    listed = length > 0
+    starts = (np.cumsum(length) - length)[listed]
+    sums, seen = np.zeros(len(length), np.int64), np.zeros(len(length), np.uint64)
+    sums[listed] = np.add.reduceat(lanes[kind], starts)
+    seen[listed] = np.bitwise_or.reduceat(names[kind], starts)
+    mask = (1 << width) - 1
+    per_context = [sums >> (width * (2 + c)) & mask for c in range(contexts)]
+    out[1], out[2] = sums & mask, sums >> width & mask
+    out[3] = _popcount(seen & np.uint64((1 << teams) - 1))
+    out[4] = _popcount(seen >> np.uint64(teams))
+    out[5] = out[1] + (np.sum(per_context, axis=0) - np.max(per_context, axis=0) if contexts else 0)
+    return True
+
+
+PACKED_BITS = 63  # the bits of a row's sum of counts, in `_packed_counts`
+
+
+def _popcount(x: np.ndarray) -> np.ndarray:
+    """The set bits of each uint64 (numpy < 2 has no `bitwise_count`)."""
+    x = x - (x >> np.uint64(1) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + (x >> np.uint64(2) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
 
 
 class StepKinds(dict):
