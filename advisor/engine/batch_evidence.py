@@ -39,38 +39,53 @@ def count_steps(steps: Sequence[Step]) -> tuple[int, ...]:
 
 
 def step_counts(rows: Sequence[Sequence[Step]]) -> np.ndarray:
-    """`Columns.counts` for rows of steps: int32 (len(STEP_MEASURES), rows), what `count_steps` gives each row.
-
-    Why whole arrays, and each step read once as its kind: `count_steps` row by row cost ~5 µs a row, and reading
-    the four fields a step's counts need in four passes ~2.5 µs, most of a batch from answers (bench/peer.py).
-    Here one pass in C (`map`) gives each step the code of its (reaction, compensation, team, context), in
-    `StepKinds`; a portfolio's steps have few distinct kinds, each decoded once, and the counts, distinct names and
-    core contexts are array operations over the steps' codes.
-    """
-    n = len(rows)
-    out = np.zeros((len(STEP_MEASURES), n), np.int32)
-    length = np.fromiter(map(len, rows), np.int64, n)
-    total = int(length.sum())
-    if not total:
-        return out
+    """`Columns.counts` for rows of steps: int32 (len(STEP_MEASURES), rows), what `count_steps` gives each row."""
     kinds = StepKinds()
-    kind = np.fromiter(map(kinds.__getitem__, map(_KIND, map(_FIELDS, chain.from_iterable(rows)))), np.intp, total)
-    reactions, compensations, team_names, context_names = zip(*kinds)
-    react = np.fromiter(map(truth, reactions), bool, len(kinds))
-    compensated = np.fromiter(map(truth, compensations), bool, len(kinds))
-    team, _ = _name_codes(list(team_names))
-    context, blank = _name_codes(list(context_names))
-    out[0] = length
-    if _packed_counts(out, length, kind, react, compensated, team, context, blank):
+    length = np.fromiter(map(len, rows), np.int64, len(rows))
+    return kinds.counts(length, kinds.read(rows, length))
+
+
+class StepKinds(dict):
+    """(reaction, compensation, team, context) -> its code, in the order met: a step's kind. `read` gives the kinds
+    of rows of steps (a chunk of them at a time, if need be); `counts`, the rows' `Columns.counts`.
+
+    Why each step read once as its kind: `count_steps` row by row cost ~5 µs a row, and reading the four fields
+    a step's counts need in four passes ~2.5 µs, most of a batch from answers (bench/peer.py). Here one pass in C
+    (`map`) gives each step its kind's code; a portfolio's steps have few distinct kinds, each decoded once, and the
+    counts, distinct names and core contexts are array operations over the steps' codes.
+    """
+
+    def __missing__(self, kind: tuple[bool, str | None, str | None, str | None]) -> int:
+        code = self[kind] = len(self)
+        return code
+
+    def read(self, rows: Sequence[Sequence[Step]], length: np.ndarray) -> np.ndarray:
+        """The kind of each step of `rows`, in order (`length`: each row's steps)."""
+        steps = map(_KIND, map(_FIELDS, chain.from_iterable(rows)))
+        return np.fromiter(map(self.__getitem__, steps), np.intp, int(length.sum()))
+
+    def counts(self, length: np.ndarray, kind: np.ndarray) -> np.ndarray:
+        """`Columns.counts` of rows of `length` steps whose kinds are `kind` (all of them, as `read` gave them)."""
+        n = len(length)
+        out = np.zeros((len(STEP_MEASURES), n), np.int32)
+        if not len(kind):
+            return out
+        reactions, compensations, team_names, context_names = zip(*self)
+        react = np.fromiter(map(truth, reactions), bool, len(self))
+        compensated = np.fromiter(map(truth, compensations), bool, len(self))
+        team, _ = _name_codes(list(team_names))
+        context, blank = _name_codes(list(context_names))
+        out[0] = length
+        if _packed_counts(out, length, kind, react, compensated, team, context, blank):
+            return out
+        row = np.repeat(np.arange(n), length)
+        reacts, contexts = react[kind], context[kind]
+        out[1] = np.bincount(row, reacts, n)
+        out[2] = np.bincount(row, compensated[kind], n)
+        out[3] = _distinct_per_row(row, team[kind], n)
+        out[4] = _distinct_per_row(row, contexts, n)
+        out[5] = out[1] + _outside_core(row, reacts, contexts, blank, n)
         return out
-    row = np.repeat(np.arange(n), length)
-    reacts, contexts = react[kind], context[kind]
-    out[1] = np.bincount(row, reacts, n)
-    out[2] = np.bincount(row, compensated[kind], n)
-    out[3] = _distinct_per_row(row, team[kind], n)
-    out[4] = _distinct_per_row(row, contexts, n)
-    out[5] = out[1] + _outside_core(row, reacts, contexts, blank, n)
-    return out
 
 
 def _packed_counts(
@@ -123,14 +138,6 @@ def _popcount(x: np.ndarray) -> np.ndarray:
     x = (x & np.uint64(0x3333333333333333)) + (x >> np.uint64(2) & np.uint64(0x3333333333333333))
     x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
     return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
-
-
-class StepKinds(dict):
-    """(reaction, compensation, team, context) -> its code, in the order met: a step's kind, for `step_counts`."""
-
-    def __missing__(self, kind: tuple[bool, str | None, str | None, str | None]) -> int:
-        code = self[kind] = len(self)
-        return code
 
 
 # Why through the instance dict: a pydantic model's attribute goes through the slot of `BaseModel.__getattr__`,

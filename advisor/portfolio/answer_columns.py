@@ -14,7 +14,7 @@ import numpy as np
 
 from advisor.engine.answers import Answers
 from advisor.engine.batch import Columns
-from advisor.engine.batch_evidence import step_counts
+from advisor.engine.batch_evidence import StepKinds
 from advisor.engine.vector import unknown_code
 from advisor.errors import UserError
 from advisor.rulebook.formats import Question, Step
@@ -43,71 +43,33 @@ def columns_from_answers(items: Sequence[tuple[str, Answers | UserError]], ruleb
     if not set(map(type, read)) <= {Answers}:  # Why the check first: a row's `isinstance` costs as much as its read
         errors = {i: _first_problem(item) for i, item in enumerate(read) if not isinstance(item, Answers)}
         read = [item if isinstance(item, Answers) else _NO_ANSWERS for item in read]
-    traits, steps, workflows = _fields(read)
-    values, given = answer_columns(traits, rulebook)
-    return Columns(len(items), values, given, workflows, steps, step_counts(steps), errors, {"#file": names})
+    n = len(read)
+    answers, kinds = AnswerCodes(rulebook, n), StepKinds()
+    workflows: list[str | None] = []
+    steps: list[tuple[Step, ...]] = []
+    answered, codes, listed, step_kinds = [], [], [], []
+    # Why in chunks, each answers object read once: a chunk's answers and steps are still in the cache when read
+    for start in range(0, n, _ROWS):
+        fields = list(chain.from_iterable(map(_ANSWERS_FIELDS, read[start : start + _ROWS])))
+        traits, chunk_steps = fields[0::3], fields[1::3]
+        workflows += fields[2::3]
+        steps += chunk_steps
+        answered.append(np.fromiter(map(len, traits), np.int64, len(traits)))
+        codes.append(answers.read(traits, answered[-1]))
+        listed.append(np.fromiter(map(len, chunk_steps), np.int64, len(chunk_steps)))
+        step_kinds.append(kinds.read(chunk_steps, listed[-1]))
+    values, given = answers.columns(_joined(codes), _joined(answered))
+    counts = kinds.counts(_joined(listed), _joined(step_kinds))
+    return Columns(n, values, given, tuple(workflows), tuple(steps), counts, errors, {"#file": names})
 
 
-def _fields(
-    answers: list[Answers],
-) -> tuple[list[dict[str, Any]], tuple[tuple[Step, ...], ...], tuple[str | None, ...]]:
-    """The traits, steps and workflow names of answers, each answers object read once."""
-    fields = list(chain.from_iterable(map(_ANSWERS_FIELDS, answers)))
-    return fields[0::3], tuple(fields[1::3]), tuple(fields[2::3])
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
 _NO_ANSWERS = Answers()
 _NAME, _READ = itemgetter(0), itemgetter(1)
 _ANSWERS_FIELDS = attrgetter("traits", "steps", "workflow")
-
-
-def answer_columns(
-    traits: Sequence[dict[str, Any]], rulebook: Rulebook
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """`Columns.values` and `.given` of rows of checked answers (question id -> value; other keys are ignored):
-    the option's index or the integer, `unknown_code` where a row has no answer.
-
-    Why one pass over each row's answers and a table of codes: reading the answers question by question was most
-    of the 13 µs a row of a batch from answers (bench/peer.py; the evaluation is 0.3 µs), mostly cache misses:
-    each row's dict was fetched again for every question. Here each (question, answer) pair is looked up once,
-    in C (`map` over `AnswerCodes`), and the codes land in a grid of questions x rows with one scatter. As in
-    `domain_index`, an answer must be of its options' type (checked by `parse_answers`): here a yes/no answer 1
-    would be read as True.
-    """
-    n = len(traits)
-    table = AnswerCodes(rulebook, n)
-    counts, parts = [], []
-    for start in range(0, n, _ROWS):  # Why in chunks: the dicts counted are still in the cache when read
-        chunk = traits[start : start + _ROWS]
-        counts.append(np.fromiter(map(len, chunk), np.int64, len(chunk)))
-        pairs = chain.from_iterable(map(dict.items, chunk))
-        parts.append(np.fromiter(map(table.__getitem__, pairs), np.int64, int(counts[-1].sum())))
-    codes = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-    row = np.repeat(np.arange(n), np.concatenate(counts) if counts else np.zeros(0, np.int64))
-    aside = row[codes == ASIDE] if table.aside else row[:0]
-    if len(codes) and codes.min() < 0:  # answers to no question, or kept aside
-        kept = codes >= 0
-        row, codes = row[kept], codes[kept]
-    cell = (codes >> 32) + row  # the high half: the question's first cell in the grid
-    questions = list(rulebook.questions.values())
-    grid = np.repeat(table.unknown[:, None], n, axis=1)
-    grid.reshape(-1)[cell] = codes.astype(np.int32)  # the low half: the value (wraps around, as written)
-    answered = np.zeros((len(questions), n), bool)
-    answered.reshape(-1)[cell] = True
-    values: dict[str, np.ndarray] = {}
-    given: dict[str, np.ndarray] = {}
-    for k, q in enumerate(questions):
-        dtype = column_type(q)
-        if dtype == np.int64:  # none of its answers is in the grid (`AnswerCodes`)
-            column = np.full(n, unknown_code(q), dtype)
-        else:
-            column = grid[k].astype(dtype, copy=False)
-        if q.id in table.aside:  # integers outside the table, as read row by row (np.array, the column's type)
-            at = [aside[i] for i in table.aside[q.id][0]]
-            column[at] = np.array(table.aside[q.id][1], dtype)
-            answered[k, at] = True
-        values[q.id], given[q.id] = column, answered[k]
-    return values, given
 
 
 IGNORED, ASIDE = -1, -2  # the codes of `AnswerCodes` for an answer to no question, and for one kept aside
@@ -118,8 +80,15 @@ _INT32 = np.iinfo(np.int32)
 
 class AnswerCodes(dict):
     """(question id, answer) -> the cell of the question's first row in a grid of questions x `rows` << 32 | the
-    column's value, as 32 bits (an option's index, or the integer), for `answer_columns`; and `unknown`, each
-    question's `unknown_code` as int32 (0 for a question the table holds no answer of).
+    column's value, as 32 bits (an option's index, or the integer); and `unknown`, each question's `unknown_code`
+    as int32 (0 for a question the table holds no answer of). `read` gives the codes of rows of answers (a chunk
+    of them at a time, if need be); `columns`, the rows' `Columns.values` and `.given`.
+
+    Why a table of codes: reading the answers question by question was most of the 13 µs a row of a batch from
+    answers (bench/peer.py; the evaluation is 0.3 µs), mostly cache misses: each row's dict was fetched again for
+    every question. Here each (question, answer) pair is looked up once, in C (`map`), and the codes land in the
+    grid with one scatter. As in `domain_index`, an answer must be of its options' type (checked by
+    `parse_answers`): here a yes/no answer 1 would be read as True.
 
     A pair it does not hold goes to `__missing__`: an answer to no question is IGNORED; an integer answer outside
     the table (a question with more than `_TABULATED` values, or values past 32 bits) is kept aside, in the order
@@ -138,6 +107,42 @@ class AnswerCodes(dict):
             for k, q in enumerate(questions)
             for code, value in (enumerate(q.option_values()) if q.kind != "integer" else _tabulated(q))
         )
+
+    def read(self, traits: Sequence[dict[str, Any]], count: np.ndarray) -> np.ndarray:
+        """The code of each (question, answer) pair of rows of answers, in order (`count`: each row's answers)."""
+        pairs = chain.from_iterable(map(dict.items, traits))
+        return np.fromiter(map(self.__getitem__, pairs), np.int64, int(count.sum()))
+
+    def columns(self, codes: np.ndarray, count: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """`Columns.values` and `.given` of the rows whose answers' codes are `codes` (all of them, as `read` gave
+        them; `count`: each row's answers): the option's index or the integer, `unknown_code` where a row has no
+        answer."""
+        n = len(count)
+        row = np.repeat(np.arange(n), count)
+        aside = row[codes == ASIDE] if self.aside else row[:0]
+        if len(codes) and codes.min() < 0:  # answers to no question, or kept aside
+            kept = codes >= 0
+            row, codes = row[kept], codes[kept]
+        cell = (codes >> 32) + row  # the high half: the question's first cell in the grid
+        questions = list(self.questions.values())
+        grid = np.repeat(self.unknown[:, None], n, axis=1)
+        grid.reshape(-1)[cell] = codes.astype(np.int32)  # the low half: the value (wraps around, as written)
+        answered = np.zeros((len(questions), n), bool)
+        answered.reshape(-1)[cell] = True
+        values: dict[str, np.ndarray] = {}
+        given: dict[str, np.ndarray] = {}
+        for k, q in enumerate(questions):
+            dtype = column_type(q)
+            if dtype == np.int64:  # none of its answers is in the grid (`__init__`)
+                column = np.full(n, unknown_code(q), dtype)
+            else:
+                column = grid[k].astype(dtype, copy=False)
+            if q.id in self.aside:  # integers outside the table, as read row by row (np.array, the column's type)
+                at = [aside[i] for i in self.aside[q.id][0]]
+                column[at] = np.array(self.aside[q.id][1], dtype)
+                answered[k, at] = True
+            values[q.id], given[q.id] = column, answered[k]
+        return values, given
 
     def __missing__(self, pair: tuple[str, Any]) -> int:
         qid, value = pair  # Why unpacked at once: `dict.items` reuses the pair's tuple for the next answer
