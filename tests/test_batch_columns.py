@@ -20,6 +20,7 @@ from advisor.engine.answers import Answers
 from advisor.engine.batch import Columns, evaluate_columns
 from advisor.engine.batch_evidence import STEP_MEASURES, count_steps, step_counts
 from advisor.engine.vector import domain_index, unknown_code
+from advisor.errors import UserError
 from advisor.portfolio.reading import column_type, columns_from_answers
 from advisor.rulebook.formats import Step
 from advisor.rulebook.loading import build_rulebook
@@ -182,3 +183,12 @@ def test_many_teams_or_contexts_past_what_one_integer_packs_are_counted_alike(te
         for _ in range(60)
     ]
     assert step_counts(rows).T.tolist() == [list(count_steps(steps)) for steps in rows]
+
+
+def test_files_that_failed_to_parse_keep_their_error_in_any_chunk_of_rows():
+    broken = {3: UserError("bad indentation"), 2100: UserError("unknown question 'x'")}
+    items = [(f"row{i}.yaml", broken.get(i, Answers({"ordering": "strict"}))) for i in range(2500)]
+    columns = columns_from_answers(items, DEFAULT)
+    assert columns.errors == {i: str(e.problems[0]) for i, e in broken.items()}
+    assert columns.extra["#file"][2100] == "row2100.yaml"
+    assert int(columns.given["ordering"].sum()) == 2500 - len(broken)

@@ -37,20 +37,22 @@ def column_type(q: Question) -> type:
 def columns_from_answers(items: Sequence[tuple[str, Answers | UserError]], rulebook: Rulebook) -> Columns:
     """One row per answers file (already parsed with `advisor.engine.answers.parse_answers`); a file that failed to
     parse becomes a row whose error is its first problem."""
-    names = tuple(map(_NAME, items))
-    read = list(map(_READ, items))
-    errors: dict[int, str] = {}
-    if not set(map(type, read)) <= {Answers}:  # Why the check first: a row's `isinstance` costs as much as its read
-        errors = {i: _first_problem(item) for i, item in enumerate(read) if not isinstance(item, Answers)}
-        read = [item if isinstance(item, Answers) else _NO_ANSWERS for item in read]
-    n = len(read)
+    n = len(items)
     answers, kinds = AnswerCodes(rulebook, n), StepKinds()
+    errors: dict[int, str] = {}
+    names: list[str] = []
     workflows: list[str | None] = []
     steps: list[tuple[Step, ...]] = []
     answered, codes, listed, step_kinds = [], [], [], []
-    # Why in chunks, each answers object read once: a chunk's answers and steps are still in the cache when read
+    # Why in chunks, each item read once: a chunk's answers and steps are still in the cache when read
     for start in range(0, n, _ROWS):
-        fields = list(chain.from_iterable(map(_ANSWERS_FIELDS, read[start : start + _ROWS])))
+        chunk = items[start : start + _ROWS]
+        names += map(_NAME, chunk)
+        read = list(map(_READ, chunk))
+        if not set(map(type, read)) <= {Answers}:  # Why the check first: a row's `isinstance` costs as much as a read
+            errors |= {start + i: _first_problem(a) for i, a in enumerate(read) if not isinstance(a, Answers)}
+            read = [a if isinstance(a, Answers) else _NO_ANSWERS for a in read]
+        fields = list(chain.from_iterable(map(_ANSWERS_FIELDS, read)))
         traits, chunk_steps = fields[0::3], fields[1::3]
         workflows += fields[2::3]
         steps += chunk_steps
@@ -60,7 +62,7 @@ def columns_from_answers(items: Sequence[tuple[str, Answers | UserError]], ruleb
         step_kinds.append(kinds.read(chunk_steps, listed[-1]))
     values, given = answers.columns(_joined(codes), _joined(answered))
     counts = kinds.counts(_joined(listed), _joined(step_kinds))
-    return Columns(n, values, given, tuple(workflows), tuple(steps), counts, errors, {"#file": names})
+    return Columns(n, values, given, tuple(workflows), tuple(steps), counts, errors, {"#file": tuple(names)})
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:
