@@ -5,8 +5,10 @@ files): one row per answers file, in `advisor.engine.batch.Columns`, and the int
 
 from __future__ import annotations
 
+import contextlib
+import operator
 from collections.abc import Sequence
-from itertools import chain, repeat
+from itertools import chain
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -76,7 +78,6 @@ _ANSWERS_FIELDS = attrgetter("traits", "steps", "workflow")
 
 IGNORED, ASIDE = -1, -2  # the codes of `AnswerCodes` for an answer to no question, and for one kept aside
 _ROWS = 1024  # rows of answers read per pass
-_TABULATED = 1 << 12  # the most values of an integer question `AnswerCodes` holds
 _INT32 = np.iinfo(np.int32)
 
 
@@ -92,10 +93,11 @@ class AnswerCodes(dict):
     grid with one scatter. As in `domain_index`, an answer must be of its options' type (checked by
     `parse_answers`): here a yes/no answer 1 would be read as True.
 
-    A pair it does not hold goes to `__missing__`: an answer to no question is IGNORED; an integer answer outside
-    the table (a question with more than `_TABULATED` values, or values past 32 bits) is kept aside, in the order
-    met (`aside`: question id -> (positions among the answers kept aside, answers)), as ASIDE; anything else is no
-    valid answer: KeyError.
+    A pair it does not hold goes to `__missing__`: an answer to no question is IGNORED; an integer within its
+    question's bounds is added to the table when first met (Why: an integer question may have billions of
+    values, a batch holds a few of them); an integer answer outside them (or a question whose values pass 32
+    bits) is kept aside, in the order met (`aside`: question id -> (positions among the answers kept aside,
+    answers)), as ASIDE; anything else is no valid answer: KeyError.
     """
 
     def __init__(self, rulebook: Rulebook, rows: int):
@@ -104,12 +106,13 @@ class AnswerCodes(dict):
         self.unknown = np.array([unknown_code(q) if column_type(q) != np.int64 else 0 for q in questions], np.int32)
         self.aside: dict[str, tuple[list[int], list[Any]]] = {}
         self.count = 0
-        super().__init__()
-        for k, q in enumerate(questions):  # Why zip and numpy: ~1,700 entries a call, each built in C
-            values = range(len(q.option_values())) if q.kind != "integer" else _tabulated(q)
-            codes = np.arange(values.start, values.stop, dtype=np.int64) & 0xFFFFFFFF | k * rows << 32
-            answers = q.option_values() if q.kind != "integer" else values
-            self.update(zip(zip(repeat(q.id), answers), codes.tolist()))
+        self.integers = {q.id: (k * rows << 32, _tabulated(q)) for k, q in enumerate(questions) if q.kind == "integer"}
+        super().__init__(
+            ((q.id, value), k * rows << 32 | code)
+            for k, q in enumerate(questions)
+            if q.kind != "integer"
+            for code, value in enumerate(q.option_values())
+        )
 
     def read(self, traits: Sequence[dict[str, Any]], count: np.ndarray) -> np.ndarray:
         """The code of each (question, answer) pair of rows of answers, in order (`count`: each row's answers)."""
@@ -153,18 +156,22 @@ class AnswerCodes(dict):
             return IGNORED
         if q.kind != "integer":
             raise KeyError(pair)
-        positions, values = self.aside.setdefault(qid, ([], []))
+        high, values = self.integers[qid]
+        with contextlib.suppress(TypeError):  # Why: not an integer, then kept aside as before (np.array reads it)
+            if operator.index(value) in values:
+                code = self[(qid, value)] = high | operator.index(value) & 0xFFFFFFFF
+                return code
+        positions, answers = self.aside.setdefault(qid, ([], []))
         positions.append(self.count)
-        values.append(value)
+        answers.append(value)
         self.count += 1
         return ASIDE
 
 
 def _tabulated(q: Question) -> range:
-    """The values of an integer question `AnswerCodes` holds: all of them, or none past `_TABULATED` values or
-    32 bits."""
+    """The values of an integer question `AnswerCodes` holds: all of them, or none past 32 bits."""
     assert q.minimum is not None and q.maximum is not None  # checked by the model
-    if q.maximum - q.minimum >= _TABULATED or q.minimum - 2 < _INT32.min or q.maximum + 1 > _INT32.max:
+    if q.minimum - 2 < _INT32.min or q.maximum + 1 > _INT32.max:
         return range(0)
     return range(q.minimum, q.maximum + 1)
 
