@@ -163,6 +163,7 @@ def test_integers_of_every_width_are_read_as_row_by_row_those_past_32_bits_and_n
     }
     rulebook = build_rulebook(raw, "widths")
     rows = [{q: b[0] + i for q, b in bounds.items() if (i + len(q)) % 3} for i in range(9)]
+    rows += [{"small": -7}, {"small": 9, "edge": 2**31 - 1}, {"low": 1}]  # outside the bounds: kept as written
     assert_same_columns_and_results(rulebook, rows, [])
 
 
