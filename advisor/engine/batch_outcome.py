@@ -9,6 +9,8 @@ engine exactly.
 
 from __future__ import annotations
 
+from itertools import repeat
+
 import numpy as np
 
 from advisor.engine.evaluate import confidence, decide
@@ -49,8 +51,10 @@ def _decided(keys: np.ndarray, low: list[int], spans: list[int], decision: Decis
     rest, h = np.divmod(keys.astype(np.int64), spans[2])
     o, c = np.divmod(rest, spans[1])
     index = {style: k for k, style in enumerate(STYLES)}
-    decided = map(decide, (o + low[0]).tolist(), (c + low[1]).tolist(), (h + low[2]).tolist(), [decision] * len(keys))
-    return np.array([index[s] * 16 + index[r] * 4 + index[lean] for s, r, lean in decided], np.int8)
+    decided = list(map(decide, (o + low[0]).tolist(), (c + low[1]).tolist(), (h + low[2]).tolist(), repeat(decision)))
+    # Why coded per distinct outcome (a few): the keys are thousands, and a Python expression each cost ~0.3 µs
+    code = {d: index[d[0]] * 16 + index[d[1]] * 4 + index[d[2]] for d in set(decided)}
+    return np.fromiter(map(code.__getitem__, decided), np.int8, len(decided))
 
 
 def confidence_of(lead: np.ndarray, assumed: np.ndarray, visible: np.ndarray, fit: ConfidenceFit) -> np.ndarray:
@@ -62,15 +66,15 @@ def confidence_of(lead: np.ndarray, assumed: np.ndarray, visible: np.ndarray, fi
     span = int(visible.max()) + 1
     key = (lead.astype(np.int64) * span + assumed) * span + visible
     distinct, inverse = np.unique(key, return_inverse=True) if key.max() > DENSE_LIMIT else _dense_unique(key)
-    table = np.empty(len(distinct))
-    known: dict[tuple[int, float], float] = {}
-    for j, k in enumerate(distinct.tolist()):
-        rest, v = divmod(k, span)
-        ld, a = divmod(rest, span)
-        pair = (ld, (v - a) / v if v else 0.0)  # exactly the engine's share: Python ints, true division
-        if pair not in known:
-            known[pair] = confidence(*pair, fit)  # Why the engine's own: Python floats, rounded by Python's round
-        table[j] = known[pair]
+    rest, visible_ = np.divmod(distinct, span)
+    lead_, assumed_ = np.divmod(rest, span)
+    # exactly the engine's share: a true division of integers (below 2**53, exact as floats), 0 where none is visible
+    share = np.divide(visible_ - assumed_, visible_, out=np.zeros(len(distinct)), where=visible_ > 0)
+    pairs = list(zip(lead_.tolist(), share.tolist()))
+    known = dict.fromkeys(pairs, 0.0)
+    for pair in known:
+        known[pair] = confidence(*pair, fit)  # Why the engine's own: Python floats, rounded by Python's round
+    table = np.fromiter(map(known.__getitem__, pairs), np.float64, len(pairs))
     return table[inverse]
 
 
