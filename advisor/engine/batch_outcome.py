@@ -9,8 +9,6 @@ engine exactly.
 
 from __future__ import annotations
 
-from itertools import repeat
-
 import numpy as np
 
 from advisor.engine.evaluate import confidence, decide
@@ -51,10 +49,8 @@ def _decided(keys: np.ndarray, low: list[int], spans: list[int], decision: Decis
     rest, h = np.divmod(keys.astype(np.int64), spans[2])
     o, c = np.divmod(rest, spans[1])
     index = {style: k for k, style in enumerate(STYLES)}
-    decided = list(map(decide, (o + low[0]).tolist(), (c + low[1]).tolist(), (h + low[2]).tolist(), repeat(decision)))
-    # Why coded per distinct outcome (a few): the keys are thousands, and a Python expression each cost ~0.3 µs
-    code = {d: index[d[0]] * 16 + index[d[1]] * 4 + index[d[2]] for d in set(decided)}
-    return np.fromiter(map(code.__getitem__, decided), np.int8, len(decided))
+    decided = map(decide, (o + low[0]).tolist(), (c + low[1]).tolist(), (h + low[2]).tolist(), [decision] * len(keys))
+    return np.array([index[s] * 16 + index[r] * 4 + index[lean] for s, r, lean in decided], np.int8)
 
 
 def confidence_of(lead: np.ndarray, assumed: np.ndarray, visible: np.ndarray, fit: ConfidenceFit) -> np.ndarray:
