@@ -125,7 +125,7 @@ class AnswerCodes(dict):
         answer."""
         n = len(count)
         # Why int32 rows where they fit: np.repeat is several times faster on 4-byte items than on 8-byte ones
-        row = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 else np.int64), count)
+        row: np.ndarray = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 else np.int64), count)
         aside = row[codes == ASIDE] if self.aside else row[:0]
         if len(codes) and codes.min() < 0:  # answers to no question, or kept aside
             kept = codes >= 0
