@@ -1,7 +1,7 @@
 """What a batch row's steps say, and the answers they give: the `from_steps` evidence of
 `advisor.engine.evaluate.evidence_from_steps`, for whole columns.
 
-Each row's steps are reduced to counts once, when the portfolio is read (`count_steps`, `step_counts`); the
+Each row's steps are reduced to counts once, when the portfolio is read (`count_steps`, `step_counts`, `StepKinds`); the
 evidence is then a few whole-array operations per `from_steps` question (`with_evidence`).
 """
 
