@@ -6,9 +6,12 @@ included). The row-by-row reading below is the reference: it is how the batch re
 
 from __future__ import annotations
 
+import json
 import random
 
 import numpy as np
+import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,9 +20,19 @@ from advisor.engine.answers import Answers
 from advisor.engine.batch import Columns, evaluate_columns
 from advisor.engine.batch_evidence import STEP_MEASURES, count_steps, step_counts
 from advisor.engine.vector import domain_index, unknown_code
+from advisor.errors import UserError
 from advisor.portfolio.reading import column_type, columns_from_answers
 from advisor.rulebook.formats import Step
-from tests.test_batch_property import DEFAULT, SETTINGS, answer_sets, random_steps, rulebooks, steps_strategy
+from advisor.rulebook.loading import build_rulebook
+from tests.test_batch_property import (
+    DEFAULT,
+    SETTINGS,
+    STYLES_TEXT,
+    answer_sets,
+    random_steps,
+    rulebooks,
+    steps_strategy,
+)
 
 
 def columns_row_by_row(items, rulebook) -> Columns:
@@ -101,9 +114,91 @@ def test_an_answer_to_a_question_the_rulebook_does_not_have_is_left_out():
     assert sum(int(g[0]) for g in columns.given.values()) == 1
 
 
-def test_rows_with_too_many_names_to_tabulate_are_counted_alike(monkeypatch):
+def test_rows_whose_counts_do_not_pack_or_have_too_many_names_to_tabulate_are_counted_alike(monkeypatch):
     rng = random.Random(17)
     rows = [random_steps(rng) for _ in range(300)]
+    packed = step_counts(rows)
+    monkeypatch.setattr(batch_evidence, "PACKED_BITS", 0)  # as when a row's counts do not fit in one integer
     tabulated = step_counts(rows)
     monkeypatch.setattr(batch_evidence, "DENSE_CELLS", 0)  # as when rows x distinct names is past the table
-    assert step_counts(rows).tolist() == tabulated.tolist() == [list(c) for c in zip(*map(count_steps, rows))]
+    reference = [list(c) for c in zip(*map(count_steps, rows))]
+    assert step_counts(rows).tolist() == tabulated.tolist() == packed.tolist() == reference
+
+
+def test_integers_of_every_width_are_read_as_row_by_row_those_past_32_bits_and_negative_ones_included():
+    def integer(qid, low, high):
+        return {
+            "id": qid,
+            "section": "s",
+            "text": "Q?",
+            "help": "H.",
+            "kind": "integer",
+            "minimum": low,
+            "maximum": high,
+        }
+
+    bounds = {"small": (-5, 5), "edge": (2**31 - 12, 2**31 - 2), "wide": (2**40, 2**40 + 9), "low": (-(2**40), 0)}
+    raw = {
+        "questions.yaml": yaml.safe_dump(
+            {"sections": [{"id": "s", "title": "S"}], "questions": [integer(q, *b) for q, b in bounds.items()]}
+        ).encode(),
+        "rules.yaml": json.dumps(
+            {
+                "version": "1.0.0",
+                "rules": [
+                    {
+                        "id": "r",
+                        "when": {"question": "wide", "op": "gt", "value": 2**40 + 4},
+                        "effect": {"hybrid": 1},
+                        "rationale": "R.",
+                        "source": "S.",
+                    }
+                ],
+            }
+        ).encode(),
+        "scenarios.yaml": yaml.safe_dump(
+            {"scenarios": [{"name": "a", "traits": {}, "expect": {"style": "hybrid"}}]}
+        ).encode(),
+        "styles.yaml": STYLES_TEXT,
+    }
+    rulebook = build_rulebook(raw, "widths")
+    rows = [{q: b[0] + i for q, b in bounds.items() if (i + len(q)) % 3} for i in range(9)]
+    rows += [{"small": -7}, {"small": 9, "edge": 2**31 - 1}, {"low": 1}]  # outside the bounds: kept as written
+    assert_same_columns_and_results(rulebook, rows, [])
+
+
+@pytest.mark.parametrize("teams, contexts", [(70, 2), (3, 30), (40, 40)])
+def test_many_teams_or_contexts_past_what_one_integer_packs_are_counted_alike(teams, contexts):
+    rng = random.Random(teams * contexts)
+    rows = [
+        tuple(
+            Step(
+                service="S",
+                action="A",
+                reaction=rng.random() < 0.3,
+                team=f"t{rng.randrange(teams)}" if rng.random() < 0.9 else None,
+                context=f"c{rng.randrange(contexts)}" if rng.random() < 0.9 else None,
+            )
+            for _ in range(rng.choice((0, 1, 5, 80)))
+        )
+        for _ in range(60)
+    ]
+    assert step_counts(rows).T.tolist() == [list(count_steps(steps)) for steps in rows]
+
+
+def test_files_that_failed_to_parse_keep_their_error_in_any_chunk_of_rows():
+    broken = {3: UserError("bad indentation"), 2100: UserError("unknown question 'x'")}
+    items = [(f"row{i}.yaml", broken.get(i, Answers({"ordering": "strict"}))) for i in range(2500)]
+    columns = columns_from_answers(items, DEFAULT)
+    assert columns.errors == {i: str(e.problems[0]) for i, e in broken.items()}
+    assert columns.extra["#file"][2100] == "row2100.yaml"
+    assert int(columns.given["ordering"].sum()) == 2500 - len(broken)
+
+
+def test_answers_carrying_an_attribute_besides_their_fields_are_read_by_name():
+    odd = Answers({"ordering": "strict"}, (Step(service="S", action="A"),), "odd")
+    object.__setattr__(odd, "note", "set by a caller")  # a fifth entry in its __dict__
+    columns = columns_from_answers([("a.yaml", Answers({}, (), "plain")), ("b.yaml", odd)], DEFAULT)
+    assert columns.workflows == ("plain", "odd")
+    assert columns.values["ordering"].tolist()[1] == domain_index(DEFAULT.questions["ordering"], "strict")
+    assert columns.step_count.tolist() == [0, 1]

@@ -1,7 +1,7 @@
 """What a batch row's steps say, and the answers they give: the `from_steps` evidence of
 `advisor.engine.evaluate.evidence_from_steps`, for whole columns.
 
-Each row's steps are reduced to counts once, when the portfolio is read (`count_steps`, `step_counts`); the
+Each row's steps are reduced to counts once, when the portfolio is read (`count_steps`, `step_counts`, `StepKinds`); the
 evidence is then a few whole-array operations per `from_steps` question (`with_evidence`).
 """
 
@@ -39,46 +39,111 @@ def count_steps(steps: Sequence[Step]) -> tuple[int, ...]:
 
 
 def step_counts(rows: Sequence[Sequence[Step]]) -> np.ndarray:
-    """`Columns.counts` for rows of steps: int32 (len(STEP_MEASURES), rows), what `count_steps` gives each row.
+    """`Columns.counts` for rows of steps: int32 (len(STEP_MEASURES), rows), what `count_steps` gives each row."""
+    kinds = StepKinds()
+    length = np.fromiter(map(len, rows), np.int64, len(rows))
+    return kinds.counts(length, kinds.read(rows, length))
 
-    Why whole arrays: `count_steps` row by row cost ~5 µs a row (its `allocate` where contexts are named), a third
-    of a batch from answers (bench/peer.py). Here each step's four fields are read in C (`map`), a chunk of steps
-    at a time, and the counts, distinct names and core contexts are array operations over all the rows.
+
+class StepKinds(dict):
+    """(reaction, compensation, team, context) -> its code, in the order met: a step's kind. `read` gives the kinds
+    of rows of steps (a chunk of them at a time, if need be); `counts`, the rows' `Columns.counts`.
+
+    Why each step read once as its kind: `count_steps` row by row cost ~5 µs a row, and reading the four fields
+    a step's counts need in four passes ~2.5 µs, most of a batch from answers (bench/peer.py). Here one pass in C
+    (`map`) gives each step its kind's code; a portfolio's steps have few distinct kinds, each decoded once, and the
+    counts, distinct names and core contexts are array operations over the steps' codes.
     """
-    n = len(rows)
-    out = np.zeros((len(STEP_MEASURES), n), np.int32)
-    lengths, reaction, compensated = [], [], []
-    team_names: list[str | None] = []
-    context_names: list[str | None] = []
-    for start in range(0, n, _ROWS):  # Why in chunks: each pass then finds the chunk's steps in the cache
-        chunk = rows[start : start + _ROWS]
-        lengths.append(np.fromiter(map(len, chunk), np.int64, len(chunk)))
-        fields = list(map(_FIELDS, chain.from_iterable(chunk)))
-        reaction.append(np.fromiter(map(_REACTION, fields), bool, len(fields)))
-        compensated.append(np.fromiter(map(truth, map(_COMPENSATION, fields)), bool, len(fields)))
-        team_names += map(_TEAM, fields)
-        context_names += map(_CONTEXT, fields)
-    if not team_names:
+
+    def __missing__(self, kind: tuple[bool, str | None, str | None, str | None]) -> int:
+        code = self[kind] = len(self)
+        return code
+
+    def read(self, rows: Sequence[Sequence[Step]], length: np.ndarray) -> np.ndarray:
+        """The kind of each step of `rows`, in order (`length`: each row's steps)."""
+        steps = map(_KIND, map(_FIELDS, chain.from_iterable(rows)))
+        return np.fromiter(map(self.__getitem__, steps), np.intp, int(length.sum()))
+
+    def counts(self, length: np.ndarray, kind: np.ndarray) -> np.ndarray:
+        """`Columns.counts` of rows of `length` steps whose kinds are `kind` (all of them, as `read` gave them)."""
+        n = len(length)
+        out = np.zeros((len(STEP_MEASURES), n), np.int32)
+        if not len(kind):
+            return out
+        reactions, compensations, team_names, context_names = zip(*self)
+        react = np.fromiter(map(truth, reactions), bool, len(self))
+        compensated = np.fromiter(map(truth, compensations), bool, len(self))
+        team, _ = _name_codes(list(team_names))
+        context, blank = _name_codes(list(context_names))
+        out[0] = length
+        if _packed_counts(out, length, kind, react, compensated, team, context, blank):
+            return out
+        row = np.repeat(np.arange(n), length)
+        reacts, contexts = react[kind], context[kind]
+        out[1] = np.bincount(row, reacts, n)
+        out[2] = np.bincount(row, compensated[kind], n)
+        out[3] = _distinct_per_row(row, team[kind], n)
+        out[4] = _distinct_per_row(row, contexts, n)
+        out[5] = out[1] + _outside_core(row, reacts, contexts, blank, n)
         return out
-    length = np.concatenate(lengths)
-    row = np.repeat(np.arange(n), length)
-    reacts = np.concatenate(reaction)
-    teams, _ = _name_codes(team_names)
-    contexts, blank = _name_codes(context_names)
-    out[0] = length
-    out[1] = np.bincount(row, reacts, n)
-    out[2] = np.bincount(row, np.concatenate(compensated), n)
-    out[3] = _distinct_per_row(row, teams, n)
-    out[4] = _distinct_per_row(row, contexts, n)
-    out[5] = out[1] + _outside_core(row, reacts, contexts, blank, n)
-    return out
+
+
+def _packed_counts(
+    out: np.ndarray,
+    length: np.ndarray,
+    kind: np.ndarray,
+    react: np.ndarray,
+    compensated: np.ndarray,
+    team: np.ndarray,
+    context: np.ndarray,
+    blank: int,
+) -> bool:
+    """`out[1:]` of `step_counts` from each step's kind, when its counts fit in one int64 and its names in one
+    uint64 (else False, `out` untouched): the reactions, compensations and each core-eligible context's steps as
+    lanes of a sum, the teams and contexts named as the bits of an or, each reduced per row in one pass.
+
+    Why: per-step arrays, a table of rows x names and its reductions for each measure were ~0.4 µs a row of
+    a batch from answers (bench/peer.py); here each step costs two gathers and two reductions.
+    """
+    teams, contexts = int(team.max()) + 1, int(context.max()) + 1
+    width = int(length.max()).bit_length()  # bits of a lane: no count of a row passes its steps
+    if (2 + contexts) * width > PACKED_BITS or teams + contexts > 63:
+        return False
+    core = ~react & (context >= 0) & (context != blank)  # the steps `core_context` reads
+    lanes = react + (compensated.astype(np.int64) << width)
+    lanes[core] += np.int64(1) << (width * (2 + context[core]))
+    ones = np.uint64(1)
+    names = np.where(team >= 0, ones << team.clip(0).astype(np.uint64), 0).astype(np.uint64)
+    names |= np.where(context >= 0, ones << (teams + context.clip(0)).astype(np.uint64), 0).astype(np.uint64)
+    listed = length > 0
+    starts = (np.cumsum(length) - length)[listed]
+    sums, seen = np.zeros(len(length), np.int64), np.zeros(len(length), np.uint64)
+    sums[listed] = np.add.reduceat(lanes[kind], starts)
+    seen[listed] = np.bitwise_or.reduceat(names[kind], starts)
+    mask = (1 << width) - 1
+    per_context = [sums >> (width * (2 + c)) & mask for c in range(contexts)]
+    out[1], out[2] = sums & mask, sums >> width & mask
+    out[3] = _popcount(seen & np.uint64((1 << teams) - 1))
+    out[4] = _popcount(seen >> np.uint64(teams))
+    out[5] = out[1] + (np.sum(per_context, axis=0) - np.max(per_context, axis=0) if contexts else 0)
+    return True
+
+
+PACKED_BITS = 63  # the bits of a row's sum of counts, in `_packed_counts`
+
+
+def _popcount(x: np.ndarray) -> np.ndarray:
+    """The set bits of each uint64 (numpy < 2 has no `bitwise_count`)."""
+    x = x - (x >> np.uint64(1) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + (x >> np.uint64(2) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
 
 
 # Why through the instance dict: a pydantic model's attribute goes through the slot of `BaseModel.__getattr__`,
 # about twice a dict lookup, and pydantic keeps every field of a model in its `__dict__`
 _FIELDS = attrgetter("__dict__")
-_REACTION, _COMPENSATION, _TEAM, _CONTEXT = map(itemgetter, ("reaction", "compensation", "team", "context"))
-_ROWS = 256  # rows whose steps are read per pass: a few thousand steps, whose objects fit in the cache
+_KIND = itemgetter("reaction", "compensation", "team", "context")
 
 
 def _name_codes(names: list[str | None]) -> tuple[np.ndarray, int]:

@@ -62,15 +62,15 @@ def confidence_of(lead: np.ndarray, assumed: np.ndarray, visible: np.ndarray, fi
     span = int(visible.max()) + 1
     key = (lead.astype(np.int64) * span + assumed) * span + visible
     distinct, inverse = np.unique(key, return_inverse=True) if key.max() > DENSE_LIMIT else _dense_unique(key)
-    table = np.empty(len(distinct))
-    known: dict[tuple[int, float], float] = {}
-    for j, k in enumerate(distinct.tolist()):
-        rest, v = divmod(k, span)
-        ld, a = divmod(rest, span)
-        pair = (ld, (v - a) / v if v else 0.0)  # exactly the engine's share: Python ints, true division
-        if pair not in known:
-            known[pair] = confidence(*pair, fit)  # Why the engine's own: Python floats, rounded by Python's round
-        table[j] = known[pair]
+    rest, visible_ = np.divmod(distinct, span)
+    lead_, assumed_ = np.divmod(rest, span)
+    # exactly the engine's share: a true division of integers (below 2**53, exact as floats), 0 where none is visible
+    share = np.divide(visible_ - assumed_, visible_, out=np.zeros(len(distinct)), where=visible_ > 0)
+    pairs = list(zip(lead_.tolist(), share.tolist()))
+    known = dict.fromkeys(pairs, 0.0)
+    for pair in known:
+        known[pair] = confidence(*pair, fit)  # Why the engine's own: Python floats, rounded by Python's round
+    table = np.fromiter(map(known.__getitem__, pairs), np.float64, len(pairs))
     return table[inverse]
 
 

@@ -5,7 +5,10 @@ files): one row per answers file, in `advisor.engine.batch.Columns`, and the int
 
 from __future__ import annotations
 
+import contextlib
+import operator
 from collections.abc import Sequence
+from dataclasses import fields as dataclass_fields
 from itertools import chain
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -14,7 +17,7 @@ import numpy as np
 
 from advisor.engine.answers import Answers
 from advisor.engine.batch import Columns
-from advisor.engine.batch_evidence import step_counts
+from advisor.engine.batch_evidence import StepKinds
 from advisor.engine.vector import unknown_code
 from advisor.errors import UserError
 from advisor.rulebook.formats import Question, Step
@@ -37,103 +40,121 @@ def column_type(q: Question) -> type:
 def columns_from_answers(items: Sequence[tuple[str, Answers | UserError]], rulebook: Rulebook) -> Columns:
     """One row per answers file (already parsed with `advisor.engine.answers.parse_answers`); a file that failed to
     parse becomes a row whose error is its first problem."""
-    names = tuple(map(_NAME, items))
-    read = list(map(_READ, items))
+    n = len(items)
+    answers, kinds = AnswerCodes(rulebook, n), StepKinds()
     errors: dict[int, str] = {}
-    if not set(map(type, read)) <= {Answers}:  # Why the check first: a row's `isinstance` costs as much as its read
-        errors = {i: _first_problem(item) for i, item in enumerate(read) if not isinstance(item, Answers)}
-        read = [item if isinstance(item, Answers) else _NO_ANSWERS for item in read]
-    traits, steps, workflows = _fields(read)
-    values, given = answer_columns(traits, rulebook)
-    return Columns(len(items), values, given, workflows, steps, step_counts(steps), errors, {"#file": names})
+    names: list[str] = []
+    workflows: list[str | None] = []
+    steps: list[tuple[Step, ...]] = []
+    answered, codes, listed, step_kinds = [], [], [], []
+    # Why in chunks, each item read once: a chunk's answers and steps are still in the cache when read
+    for start in range(0, n, _ROWS):
+        chunk = items[start : start + _ROWS]
+        names += map(_NAME, chunk)
+        read = list(map(_READ, chunk))
+        if not set(map(type, read)) <= {Answers}:  # Why the check first: a row's `isinstance` costs as much as a read
+            errors |= {start + i: _first_problem(a) for i, a in enumerate(read) if not isinstance(a, Answers)}
+            read = [a if isinstance(a, Answers) else _NO_ANSWERS for a in read]
+        fields = list(chain.from_iterable(map(dict.values, map(_FIELDS, read))))
+        if len(fields) != len(_ANSWERS_FIELDS) * len(read):  # Why: an object with other attributes than its fields
+            fields = list(chain.from_iterable(map(attrgetter(*_ANSWERS_FIELDS), read)))
+        traits, chunk_steps = fields[0 :: len(_ANSWERS_FIELDS)], fields[1 :: len(_ANSWERS_FIELDS)]
+        workflows += fields[2 :: len(_ANSWERS_FIELDS)]
+        steps += chunk_steps
+        answered.append(np.fromiter(map(len, traits), np.int64, len(traits)))
+        codes.append(answers.read(traits, answered[-1]))
+        listed.append(np.fromiter(map(len, chunk_steps), np.int64, len(chunk_steps)))
+        step_kinds.append(kinds.read(chunk_steps, listed[-1]))
+    values, given = answers.columns(_joined(codes), _joined(answered))
+    counts = kinds.counts(_joined(listed), _joined(step_kinds))
+    return Columns(n, values, given, tuple(workflows), tuple(steps), counts, errors, {"#file": tuple(names)})
 
 
-def _fields(
-    answers: list[Answers],
-) -> tuple[list[dict[str, Any]], tuple[tuple[Step, ...], ...], tuple[str | None, ...]]:
-    """The traits, steps and workflow names of answers, each answers object read once."""
-    fields = list(chain.from_iterable(map(_ANSWERS_FIELDS, answers)))
-    return fields[0::3], tuple(fields[1::3]), tuple(fields[2::3])
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
 _NO_ANSWERS = Answers()
 _NAME, _READ = itemgetter(0), itemgetter(1)
-_ANSWERS_FIELDS = attrgetter("traits", "steps", "workflow")
-
-
-def answer_columns(
-    traits: Sequence[dict[str, Any]], rulebook: Rulebook
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """`Columns.values` and `.given` of rows of checked answers (question id -> value; other keys are ignored):
-    the option's index or the integer, `unknown_code` where a row has no answer.
-
-    Why one pass over each row's answers and a table of codes: reading the answers question by question was most
-    of the 13 µs a row of a batch from answers (bench/peer.py; the evaluation is 0.3 µs), mostly cache misses:
-    each row's dict was fetched again for every question. Here each (question, answer) pair is looked up once,
-    in C (`map` over `AnswerCodes`), and the codes land in the columns by array indexing. As in `domain_index`,
-    an answer must be of its options' type (checked by `parse_answers`): here a yes/no answer 1 would be read
-    as True.
-    """
-    n = len(traits)
-    table = AnswerCodes(rulebook)
-    counts, parts = [], []
-    for start in range(0, n, _ROWS):  # Why in chunks: the dicts counted are still in the cache when read
-        chunk = traits[start : start + _ROWS]
-        counts.append(np.fromiter(map(len, chunk), np.int64, len(chunk)))
-        pairs = chain.from_iterable(map(dict.items, chunk))
-        parts.append(np.fromiter(map(table.__getitem__, pairs), np.int64, int(counts[-1].sum())))
-    codes = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-    row = np.repeat(np.arange(n), np.concatenate(counts) if counts else np.zeros(0, np.int64))
-    aside = row[codes == ASIDE]
-    kept = codes >= 0
-    row, codes = row[kept], codes[kept]
-    question = (codes >> table.shift).astype(np.int16 if len(rulebook.questions) < 2**15 else np.int64)
-    order = np.argsort(question, kind="stable")  # Why stable: a radix sort on 16 bits, linear
-    ends = np.cumsum(np.bincount(question, minlength=len(rulebook.questions)))
-    values: dict[str, np.ndarray] = {}
-    given: dict[str, np.ndarray] = {}
-    for k, q in enumerate(rulebook.questions.values()):
-        picked = order[(ends[k - 1] if k else 0) : ends[k]]
-        column: np.ndarray = np.full(n, unknown_code(q), column_type(q))
-        column[row[picked]] = (codes[picked] & table.mask) + table.base[k]
-        answered = np.zeros(n, bool)
-        answered[row[picked]] = True
-        if q.id in table.aside:  # integers outside the table, as read row by row (np.array, the column's type)
-            at = [aside[i] for i in table.aside[q.id][0]]
-            column[at] = np.array(table.aside[q.id][1], column_type(q))
-            answered[at] = True
-        values[q.id], given[q.id] = column, answered
-    return values, given
+# Why the answers' fields read off their `__dict__`: a dataclass sets its fields there in order, and a pass over the
+# dicts' values cost ~20% less than three attributes each (bench/peer.py)
+_FIELDS = attrgetter("__dict__")
+_ANSWERS_FIELDS = tuple(f.name for f in dataclass_fields(Answers))
+assert _ANSWERS_FIELDS[:3] == ("traits", "steps", "workflow"), "columns_from_answers reads the first three in order"
 
 
 IGNORED, ASIDE = -1, -2  # the codes of `AnswerCodes` for an answer to no question, and for one kept aside
 _ROWS = 1024  # rows of answers read per pass
-_TABULATED = 1 << 12  # the most values of an integer question `AnswerCodes` holds
+_INT32 = np.iinfo(np.int32)
 
 
 class AnswerCodes(dict):
-    """(question id, answer) -> the question's index << `shift` | the answer's code less the question's `base`
-    (an option's index, or an integer less the question's minimum), for `answer_columns`.
+    """(question id, answer) -> the cell of the question's first row in a grid of questions x `rows` << 32 | the
+    column's value, as 32 bits (an option's index, or the integer); and `unknown`, each question's `unknown_code`
+    as int32 (0 for a question the table holds no answer of). `read` gives the codes of rows of answers (a chunk
+    of them at a time, if need be); `columns`, the rows' `Columns.values` and `.given`.
 
-    A pair it does not hold goes to `__missing__`: an answer to no question is IGNORED; an integer answer outside
-    the table (a question with more than `_TABULATED` values) is kept aside, in the order met (`aside`: question
-    id -> (positions among the answers kept aside, answers)), as ASIDE; anything else is no valid answer: KeyError.
+    Why a table of codes: reading the answers question by question was most of the 13 µs a row of a batch from
+    answers (bench/peer.py; the evaluation is 0.3 µs), mostly cache misses: each row's dict was fetched again for
+    every question. Here each (question, answer) pair is looked up once, in C (`map`), and the codes land in the
+    grid with one scatter. As in `domain_index`, an answer must be of its options' type (checked by
+    `parse_answers`): here a yes/no answer 1 would be read as True.
+
+    A pair it does not hold goes to `__missing__`: an answer to no question is IGNORED; an integer within its
+    question's bounds is added to the table when first met (Why: an integer question may have billions of
+    values, a batch holds a few of them); an integer answer outside them (or a question whose values pass 32
+    bits) is kept aside, in the order met (`aside`: question id -> (positions among the answers kept aside,
+    answers)), as ASIDE; anything else is no valid answer: KeyError.
     """
 
-    def __init__(self, rulebook: Rulebook):
+    def __init__(self, rulebook: Rulebook, rows: int):
         questions = list(rulebook.questions.values())
-        widest = max([len(q.option_values()) for q in questions] + [_width(q) for q in questions] + [2])
-        self.shift = (widest - 1).bit_length()
-        self.mask = (1 << self.shift) - 1
-        self.base = np.array([q.minimum if _width(q) else 0 for q in questions], np.int64)
         self.questions = rulebook.questions
+        self.unknown = np.array([unknown_code(q) if column_type(q) != np.int64 else 0 for q in questions], np.int32)
         self.aside: dict[str, tuple[list[int], list[Any]]] = {}
         self.count = 0
+        self.integers = {q.id: (k * rows << 32, _tabulated(q)) for k, q in enumerate(questions) if q.kind == "integer"}
         super().__init__(
-            ((q.id, value), k << self.shift | code)
+            ((q.id, value), k * rows << 32 | code)
             for k, q in enumerate(questions)
-            for code, value in (enumerate(q.option_values()) if q.kind != "integer" else enumerate(_tabulated(q)))
+            if q.kind != "integer"
+            for code, value in enumerate(q.option_values())
         )
+
+    def read(self, traits: Sequence[dict[str, Any]], count: np.ndarray) -> np.ndarray:
+        """The code of each (question, answer) pair of rows of answers, in order (`count`: each row's answers)."""
+        pairs = chain.from_iterable(map(dict.items, traits))
+        return np.fromiter(map(self.__getitem__, pairs), np.int64, int(count.sum()))
+
+    def columns(self, codes: np.ndarray, count: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """`Columns.values` and `.given` of the rows whose answers' codes are `codes` (all of them, as `read` gave
+        them; `count`: each row's answers): the option's index or the integer, `unknown_code` where a row has no
+        answer."""
+        n = len(count)
+        # Why int32 rows where they fit: np.repeat is several times faster on 4-byte items than on 8-byte ones
+        row: np.ndarray = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 else np.int64), count)
+        aside = row[codes == ASIDE] if self.aside else row[:0]
+        if len(codes) and codes.min() < 0:  # answers to no question, or kept aside
+            kept = codes >= 0
+            row, codes = row[kept], codes[kept]
+        grid = np.repeat(self.unknown[:, None], n, axis=1)
+        # the high half of a code is its question's first cell in the grid, the low half its value (as written)
+        grid.reshape(-1)[(codes >> 32) + row] = codes.astype(np.int32)
+        values: dict[str, np.ndarray] = {}
+        given: dict[str, np.ndarray] = {}
+        for k, q in enumerate(self.questions.values()):
+            dtype = column_type(q)
+            if dtype == np.int64:  # none of its answers is in the grid (`__init__`)
+                column, answered = np.full(n, unknown_code(q), dtype), np.zeros(n, bool)
+            else:  # Why no mask of the answers scattered: no value in the table is the unknown code
+                column = grid[k].astype(dtype, copy=False)
+                answered = column != self.unknown[k]
+            if q.id in self.aside:  # integers outside the table, as read row by row (np.array, the column's type)
+                at = [aside[i] for i in self.aside[q.id][0]]
+                column[at] = np.array(self.aside[q.id][1], dtype)
+                answered[at] = True
+            values[q.id], given[q.id] = column, answered
+        return values, given
 
     def __missing__(self, pair: tuple[str, Any]) -> int:
         qid, value = pair  # Why unpacked at once: `dict.items` reuses the pair's tuple for the next answer
@@ -142,24 +163,24 @@ class AnswerCodes(dict):
             return IGNORED
         if q.kind != "integer":
             raise KeyError(pair)
-        positions, values = self.aside.setdefault(qid, ([], []))
+        high, values = self.integers[qid]
+        with contextlib.suppress(TypeError):  # Why: not an integer, then kept aside as before (np.array reads it)
+            if operator.index(value) in values:
+                code = self[(qid, value)] = high | operator.index(value) & 0xFFFFFFFF
+                return code
+        positions, answers = self.aside.setdefault(qid, ([], []))
         positions.append(self.count)
-        values.append(value)
+        answers.append(value)
         self.count += 1
         return ASIDE
 
 
-def _width(q: Question) -> int:
-    """How many values of an integer question `AnswerCodes` holds: all of them, or none past `_TABULATED`."""
-    if q.kind != "integer":
-        return 0
-    assert q.minimum is not None and q.maximum is not None  # checked by the model
-    return q.maximum - q.minimum + 1 if q.maximum - q.minimum < _TABULATED else 0
-
-
 def _tabulated(q: Question) -> range:
-    assert q.minimum is not None  # checked by the model
-    return range(q.minimum, q.minimum + _width(q))
+    """The values of an integer question `AnswerCodes` holds: all of them, or none past 32 bits."""
+    assert q.minimum is not None and q.maximum is not None  # checked by the model
+    if q.minimum - 2 < _INT32.min or q.maximum + 1 > _INT32.max:
+        return range(0)
+    return range(q.minimum, q.maximum + 1)
 
 
 def _first_problem(error: UserError) -> str:
