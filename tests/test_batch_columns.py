@@ -193,12 +193,3 @@ def test_files_that_failed_to_parse_keep_their_error_in_any_chunk_of_rows():
     assert columns.errors == {i: str(e.problems[0]) for i, e in broken.items()}
     assert columns.extra["#file"][2100] == "row2100.yaml"
     assert int(columns.given["ordering"].sum()) == 2500 - len(broken)
-
-
-def test_answers_carrying_an_attribute_besides_their_fields_are_read_by_name():
-    odd = Answers({"ordering": "strict"}, (Step(service="S", action="A"),), "odd")
-    object.__setattr__(odd, "note", "set by a caller")  # a fifth entry in its __dict__
-    columns = columns_from_answers([("a.yaml", Answers({}, (), "plain")), ("b.yaml", odd)], DEFAULT)
-    assert columns.workflows == ("plain", "odd")
-    assert columns.values["ordering"].tolist()[1] == domain_index(DEFAULT.questions["ordering"], "strict")
-    assert columns.step_count.tolist() == [0, 1]
