@@ -32,10 +32,14 @@ from advisor.rulebook.program import (
 from advisor.rulebook.scoring_rows import Packing, built_result, grouped, groups, ready
 
 READY_PER_RULE = 64  # the answer combinations a rule over several questions may tabulate (`ready`)
-READY_CELLS = 65_536  # the same over the whole rulebook
+# The same over the whole rulebook. Why this few: an evaluation touches every ready table it reads, scattered in
+# memory; past a few thousand cells they no longer stay in the CPU's caches and cost more than the RuleResults
+# they save (bench/growth.py, 3,000 generated rules: ~600 us an evaluation with 2,048 cells, ~800-1,000 with
+# 65,536); the default rulebook needs far fewer (its scorer is the same at 1,024)
+READY_CELLS = 2048
 # Why a few larger ones: one rule over a wide and a small question (teams x flow owner: 303) saves a RuleResult
 # per call; many of them (generated rulebooks) would fill the caches with ready results instead
-READY_LARGE, READY_LARGE_CELLS = 512, 1024
+READY_LARGE, READY_LARGE_CELLS = 512, 512
 # the trace, the orchestration, choreography and hybrid points, the questions unanswered (None) in catalog order
 Scored = tuple[tuple[RuleResult, ...], int, int, int, tuple[str, ...]]
 Scorer = Callable[[dict[str, Any]], Scored]
