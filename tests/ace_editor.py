@@ -3,6 +3,10 @@ read its text, replace it by typing, blur it, and read the lines its gutter mark
 
 from __future__ import annotations
 
+import time
+
+from playwright.sync_api import Error as PlaywrightError
+
 EDITOR = ".st-key-rules-code iframe"  # the component's iframe, in the container the page keys
 TIMEOUT = 60_000  # a loaded shared machine; waits end as soon as the page is ready
 
@@ -12,6 +16,20 @@ def ace(page):
     key (after a save, discard or load), the old iframe and the new one are both on the page for a moment."""
     page.wait_for_function("sel => document.querySelectorAll(sel).length === 1", arg=EDITOR, timeout=TIMEOUT)
     return page.frame_locator(EDITOR).first.locator(".ace_editor")
+
+
+def _until_done(page, script: str, arg) -> None:
+    """Run a waiting script in the editor, again in the new editor when a rerun replaced the component's iframe
+    while it waited (a save, a restore, a load: Playwright then reports the frame detached), for up to a minute."""
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while True:
+        try:
+            ace(page).evaluate(script, arg)
+            return
+        except PlaywrightError as e:
+            gone = "detached" in str(e) or "context was destroyed" in str(e)
+            if not gone or time.monotonic() > deadline:
+                raise
 
 
 def wait_for_editor(page) -> None:
@@ -25,7 +43,8 @@ def text(page) -> str:
 
 def expect_text(page, expected: str) -> None:
     """Wait until the editor holds `expected` (after a rerun reloads it)."""
-    ace(page).evaluate(
+    _until_done(
+        page,
         "(e, want) => new Promise((ok, fail) => { const t0 = Date.now(); const tick = () => {"
         " if (e.env && e.env.editor && e.env.editor.getValue() === want) return ok(true);"
         " if (Date.now() - t0 > 60000) return fail(new Error('editor text never matched'));"
@@ -49,7 +68,8 @@ def blur(page) -> None:
 def wait_for_error_mark(page, line: int) -> None:
     """Scroll the editor to `line` (Ace draws only the lines in view) until its gutter cell is drawn marked as an
     error; fails after a minute."""
-    ace(page).evaluate(
+    _until_done(
+        page,
         "(e, line) => new Promise((ok, fail) => { const t0 = Date.now(); const tick = () => {"
         " e.env.editor.scrollToLine(line - 1, true, false, () => {});"
         " const cells = Array.from(e.querySelectorAll('.ace_gutter-cell.ace_error'));"

@@ -222,21 +222,17 @@ def test_recommend_imports_only_what_the_recommendation_needs():
 
 def test_help_is_wrapped_to_the_terminal_width_it_is_given():
     """The help formatter finds the width without shutil (start-up time), as argparse's own does: `$COLUMNS`."""
-    narrow = subprocess.run(
-        [sys.executable, "-m", "advisor", "recommend", "--help"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=os.environ | {"COLUMNS": "50"},
-        check=True,
-    ).stdout
-    wide = subprocess.run(
-        [sys.executable, "-m", "advisor", "recommend", "--help"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=os.environ | {"COLUMNS": "200"},
-        check=True,
-    ).stdout
+
+    def help_at(columns: int) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "advisor", "recommend", "--help"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=os.environ | {"COLUMNS": str(columns)},
+            check=True,
+        ).stdout
+
+    narrow, wide = help_at(50), help_at(200)
     assert max(map(len, narrow.splitlines())) <= 50 < max(map(len, wide.splitlines()))
     assert narrow.split() == wide.split()  # the same words, wrapped differently

@@ -29,15 +29,7 @@ class RuleResult(NamedTuple):
 class TableEntry(Positional):
     """What one answer to one question gives, for the rules that read only that question and for the tests."""
 
-    FIELDS = (
-        "tests",
-        "orchestration",
-        "choreography",
-        "hybrid",
-        "results",
-        "pair",
-        "trace",
-    )
+    FIELDS = ("tests", "orchestration", "choreography", "hybrid", "results", "pair", "trace")
     __slots__ = FIELDS
     tests: int  # bits of the tests of multi-question rules that hold
     orchestration: int  # the points the fired single-question rules add
@@ -69,10 +61,7 @@ class TableEntry(Positional):
 class QuestionTable(Positional):
     """Every answer to one question, looked up: answer -> `TableEntry`."""
 
-    FIELDS = (
-        "question",
-        "entries",
-    )
+    FIELDS = ("question", "entries")
     __slots__ = FIELDS
     question: str
     entries: dict[Any, TableEntry]
@@ -81,13 +70,7 @@ class QuestionTable(Positional):
 class RangeEntry(Positional):
     """What every answer in one interval of an integer question gives (see `RangeTable`)."""
 
-    FIELDS = (
-        "fired",
-        "tests",
-        "orchestration",
-        "choreography",
-        "hybrid",
-    )
+    FIELDS = ("fired", "tests", "orchestration", "choreography", "hybrid")
     __slots__ = FIELDS
     fired: int  # bit j: the table's j-th single-question rule fires
     tests: int  # bits of the tests of multi-question rules that hold
@@ -100,13 +83,7 @@ class RangeTable(Positional):
     """An integer question's answers by interval: `parts[k]` holds from `cuts[k - 1]` (the minimum for k = 0)
     up to `cuts[k]` excluded. The trace of its single-question rules is built per answer (it names the value)."""
 
-    FIELDS = (
-        "question",
-        "cuts",
-        "parts",
-        "unknown",
-        "rules",
-    )
+    FIELDS = ("question", "cuts", "parts", "unknown", "rules")
     __slots__ = FIELDS
     question: str
     cuts: tuple[int, ...]
@@ -132,16 +109,7 @@ class NormalRule(Positional):
     """A rule over several questions in conjunctive normal form over test bits: it fires when every `required`
     bit is set and each of `clauses` has a bit set."""
 
-    FIELDS = (
-        "index",
-        "required",
-        "clauses",
-        "orchestration",
-        "choreography",
-        "hybrid",
-        "rule_id",
-        "reads",
-    )
+    FIELDS = ("index", "required", "clauses", "orchestration", "choreography", "hybrid", "rule_id", "reads")
     __slots__ = FIELDS
     index: int  # in the rulebook
     required: int
@@ -156,15 +124,7 @@ class NormalRule(Positional):
 class ClosureRule(Positional):
     """A rule left as a closure (its normal form is too large, or it reads a question too wide to tabulate)."""
 
-    FIELDS = (
-        "index",
-        "predicate",
-        "orchestration",
-        "choreography",
-        "hybrid",
-        "rule_id",
-        "reads",
-    )
+    FIELDS = ("index", "predicate", "orchestration", "choreography", "hybrid", "rule_id", "reads")
     __slots__ = FIELDS
     index: int  # in the rulebook
     predicate: Callable[[Any], bool]
