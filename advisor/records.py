@@ -3,9 +3,9 @@
 Why not `@dataclass`: importing `dataclasses` imports `inspect` (with `ast`, `dis` and `tokenize`), and each
 decorated class compiles its generated methods with `exec` when its module is imported. Measured in one
 process: 15 ms for the 18 classes a cold `advisor recommend` needed, 8 to 12 ms for the import, a quarter of its
-start-up (issue 17 asks for a start-up within 6x the interpreter's own). A subclass names its fields in `FIELDS` and writes its own `__init__`
-(typed, with its defaults, assigning through `_set` as it is read-only); equality, hashing and `repr` read the
-fields here, as a frozen dataclass's do.
+start-up (issue 17 asks for a start-up within 6x the interpreter's own). A subclass names its fields in
+`FIELDS` and writes its own `__init__` (typed, with its defaults, assigning through `_set` as it is read-only);
+equality, hashing and `repr` read the fields here, as a frozen dataclass's do.
 """
 
 from __future__ import annotations

@@ -50,9 +50,10 @@ class Packing:
         parts = []
         for j in range(0, len(self.questions), CHUNK):
             chunk = self.questions[j : j + CHUNK]
-            namespace[f"Q{j}"] = tuple(
-                tuple(q for i, q in enumerate(chunk) if bits >> i & 1) for bits in range(1 << len(chunk))
-            )
+            combos: list[tuple[str, ...]] = [()]  # by bits: bit i says chunk[i] is unanswered
+            for q in chunk:  # Why doubling: the combinations with q are those without, q last (in catalog order)
+                combos += [c + (q,) for c in combos]
+            namespace[f"Q{j}"] = tuple(combos)
             index = f"(m >> {j})" if j else "m"
             if j + CHUNK < len(self.questions):  # the last chunk needs no mask: nothing lies above it
                 index = f"{index} & {hex((1 << CHUNK) - 1)}"
@@ -95,22 +96,38 @@ def grouped(
     `paired` marks, each table's ready trace in table order, then the ready results of `rules` (which read only
     these tables' questions)."""
 
-    def level(j: int, chosen: tuple[tuple[Any, TableEntry], ...]) -> Any:
-        if j == len(tables):
-            packed = tests = 0
-            for (value, entry), table in zip(chosen, tables):
-                packed += packing.pack(entry.orchestration, entry.choreography, entry.hybrid)
-                packed += packing.bit[table.question] if value is None else 0
-                tests |= entry.tests
-            by_question = {table.question: entry for (_, entry), table in zip(chosen, tables)}
-            results = [ready_result(rule, [by_question[q] for q in rule.reads], packing) for rule in rules]
-            packed += sum(points for points, _ in results)
-            pairs = [entry.pair for (_, entry), keep in zip(chosen, paired) if keep]
-            trace = [r for _, entry in chosen for r in entry.trace]
-            return (packed, *((tests,) if tested else ()), *pairs, *trace, *(result for _, result in results))
-        return {value: level(j + 1, (*chosen, (value, entry))) for value, entry in tables[j].entries.items()}
+    # Why each table's part of a row made once per answer and carried down the levels: the leaves are every
+    # combination (2,565 in the default rulebook), and this runs at every cold start (issue 17)
+    parts = [
+        {
+            value: (
+                packing.pack(e.orchestration, e.choreography, e.hybrid)
+                + (packing.bit[t.question] if value is None else 0),
+                e.tests,
+                (e.pair,) if keep else (),
+                e.trace,
+                e,
+            )
+            for value, e in t.entries.items()
+        }
+        for t, keep in zip(tables, paired)
+    ]
+    questions = [t.question for t in tables]
 
-    return level(0, ())
+    def level(j: int, packed: int, tests: int, pairs: tuple, trace: tuple, chosen: tuple[TableEntry, ...]) -> Any:
+        if j == len(tables):
+            results: list[tuple[int, RuleResult]] = []
+            if rules:
+                by_question = dict(zip(questions, chosen))
+                results = [ready_result(rule, [by_question[q] for q in rule.reads], packing) for rule in rules]
+                packed += sum(points for points, _ in results)
+            return (packed, *((tests,) if tested else ()), *pairs, *trace, *(result for _, result in results))
+        return {
+            value: level(j + 1, packed + p, tests | x, pairs + pair, trace + own, (*chosen, entry))
+            for value, (p, x, pair, own, entry) in parts[j].items()
+        }
+
+    return level(0, 0, 0, (), (), ())
 
 
 def ready(rule: NormalRule, tables: list[QuestionTable], packing: Packing) -> dict[Any, Any]:
