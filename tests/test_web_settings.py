@@ -52,15 +52,20 @@ def test_the_apps_settings_serve_no_static_folder():
 
 
 def test_streamlit_reads_the_settings_as_written(monkeypatch):
-    # Why: a misspelt key in config.toml is ignored by Streamlit with only a log line; read them back through it
+    # Why: a misspelt key in config.toml is ignored by Streamlit with only a log line; read them back through it,
+    # as `streamlit run advisor/web/app.py` finds them (the main script's own .streamlit/ folder), and with one
+    # setting that differs from Streamlit's default so the test cannot pass on defaults alone.
     from streamlit import config
 
     monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(config, "_main_script_path", str(ROOT / "advisor" / "web" / "app.py"))
     config.get_config_options(force_reparse=True)
     try:
         assert config.get_option("server.enableXsrfProtection") is True
         assert config.get_option("server.enableCORS") is True
         assert config.get_option("server.enableStaticServing") is False
+        assert config.get_option("runner.postScriptGC") is False  # a full collection after each run: see config.toml
+        assert config.get_option("runner.magicEnabled") is False
     finally:
         monkeypatch.undo()
         config.get_config_options(force_reparse=True)
