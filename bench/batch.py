@@ -128,8 +128,9 @@ def end_to_end(rulebook, rows: int = CSV_ROWS, repeat: int = 5) -> list[Measurem
 def measurements() -> list[Measurement]:
     """Every batch figure, for `bench/run.py`."""
     from advisor.rulebook.loading import load_rulebook
+    from bench.samples import steady
 
-    rulebook = load_rulebook()
+    rulebook = steady(load_rulebook())
     return [throughput(rulebook, rows) for rows in THROUGHPUT_ROWS] + end_to_end(rulebook)
 
 

@@ -27,8 +27,9 @@ def evaluation_figures(repeat: int = 7) -> list[Measurement]:
     from advisor.engine.answers import read_answers
     from advisor.engine.evaluate import evaluate
     from advisor.rulebook.loading import load_rulebook
+    from bench.samples import steady
 
-    rulebook = load_rulebook()
+    rulebook = steady(load_rulebook())
     answers = read_answers(str(EXAMPLE), rulebook)
 
     def with_trace():

@@ -18,7 +18,7 @@ import statistics
 import time
 
 from advisor.engine.answers import Answers, to_dict
-from bench.samples import answer_files
+from bench.samples import answer_files, steady
 from bench.timing import Measurement
 
 SECTION = "peer: zen-engine"
@@ -68,6 +68,7 @@ def single_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[s
 
     from advisor.authoring import jdm
     from advisor.engine.evaluate import evaluate
+    from advisor.rulebook import scoring
 
     sets = answer_files(rulebook, SINGLE_SETS)
     resolved = [evaluate(rulebook, a).answers for a in sets]
@@ -102,8 +103,8 @@ def single_figures(rulebook, repeat: int = 7) -> tuple[list[Measurement], dict[s
         ),
         (
             "ours: the generated scorer alone (points + full trace)",
-            _loop(rulebook.program.score, resolved),
-            "rulebook.program.score over the resolved answers: what zen's compiled expression is given",
+            _loop(scoring.generated(rulebook.program), resolved),
+            "the rulebook's generated scorer over the resolved answers: what zen's compiled expression is given",
         ),
         (
             "zen: compiled expression (scores only)",
@@ -229,7 +230,7 @@ def measurements() -> list[Measurement]:
     """The peer section: per-call figures, batch figures and the ratios between them."""
     from advisor.rulebook.loading import load_rulebook
 
-    rulebook = load_rulebook()
+    rulebook = steady(load_rulebook())
     single, t = single_figures(rulebook)
     batch, b = batch_figures(rulebook)
     ours_full = t["ours: evaluate() + full trace"]

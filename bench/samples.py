@@ -120,6 +120,16 @@ def generated_rules_yaml(rulebook: Rulebook, count: int, seed: int = 11) -> byte
     return json.dumps({"version": "0.0.1", "decision": decision, "rules": rules}, separators=(",", ":")).encode()
 
 
+def steady(rulebook: Rulebook) -> Rulebook:
+    """`rulebook` as a long-running process evaluates with it: its generated scorer built (a fresh one walks its tables
+    until building the scorer pays: `advisor.rulebook.scoring`, "Why tiered"). Speed figures of evaluation take this
+    steady state, so no timed loop includes the switch."""
+    from advisor.rulebook import scoring
+
+    scoring.generated(rulebook.program)
+    return rulebook
+
+
 def generated_rulebook(base: Rulebook, count: int, seed: int = 11) -> Rulebook:
     """`base`'s questions, styles and scenarios with `count` generated rules, validated like any rulebook."""
     texts = dict(base.texts)

@@ -29,7 +29,7 @@ def resolved(rulebook, traits):
 
 def assert_scorer_equals_the_plain_walk(rulebook, answers):
     program = rulebook.program
-    trace, o, c, h, unanswered = program.score(answers)
+    trace, o, c, h, unanswered = scoring.generated(program)(answers)
     assert (trace, o, c, h, unanswered) == interpret(program, answers)
     assert unanswered == tuple(q for q in rulebook.questions if answers[q] is None)
     assert [r.fired for r in trace] == [p(answers) for p in program.predicates]
@@ -121,9 +121,32 @@ def test_hostile_rule_and_question_ids_reach_the_generated_scorer_as_text_only()
         Rule.model_construct(id="both\u2028'''", when=cf.All.model_construct(all=[yes, no]), effect=Effect(hybrid=1)),
     )
     program = compile_rules(rules, {hostile_q: question, 'p"\\': other})
-    trace, o, c, h, unanswered = program.score({hostile_q: True, 'p"\\': False})
+    trace, o, c, h, unanswered = scoring.generated(program)({hostile_q: True, 'p"\\': False})
     assert unanswered == ()
     assert [r.rule_id for r in trace] == [hostile_r, "both\u2028'''"]
     assert [r.fired for r in trace] == [True, True]
     assert (o, c, h) == (2, 0, 1)
     assert trace[1].values == ((hostile_q, True), ('p"\\', False))
+
+
+def test_a_compiled_rulebook_walks_its_tables_until_building_its_scorer_pays_then_scores_with_it(monkeypatch):
+    """Tiered scoring: a fresh program answers with the plain walk (no scorer built: a short process never pays for
+    one), the same results; once the walks have taken BUILD_AFTER, every call is the generated scorer, also through
+    a reference to the walk kept from before."""
+    rulebook = load_rulebook()
+    program = compile_rules(rulebook.rules, rulebook.questions)
+    tiered = program.score
+    assert isinstance(tiered, scoring.Tiered)
+    rng = random.Random(2)
+    answer_sets = [evaluate(rulebook, random_answers(rulebook, rng)).answers for _ in range(20)]
+    build, built = scoring.scorer, []
+    monkeypatch.setattr(scoring, "scorer", lambda *parts: built.append(parts) or build(*parts))
+    for answers in answer_sets[:10]:
+        assert program.score(answers) == interpret(program, answers)
+    assert program.score is tiered and not built  # a handful of walks: nothing built
+    monkeypatch.setattr(scoring, "BUILD_AFTER", tiered.spent)  # the walks so far have used up the budget
+    program.score(answer_sets[10])
+    assert len(built) == 1 and not isinstance(program.score, scoring.Tiered)
+    for answers in answer_sets[11:]:
+        assert program.score(answers) == tiered(answers) == interpret(program, answers)
+    assert len(built) == 1  # built once

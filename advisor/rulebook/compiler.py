@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from advisor.records import Positional
+from advisor.records import Positional, _set
 from advisor.rulebook.conditions import compile_condition, questions_read, tests
 from advisor.rulebook.intervals import cuts_of, named_values, sweep
 from advisor.rulebook.normal_form import cnf, hashable
@@ -41,7 +41,7 @@ from advisor.rulebook.program import (
     StepEvidence,
     TableEntry,
 )
-from advisor.rulebook.scoring import scorer
+from advisor.rulebook.scoring import Tiered
 from advisor.rulebook.values import STEP_MEASURES
 
 if TYPE_CHECKING:  # Why: no pydantic at run time (a rulebook snapshot compiles `advisor.rulebook.plain` records)
@@ -116,15 +116,9 @@ def compile_rules(rules: tuple[Rule, ...], questions: dict[str, Question]) -> Pr
         else:
             ranges.append(ranged)
     parts = (tuple(tables), tuple(ranges), tuple(normal), tuple(closures))
-    return Program(
-        tuple(r.id for r in rules),
-        reads,
-        effects,
-        *parts,
-        predicates,
-        scorer(*parts, len(rules), tuple(questions)),
-        step_evidence(questions),
-    )
+    program = Program(tuple(r.id for r in rules), reads, effects, *parts, predicates, None, step_evidence(questions))
+    _set(program, "score", Tiered(program, tuple(questions)))  # the generated scorer is built when it pays
+    return program
 
 
 def step_evidence(questions: dict[str, Question]) -> tuple[StepEvidence, ...]:

@@ -178,7 +178,7 @@ class Program(Positional):
     # every rule's plain closure: the reference the compiled form is tested against
     predicates: tuple[Callable[[Any], bool], ...]
     # answers (every question present, in catalog order) -> (the trace, orchestration, choreography, hybrid points,
-    # the questions unanswered): the tables above walked by a function generated for this rulebook
-    # (`advisor.rulebook.scoring`)
+    # the questions unanswered): the tables above walked by a function generated for this rulebook, once it pays
+    # to build one, and walked as loops until then (`advisor.rulebook.scoring`, "Why tiered")
     score: Callable[[dict[str, Any]], tuple[tuple[RuleResult, ...], int, int, int, tuple[str, ...]]]
     evidence: tuple[StepEvidence, ...]  # the questions the listed steps can answer, in catalog order

@@ -12,6 +12,13 @@ they cost a local store and load (issue 17 asks for a full trace faster than zen
 Why safe: the generated text names only what we make: locals by index (`e3`, `r17`), the tables by index in
 its namespace, and each rule and question id as a `repr()` string literal, integers in hex; no answer value
 and no other text from the rule files enters it.
+
+Why tiered (`Tiered`): building the generated scorer costs about 10 ms for the default rulebook (its grouped tables
+and the compile), as much as some 750 walks by `interpret` (13 us against 3.3 us generated, measured here),
+while a cold `advisor recommend` scores 65 times. So a compiled program walks its tables until the walks have
+taken `BUILD_AFTER` in all, then builds the scorer once and uses it from then on: a short process never builds
+it, a long one (the web app, a batch, a benchmark) builds it once, having spent at most that much walking. The
+two give identical results (tests/test_scoring.py), so only the speed differs.
 """
 
 from __future__ import annotations
@@ -19,8 +26,10 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Callable
+from time import perf_counter
 from typing import Any
 
+from advisor.records import _set
 from advisor.rulebook.program import (
     ClosureRule,
     NormalRule,
@@ -40,6 +49,9 @@ READY_CELLS = 2048
 # Why a few larger ones: one rule over a wide and a small question (teams x flow owner: 303) saves a RuleResult
 # per call; many of them (generated rulebooks) would fill the caches with ready results instead
 READY_LARGE, READY_LARGE_CELLS = 512, 512
+# The time the plain walks of one program may take in all before its generated scorer is built (see the module
+# docstring): about the build's own cost for the default rulebook, so a process that builds it has lost at most that
+BUILD_AFTER = 0.010  # seconds
 # the trace, the orchestration, choreography and hybrid points, the questions unanswered (None) in catalog order
 Scored = tuple[tuple[RuleResult, ...], int, int, int, tuple[str, ...]]
 Scorer = Callable[[dict[str, Any]], Scored]
@@ -78,6 +90,40 @@ def interpret(program: Program, answers: dict[str, Any]) -> Scored:
         else:
             trace[closure.index] = RuleResult(closure.rule_id, False, 0, 0, 0, values)
     return tuple(trace), o, c, h, tuple([q for q, v in answers.items() if v is None])
+
+
+class Tiered:
+    """A compiled program's `score` until its generated scorer is built: the plain walk, timed; once the walks have
+    taken `BUILD_AFTER`, the generated scorer, built and put in the program's place (`generated`)."""
+
+    __slots__ = ("program", "questions", "spent")
+
+    def __init__(self, program: Program, questions: tuple[str, ...]) -> None:
+        self.program = program
+        self.questions = questions  # the catalog, in its order: what the generated scorer is given
+        self.spent = 0.0
+
+    def __call__(self, answers: dict[str, Any]) -> Scored:
+        program = self.program
+        if program.score is not self:  # built already: a caller kept this object
+            return program.score(answers)
+        start = perf_counter()
+        out = interpret(program, answers)
+        self.spent += perf_counter() - start
+        if self.spent >= BUILD_AFTER:
+            generated(program)
+        return out
+
+
+def generated(program: Program) -> Scorer:
+    """The program's generated scorer, built now (and used by `program.score` from now on) if it was not yet.
+    Why a race is harmless: two threads building at once build the same function, and either one is kept."""
+    score = program.score
+    if isinstance(score, Tiered):
+        parts = (program.tables, program.ranges, program.normal, program.closures)
+        score = scorer(*parts, len(program.rule_ids), score.questions)
+        _set(program, "score", score)
+    return score
 
 
 def scorer(
