@@ -15,10 +15,9 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from advisor.errors import Problem, UserError
 from advisor.files import read_input
+from advisor.pyyaml import yaml
 from advisor.records import Record, _set
 from advisor.rulebook import jsonsafe, plain, yamlsafe
 from advisor.rulebook.book import answer_problem

@@ -65,7 +65,9 @@ CODE = tuple(
         "values.py",
         "yamlsafe.py",
     )
-) + (_HERE.parent / "records.py", _HERE.parent / "hashing.py")  # the plain records' base, the key and MAC
+) + tuple(  # the plain records' base, the key and MAC, and how PyYAML is imported
+    _HERE.parent / name for name in ("records.py", "hashing.py", "pyyaml.py")
+)
 _MAGIC = b"ADVSNAP1"
 _MAC = 32  # bytes of an HMAC-SHA256
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from advisor.errors import Problem, UserError
+from advisor.pyyaml import yaml
 
 MAX_BYTES = 1024 * 1024  # Why: a rule or answers file is a few KiB; 1 MiB leaves room and bounds parse time
 MAX_DEPTH = 32  # Why: our deepest legitimate structure (nested conditions) is far below this

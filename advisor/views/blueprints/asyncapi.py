@@ -24,9 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from advisor.engine.evaluate import Evaluation
+from advisor.pyyaml import yaml
 from advisor.views.blueprints.flow import Command, Event, Flow, derive_flow
 from advisor.views.blueprints.ids import Ids, identifier
 from advisor.views.diagram.events import derive_event
