@@ -220,10 +220,37 @@ def rules_page_ms(url: str, repeats: int = 5) -> dict[str, tuple[float, float, f
 _FLOOR_APP = 'import streamlit as st\nst.title("Floor")\nst.radio("A question", ["yes", "no"], key="floor")\n'
 
 
-def floor_ms(repeats: int = 5) -> dict[str, tuple[float, float, float]]:
-    """(median, min, max) ms of first render, first visit and new session, as in `browser_ms`, for a page with one
-    title and one radio on the same Streamlit and settings (advisor/web/.streamlit/config.toml). What no page of the
-    app can go below on this machine at this load: the aims of issue 17 read against it."""
+def widgets_app() -> str:
+    """A page of the questionnaire's own questions as bare widgets, each section in a bordered box as on the page:
+    the labels, options and help texts of the default rulebook, nothing else (no steps table, diagram, progress
+    or sidebar), then the floor's radio to wait for. What Streamlit charges for this many widgets."""
+    from advisor.rulebook.loading import load_rulebook
+    from advisor.web import form
+
+    rulebook = load_rulebook()
+    lines = ["import streamlit as st", 'st.title("Questionnaire")']
+    for section in rulebook.sections:
+        lines += ["with st.container(border=True):", f"    st.subheader({section.title!r})"]
+        for q in (q for q in rulebook.questions.values() if q.section == section.id):
+            if q.kind == "integer":
+                lines.append(
+                    f"    st.number_input({q.text!r}, {q.minimum}, {q.maximum}, key={q.id!r}, help={q.help!r})"
+                )
+            else:
+                labels = [form.choice_label(q, v) for v in form.choices(q)]
+                horizontal = q.kind == "yes_no"
+                lines.append(
+                    f"    st.radio({q.text!r}, {labels!r}, key={q.id!r}, help={q.help!r}, horizontal={horizontal})"
+                )
+    lines.append('st.radio("A question", ["yes", "no"], key="floor")')
+    return "\n".join(lines) + "\n"
+
+
+def floor_ms(repeats: int = 5, app: str = _FLOOR_APP) -> dict[str, tuple[float, float, float]]:
+    """(median, min, max) ms of first render, first visit and new session, as in `browser_ms`, for a page (by
+    default one title and one radio) on the same Streamlit and settings (advisor/web/.streamlit/config.toml),
+    until its radio keyed "floor" shows and its run has finished. The default page is what no page of the app can
+    go below on this machine at this load: the aims of issue 17 read against it."""
     import shutil
     import tempfile
 
@@ -233,7 +260,7 @@ def floor_ms(repeats: int = 5) -> dict[str, tuple[float, float, float]]:
     with tempfile.TemporaryDirectory(prefix="floor-") as tmp:
         (Path(tmp) / ".streamlit").mkdir()
         shutil.copy(ROOT / "advisor" / "web" / ".streamlit" / "config.toml", Path(tmp) / ".streamlit" / "config.toml")
-        (Path(tmp) / "app.py").write_text(_FLOOR_APP)
+        (Path(tmp) / "app.py").write_text(app)
         with running_app(argv=["-m", "streamlit", "run", "app.py"], cwd=Path(tmp)) as url:
 
             def first_render(page) -> float:
@@ -285,6 +312,7 @@ def measurements(repeats: int = 10) -> list[Measurement]:
         rules = rules_page_ms(url, repeats=max(3, repeats // 2))
         add_step = add_step_ms(url)
     floor = floor_ms(repeats=max(3, repeats // 2))
+    bare = floor_ms(repeats=max(3, repeats // 2), app=widgets_app())
     return [
         Measurement(SECTION, "server rerun after one answer change (AppTest)", *rerun, "ms", "aim <= 50 ms"),
         Measurement(
@@ -314,6 +342,20 @@ def measurements(repeats: int = 10) -> list[Measurement]:
             *floor["new session"],
             "ms",
             "no aim: what no page goes below here",
+        ),
+        Measurement(
+            SECTION,
+            "browser: the questionnaire's questions as bare widgets, first visit",
+            *bare["first visit"],
+            "ms",
+            "no aim: Streamlit's cost for the page's widgets alone (no steps table, diagram or sidebar)",
+        ),
+        Measurement(
+            SECTION,
+            "browser: the questionnaire's questions as bare widgets, new session",
+            *bare["new session"],
+            "ms",
+            "no aim: the same, static files cached",
         ),
         Measurement(
             SECTION, "browser: answer change to updated diagram", *browser["answer to diagram"], "ms", "aim <= 500 ms"

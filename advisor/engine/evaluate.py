@@ -30,15 +30,20 @@ if TYPE_CHECKING:  # Why: no pydantic at run time (`advisor recommend` reads a s
     from advisor.rulebook.formats import ConfidenceFit, Decision, Step
     from advisor.rulebook.loading import Rulebook
 
+# Why a list: Evaluation and the allocation are defined in their own modules and re-exported from here
 __all__ = [
     "Evaluation",
     "StepAllocation",
     "allocate",
     "confidence",
+    "confidence_features",
+    "confidence_words",
     "core_context",
     "decide",
     "evaluate",
-]  # and the helpers below
+    "evidence_from_steps",
+    "measure_steps",
+]
 
 
 def measure_steps(steps: Sequence[Step]) -> tuple[int, ...]:
