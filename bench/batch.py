@@ -128,9 +128,8 @@ def end_to_end(rulebook, rows: int = CSV_ROWS, repeat: int = 5) -> list[Measurem
 def measurements() -> list[Measurement]:
     """Every batch figure, for `bench/run.py`."""
     from advisor.rulebook.loading import load_rulebook
-    from bench.samples import steady
 
-    rulebook = steady(load_rulebook())
+    rulebook = load_rulebook()
     return [throughput(rulebook, rows) for rows in THROUGHPUT_ROWS] + end_to_end(rulebook)
 
 
