@@ -13,7 +13,6 @@ Every module imports PyYAML from here (`from advisor.pyyaml import yaml`), so wh
 from __future__ import annotations
 
 import re
-import sys
 from typing import Any
 
 # yaml/reader.py's pattern, character for character (tests/test_pyyaml.py checks it still is PyYAML's)
@@ -39,25 +38,20 @@ class Deferred:
         return f"Deferred({self._pattern!r})"
 
 
-def _import() -> Any:
-    if "yaml" in sys.modules:
-        return sys.modules["yaml"]
-    compile_now = re.compile
-
-    def deferring(pattern: Any, flags: int = 0) -> Any:
-        if pattern == NON_PRINTABLE and not flags:
-            return Deferred(pattern)
-        return compile_now(pattern, flags)
-
-    re.compile = deferring
-    try:
-        import yaml
-    finally:
-        re.compile = compile_now
-    return yaml
+_compile_now = re.compile
 
 
-_import()
-import yaml  # noqa: E402  # imported above, with the pattern deferred: this only binds the name
+def _deferring(pattern: Any, flags: int = 0) -> Any:
+    """`re.compile` while PyYAML is imported: NON_PRINTABLE deferred, any other pattern compiled as usual."""
+    if pattern == NON_PRINTABLE and not flags:
+        return Deferred(pattern)
+    return _compile_now(pattern, flags)
+
+
+re.compile = _deferring  # only for the import below (imported already elsewhere: nothing is compiled again)
+try:
+    import yaml
+finally:
+    re.compile = _compile_now
 
 __all__ = ["yaml"]
