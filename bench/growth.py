@@ -13,10 +13,12 @@ allocations a gen0 pass runs; what it finds alive moves on to gen1 and then gen2
 walks the whole heap, the large rulebook included, unless `gc.freeze()` moved that out of the generations
 (what the CLI does once the rulebook is loaded: `advisor.cli.common.load_rules`).
 
-Why x10 rules may cost more than x10 time with a constant work per rule: the generated scorer of 3,000 rules is
-about 300 KB of bytecode over tables of as many ready results, past the CPU's caches; measured with the collector
-paused, a rule costs about 110 ns at 300 rules, 150 ns at 1,000, 210 ns at 2,000 and 225 ns at 3,000 (levelling
-off, where a quadratic walk would keep doubling).
+Why x10 rules cost more than x10 time: the ready results (`advisor.rulebook.scoring`, READY_CELLS) have one budget
+for any rulebook, which covers most rules over several questions of 300 rules and few of 3,000, so the smaller one
+runs faster than its rules alone would make it. Measured here in turns (2026-12-02), the 3,000 rules cost the
+same with and without ready results (~1,100 us), the 300 rules 62 us with them and 77-81 without: growth x18 with
+them, x14-15 without. A larger budget does not help the large rulebook (its tables fall out of the CPU's caches:
+see READY_CELLS), so the section also times both sizes without ready results (`without_ready`).
 Diagram time against steps comes from bench/diagram_report.py when that module exists.
 
 Then the attack of issue 13 (bench/wide.py): a valid rulebook of threshold rules on one integer question 0..4095,
@@ -102,7 +104,7 @@ def measurements() -> list[Measurement]:
             previous[name] = med
         on, paused = samples[size, EVALUATIONS[0]], samples[size, EVALUATIONS[1]]
         out.append(collector_share(size, runs[size], on, paused))
-    return out + wide_measurements()
+    return out + without_ready(base) + wide_measurements()
 
 
 def _in_turns(runs) -> dict[tuple[int, str], list[float]]:
@@ -132,6 +134,43 @@ def _in_turns(runs) -> dict[tuple[int, str], list[float]]:
                 gc.unfreeze()
                 samples[size, name].append(elapsed / number / SETS * 1e6)
     return samples
+
+
+def without_ready(base) -> list[Measurement]:
+    """300 and 3,000 rules again with scorers that tabulate no ready results (`scoring.READY_CELLS = 0`), taking
+    turns: the growth of the walk alone. Why: the ready results have one budget for any rulebook, so they cover
+    most rules of a small rulebook and few of a large one; this separates that from the cost per rule."""
+    from advisor.engine.evaluate import evaluate
+    from advisor.rulebook import scoring
+
+    sizes = (300, 3000)
+    budget = scoring.READY_CELLS
+    scoring.READY_CELLS = 0
+    try:
+        books = {size: steady(generated_rulebook(base, size)) for size in sizes}
+    finally:
+        scoring.READY_CELLS = budget
+    sets = {size: answer_sets(books[size], SETS) for size in sizes}
+    samples: dict[int, list[float]] = {size: [] for size in sizes}
+    for _ in range(REPEAT):
+        for size in sizes:
+            number = max(1, 3000 // size)
+            start = time.perf_counter()
+            for _ in range(number):
+                for traits in sets[size]:
+                    tuple(evaluate(books[size], Answers(traits)).trace)
+            samples[size].append((time.perf_counter() - start) / number / SETS * 1e6)
+    out = []
+    for size in sizes:
+        xs = samples[size]
+        med = statistics.median(xs)
+        note = f"{med / size * 1000:.0f} ns per rule; for information: no ready results, the walk alone"
+        if size == sizes[-1]:
+            growth = med / statistics.median(samples[sizes[0]])
+            note += f"; x{growth:.1f} for x10 rules (with ready results: the rows above)"
+        name = f"{size:>5} rules: evaluate() + full trace, no ready results"
+        out.append(Measurement(SECTION, name, med, min(xs), max(xs), "µs", note, {"rules": size}))
+    return out
 
 
 def collector_share(size: int, full, on: list[float], paused: list[float]) -> Measurement:
