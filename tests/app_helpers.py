@@ -26,6 +26,23 @@ PAGE_FILES = {
 }
 
 
+def use_the_apps_settings() -> None:
+    """Streamlit's options as `streamlit run advisor/web/app.py` reads them: the app's own
+    advisor/web/.streamlit/config.toml over Streamlit's defaults.
+
+    Why: AppTest starts no `streamlit run`, which is what points Streamlit at the main script's settings; without
+    this the pages would run in-process on Streamlit's defaults (magic on, a full collection after each run, the
+    widget-state warning), so the tests and the bench's server rerun would not run the app as it is served.
+    """
+    from streamlit import config
+
+    config._main_script_path = str(APP)
+    config.get_config_options(force_reparse=True)
+
+
+use_the_apps_settings()
+
+
 def example(name: str) -> Answers:
     """An answers file of examples/ (e.g. "order-checkout"), parsed against the default rulebook."""
     return read_answers(str(EXAMPLES / f"{name}.yaml"), load_rulebook())

@@ -71,6 +71,19 @@ def test_streamlit_reads_the_settings_as_written(monkeypatch):
         config.get_config_options(force_reparse=True)
 
 
+def test_in_process_app_runs_use_the_apps_own_settings():
+    # Why: the AppTest tests and the bench's server rerun should run the pages as `make run` serves them; on
+    # Streamlit's defaults they would run with magic on and a full collection after every run.
+    from app_helpers import open_app
+    from streamlit import config
+
+    at = open_app()
+    assert not at.exception
+    for option, value in settings()["runner"].items():
+        assert config.get_option(f"runner.{option}") == value, option
+    assert config.get_option("global.disableWidgetStateDuplicationWarning") is True
+
+
 def test_make_run_does_not_switch_a_protection_off_on_the_command_line():
     run = re.search(r"^run:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M)
     assert run is not None
