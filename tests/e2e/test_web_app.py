@@ -192,6 +192,21 @@ def test_a_share_link_restores_the_answers_in_another_browser(app_server, browse
         other.context.close()
 
 
+def test_the_share_link_box_fits_a_short_link_and_scrolls_a_long_one(app_server, page):
+    # Why: a box of fixed height left the bare address of a new session in a tall empty box; a long link must
+    # still not push the rest of the Export page down (advisor/web/pages/export.py, SHARE_BOX_PX)
+    box = page.locator(".st-key-share-link pre")
+    open_app(page, f"{app_server}/export")
+    box.wait_for()
+    short = box.evaluate("e => [e.getBoundingClientRect().height, e.scrollHeight]")
+    assert short[0] < 80 and short[1] <= short[0] + 1, short  # one line, nothing hidden
+
+    open_app(page, link(app_server, read_answers(str(ROOT / "examples" / "order-checkout.yaml"), RULEBOOK)))
+    go_to(page, "Export & import", ".st-key-share-link pre")
+    long = box.evaluate("e => [e.getBoundingClientRect().height, e.scrollHeight]")
+    assert 140 <= long[0] <= 151 and long[1] > long[0], long  # at its most height, the rest scrolls
+
+
 def test_a_tampered_share_link_says_what_was_ignored_and_keeps_the_rest(app_server, page):
     open_app(page, f"{app_server}/?ordering=strict&teams=many&bogus=1&steps=%5B%7Bnot%20json")
 
