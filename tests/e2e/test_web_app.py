@@ -194,7 +194,7 @@ def test_a_share_link_restores_the_answers_in_another_browser(app_server, browse
 
 def test_the_share_link_box_fits_a_short_link_and_scrolls_a_long_one(app_server, page):
     # Why: a box of fixed height left the bare address of a new session in a tall empty box; a long link must
-    # still not push the rest of the Export page down (advisor/web/pages/export.py, SHARE_BOX_PX)
+    # still not push the rest of the Export page down (advisor/web/pages/export.py: at most 150 px)
     box = page.locator(".st-key-share-link pre")
     open_app(page, f"{app_server}/export")
     box.wait_for()

@@ -22,8 +22,6 @@ from advisor.views.report.pdf import to_pdf
 from advisor.web import diagrams, display, notices, rulebook_state, session
 from advisor.web.trace_import import show_trace_import
 
-SHARE_BOX_PX = 150  # the share link's box grows with the link up to this, then scrolls
-
 rulebook = rulebook_state.current_rulebook()
 answers = session.current_answers()
 assessment = session.current_assessment()
@@ -79,7 +77,7 @@ with st.container(border=True, key="share"):
     else:
         # Why a most height, not a height: a fixed 150 px left a short link (no answers yet) in a tall empty box;
         # a long one (every answer and steps) still scrolls past 150 px instead of pushing the page down
-        st.html(f"<style>.st-key-share-link pre{{max-height:{SHARE_BOX_PX}px;overflow:auto}}</style>")
+        st.html("<style>.st-key-share-link pre{max-height:150px;overflow:auto}</style>")
         with st.container(key="share-link"):
             st.code(link, language=None, wrap_lines=True, height="content")
 
