@@ -114,6 +114,9 @@ def test_edit_validate_fix_preview_save_restore_and_stale_save_in_a_real_browser
 
     # a second session that opened the file before the save: its save is refused, with what changed
     type_yaml(bob, original.replace("hybrid_links: 2", "hybrid_links: 5"))
+    # Why wait for the warning first: it says the server holds Bob's edit on its old base (a draft with edits keeps
+    # it), and a click on Save while a rerun is still redrawing the page may be lost
+    bob.get_by_text(re.compile("rules.yaml was changed on disk since you opened it")).wait_for(timeout=TIMEOUT)
     button(bob, "rules-save").click()
     bob.get_by_text(re.compile("was changed by someone else since you opened it")).wait_for(timeout=TIMEOUT)
     assert "+    effect: {choreography: 20}" in bob.locator('[data-testid="stCode"]').first.inner_text()
