@@ -75,7 +75,7 @@ with st.container(border=True, key="share"):
             icon=":material/link_off:",
         )
     else:
-        # Why a most height, not a height: a fixed 150 px left a short link (no answers yet) in a tall empty box;
+        # Why a maximum height, not a fixed one: 150 px left a short link (no answers yet) in a tall empty box;
         # a long one (every answer and steps) still scrolls past 150 px instead of pushing the page down
         st.html("<style>.st-key-share-link pre{max-height:150px;overflow:auto}</style>")
         with st.container(key="share-link"):
