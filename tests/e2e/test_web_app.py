@@ -204,7 +204,7 @@ def test_the_share_link_box_fits_a_short_link_and_scrolls_a_long_one(app_server,
     open_app(page, link(app_server, read_answers(str(ROOT / "examples" / "order-checkout.yaml"), RULEBOOK)))
     go_to(page, "Export & import", ".st-key-share-link pre")
     long = box.evaluate("e => [e.getBoundingClientRect().height, e.scrollHeight]")
-    assert 140 <= long[0] <= 151 and long[1] > long[0], long  # at its most height, the rest scrolls
+    assert 140 <= long[0] <= 151 and long[1] > long[0], long  # at its maximum height, the rest scrolls
 
 
 def test_a_tampered_share_link_says_what_was_ignored_and_keeps_the_rest(app_server, page):
