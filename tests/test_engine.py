@@ -143,6 +143,28 @@ def test_confidence_is_the_probability_rounded_to_three_places_exactly_as_round_
         assert confidence(lead, share, fit) == round(1 / (1 + math.exp(-x)), 3)
 
 
+def test_remembered_confidences_are_the_formulas_and_stay_bounded_and_a_new_fit_is_not_served_old_ones(
+    rulebook, monkeypatch
+):
+    from advisor.engine import evaluate as engine
+    from advisor.engine.evaluate import confidence
+
+    monkeypatch.setattr(engine, "CONFIDENCES_KEPT", 8)  # a small memory, so that it fills up many times
+    ready = rulebook.ready_decision
+    ready.confidences.clear()
+    rng = random.Random(5)
+    options = {qid: q.option_values() or [q.minimum, q.maximum] for qid, q in rulebook.questions.items()}
+    for _ in range(300):
+        traits = {qid: rng.choice(values) for qid, values in options.items() if rng.random() < 0.5}
+        ev = evaluate(rulebook, Answers({q: traits[q] for q in rulebook.questions if q in traits}))
+        assert ev.confidence == confidence(ev.lead, ev.answered_share, rulebook.decision.confidence)
+        assert len(ready.confidences) <= 8
+    refit = rulebook.decision.confidence.model_copy(update={"bias": 1.0, "per_point": 0.0, "per_answer": 0.0})
+    changed = rulebook.replace(decision=rulebook.decision.model_copy(update={"confidence": refit}))
+    assert evaluate(changed, Answers(CHECKOUT)).confidence == round(1 / (1 + math.exp(-1.0)), 3) == 0.731
+    assert evaluate(rulebook, Answers(CHECKOUT)).confidence != 0.731
+
+
 def test_answering_more_questions_without_changing_the_points_raises_confidence(rulebook):
     few = evaluate(rulebook, Answers(CHECKOUT))
     more = evaluate(rulebook, Answers({**CHECKOUT, "ordering": "strict", "audit": False, "combine_results": False}))

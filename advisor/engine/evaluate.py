@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # Why: no pydantic at run time (`advisor recommend` reads a s
     from advisor.engine.answers import Answers
     from advisor.rulebook.formats import ConfidenceFit, Decision, Step
     from advisor.rulebook.loading import Rulebook
+    from advisor.rulebook.plain import ReadyDecision
 
 # Why a list: Evaluation and the allocation are defined in their own modules and re-exported from here
 __all__ = [
@@ -126,14 +127,15 @@ def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
             assumed = assumed[:i] + assumed[i + 1 :]
         else:
             assumed = tuple([qid for qid in assumed if qid not in not_applicable])
-    decision = rulebook.decision
-    style, runner_up, lean = decide(o, c, h, decision)
+    ready = rulebook.ready_decision  # the decision's numbers as plain slots, and the confidences met so far
+    style, runner_up, lean = decide(o, c, h, ready)
     lead = o - c if o >= c else c - o
     visible = len(answers) - len(not_applicable)
     share = (visible - len(assumed)) / visible if visible else 0.0
+    known = ready.confidences.get((lead, share))
     return Evaluation(
         style,
-        confidence(lead, share, decision.confidence),
+        _remembered(ready, lead, share) if known is None else known,
         {"orchestration": o, "choreography": c, "hybrid": h},
         lead,
         runner_up,
@@ -152,7 +154,9 @@ def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
     )
 
 
-def decide(orchestration: int, choreography: int, hybrid: int, decision: Decision) -> tuple[str, str, str]:
+def decide(
+    orchestration: int, choreography: int, hybrid: int, decision: Decision | ReadyDecision
+) -> tuple[str, str, str]:
     """(style, runner-up, the core's lean) from the three point totals. The one copy of the decision: the batch
     (`advisor.engine.batch`) calls it once per distinct combination.
 
@@ -170,7 +174,20 @@ def decide(orchestration: int, choreography: int, hybrid: int, decision: Decisio
     return lean, ("choreography" if lean == "orchestration" else "orchestration"), lean
 
 
-def confidence(lead: int, answered_share: float, fit: ConfidenceFit) -> float:
+CONFIDENCES_KEPT = 4096  # the most confidences one rulebook remembers (`ReadyDecision.confidences`)
+
+
+def _remembered(ready: ReadyDecision, lead: int, share: float) -> float:
+    """`confidence(lead, share, ready)`, computed and remembered (a full memory starts afresh: it stays bounded)."""
+    found = confidence(lead, share, ready)
+    memory = ready.confidences
+    if len(memory) >= CONFIDENCES_KEPT:
+        memory.clear()
+    memory[lead, share] = found
+    return found
+
+
+def confidence(lead: int, answered_share: float, fit: ConfidenceFit | ReadyDecision) -> float:
     """The confidence (see the module docstring), rounded to 3 places: the probability, fitted on the benchmark,
     that the advice agrees with what practitioners chose in published decisions."""
     x = fit.bias + fit.per_point * lead + fit.per_answer * (answered_share if lead else 0.0)

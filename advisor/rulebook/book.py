@@ -19,6 +19,7 @@ from advisor.records import Positional
 from advisor.resources import DEFAULT_RULES
 from advisor.rulebook import conditions
 from advisor.rulebook.compiler import Program, compile_rules
+from advisor.rulebook.plain import ReadyDecision
 from advisor.rulebook.values import as_written
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class Rulebook(Positional):
 
     FIELDS = (
         *("sections", "questions", "rules", "decision", "styles", "scenarios", "version", "hash", "origin"),
-        *("texts", "documents", "program", "visibility", "defaults", "blank", "from_steps"),
+        *("texts", "documents", "program", "visibility", "defaults", "blank", "from_steps", "ready_decision"),
     )
     COMPARED = FIELDS[:9]
     HIDDEN = frozenset(FIELDS[9:])
@@ -81,6 +82,15 @@ class Rulebook(Positional):
     defaults: dict[str, Any]  # question id -> default; copy, never mutate
     blank: dict[str, None]  # every question unanswered: copy, never mutate
     from_steps: dict[str, FromSteps]  # questions the listed steps can answer
+    ready_decision: ReadyDecision  # `decision` as the engine reads it
+
+    def replace(self, **changes: Any) -> Rulebook:
+        """A copy with some fields changed; what is built from the questions, rules and decision (the compiled
+        program, visibility, defaults, the ready decision) is built again when one of those changes."""
+        if changes.keys() & {"questions", "rules", "decision"} and not changes.keys() & set(BUILT):
+            parts = [changes[f] if f in changes else getattr(self, f) for f in ("questions", "rules", "decision")]
+            changes.update(zip(BUILT, built(*parts), strict=True))
+        return super().replace(**changes)
 
     @property
     def short_hash(self) -> str:
@@ -134,11 +144,24 @@ def assemble(
         origin,
         texts,
         documents,
+        *built(by_id, rules, decision),
+    )
+
+
+BUILT = Rulebook.FIELDS[11:]  # what `built` gives, in order
+assert BUILT == ("program", "visibility", "defaults", "blank", "from_steps", "ready_decision"), "built()'s order"
+
+
+def built(by_id: dict[str, Question], rules: tuple[Rule, ...], decision: Decision) -> tuple[Any, ...]:
+    """What a rulebook builds from its questions (by id), rules and decision, in `BUILT` order."""
+    questions = by_id.values()
+    return (
         compile_rules(rules, by_id),
         {q.id: conditions.compile_condition(q.show_if) for q in questions if q.show_if is not None},
         {q.id: q.default for q in questions},
         dict.fromkeys(by_id),
         {q.id: q.from_steps for q in questions if q.from_steps is not None},
+        ReadyDecision(decision),
     )
 
 
