@@ -262,3 +262,54 @@ def test_every_rule_citing_the_seed_article_or_no_findable_source_is_found_at_it
         (lines.index("    source: Seed article") + 1, "placeholder-source"),
         (lines.index("    source: Bugra Sitemkar, Microservice Communication") + 1, "unfindable-source"),
     ]
+
+
+def _small_rules(rng, count: int) -> list[dict]:
+    """Random rules over three small questions, one of them shown only when another holds: many pairs that fire
+    on exactly the same answers, written differently, so an opposite pair is common."""
+    tests = [
+        *({"question": "ordering", "op": op, "value": v} for op in ("eq", "ne") for v in ("strict", "some", "none")),
+        {"question": "ordering", "op": "in", "value": ["strict", "some"]},
+        {"question": "ordering", "op": "not_in", "value": ["none"]},
+        *({"question": q, "op": "eq", "value": v} for q in ("compensation", "compensation_can_fail") for v in (1, 0)),
+    ]
+
+    def condition(depth: int = 0) -> dict:
+        pick = rng.random()
+        if depth >= 2 or pick < 0.4:
+            test = dict(rng.choice(tests))
+            return {**test, "value": bool(test["value"])} if isinstance(test["value"], int) else test
+        if pick < 0.85:
+            return {rng.choice(["all", "any"]): [condition(depth + 1) for _ in range(2)]}
+        return {"not": condition(depth + 1)}
+
+    styles = ("orchestration", "choreography", "hybrid")
+    return [
+        {
+            "id": f"small.rule_{i}",
+            "when": condition(),
+            "effect": {rng.choice(styles): rng.choice([-1, 1, 2])},
+            "rationale": "A generated rule for the lint's test.",
+            "source": "Generated, tests/test_rules_lint.py, 2026",
+        }
+        for i in range(count)
+    ]
+
+
+def test_opposite_effects_found_through_fingerprints_are_every_pair_the_exact_tables_find(monkeypatch):
+    import json
+    import random
+
+    from advisor.authoring import lint as linting
+
+    texts = read_texts(ROOT / "rules")
+    texts["rules.yaml"] = json.dumps({"version": "0.0.1", "rules": _small_rules(random.Random(3), 80)}).encode()
+    texts["scenarios.yaml"] = b"scenarios:\n  - name: none\n    traits: {}\n    expect: {style: orchestration}\n"
+    rulebook = build_rulebook(texts, "small")
+    filtered = lint(rulebook)
+    # every pair of rules compared by its exact table, as before the fingerprints: all rules print alike
+    monkeypatch.setattr(linting._Linter, "fingerprints", lambda self, indexes: dict.fromkeys(indexes, 0))
+    exhaustive = lint(rulebook)
+    opposite = [f for f in exhaustive if f.code == "opposite-effects"]
+    assert len(opposite) >= 20  # the test still has pairs to find
+    assert filtered == exhaustive
