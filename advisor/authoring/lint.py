@@ -22,12 +22,12 @@ The checks (documented for rule authors in rules/README.md, "Linting"):
 from __future__ import annotations
 
 import itertools
-import random
 import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
+from advisor.authoring.lint_samples import fingerprints
 from advisor.engine.scenarios import run_scenarios
 from advisor.rulebook.compiler import domain
 from advisor.rulebook.conditions import questions_read, tests
@@ -36,7 +36,6 @@ from advisor.rulebook.loading import Rulebook
 from advisor.views.labels import effect_text
 
 MAX_CASES = 200_000  # Why: beyond this many answer combinations a rule is left undecided rather than slow
-SAMPLES = 512  # the random answer sets of a rule's fingerprint (`_Linter.fingerprints`)
 _PLACEHOLDER = re.compile(
     r"\b(todo|tbd|tba|fixme|xxx|citation needed|source needed|lorem ipsum)\b|^\W*$|"
     r"^\W*(n/?a|none|unknown|source|sources|see above|placeholder|\?+)\W*$",
@@ -207,35 +206,9 @@ class _Linter:
                 outcomes[i] = table[i]
         return outcomes
 
-    def fingerprints(self, rule_indexes: list[int]) -> dict[int, int]:
-        """Each rule's value on `SAMPLES` seeded random answer sets (over every question's answers, unanswered
-        included, with visibility applied as the engine does), as the bits of one integer.
-
-        Why: two rules that fire on exactly the same answers agree on every sample, so rules whose fingerprints
-        differ cannot be such a pair, and only pairs with equal ones need the exact table of their answers. Each
-        exact table costs up to `MAX_CASES` evaluations, once per pair of rules: 85 s for 100 generated rules
-        before this filter, now one pass per rule over the samples and a table only where fingerprints meet."""
-        rng = random.Random(SAMPLES)  # seeded: the same rulebook gives the same findings in the same time
-        domains = list(self.domains.items())
-        visibility = self.rb.visibility
-        samples = []
-        for _ in range(SAMPLES):
-            answers = dict(self.rb.blank)
-            answers.update((qid, rng.choice(values)) for qid, values in domains)
-            hidden = [q for q, shown in visibility.items() if not shown(answers)]  # as the engine: one pass
-            for q in hidden:
-                answers[q] = None
-            samples.append(answers)
-        predicates = self.rb.program.predicates
-        out = {}
-        for i in rule_indexes:
-            predicate = predicates[i]
-            out[i] = sum(1 << k for k, answers in enumerate(samples) if predicate(answers))
-        return out
-
     def check_opposites(self, satisfiable: dict[int, tuple[bool, ...]]) -> None:
         rules = self.rb.rules
-        prints = self.fingerprints(sorted(satisfiable))
+        prints = fingerprints(self.rb, self.domains, sorted(satisfiable))
         for i, j in itertools.combinations(sorted(satisfiable), 2):
             if prints[i] != prints[j] or not _opposite(rules[i].effect, rules[j].effect):
                 continue
