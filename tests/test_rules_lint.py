@@ -271,14 +271,17 @@ def _small_rules(rng, count: int) -> list[dict]:
         *({"question": "ordering", "op": op, "value": v} for op in ("eq", "ne") for v in ("strict", "some", "none")),
         {"question": "ordering", "op": "in", "value": ["strict", "some"]},
         {"question": "ordering", "op": "not_in", "value": ["none"]},
-        *({"question": q, "op": "eq", "value": v} for q in ("compensation", "compensation_can_fail") for v in (1, 0)),
+        *(
+            {"question": q, "op": "eq", "value": v}
+            for q in ("compensation", "compensation_can_fail")
+            for v in (True, False)
+        ),
     ]
 
     def condition(depth: int = 0) -> dict:
         pick = rng.random()
         if depth >= 2 or pick < 0.4:
-            test = dict(rng.choice(tests))
-            return {**test, "value": bool(test["value"])} if isinstance(test["value"], int) else test
+            return dict(rng.choice(tests))
         if pick < 0.85:
             return {rng.choice(["all", "any"]): [condition(depth + 1) for _ in range(2)]}
         return {"not": condition(depth + 1)}

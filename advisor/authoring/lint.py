@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from advisor.authoring.lint_samples import fingerprints
+from advisor.authoring.lint_samples import fingerprints, hide_not_applicable
 from advisor.engine.scenarios import run_scenarios
 from advisor.rulebook.compiler import domain
 from advisor.rulebook.conditions import questions_read, tests
@@ -171,9 +171,7 @@ class _Linter:
         for combo in itertools.product(*(self.domains[q] for q in qids)):
             # Why one dict for every combination: each writes all of `qids`, and only those are ever hidden
             answers.update(zip(qids, combo))
-            hidden = [q for q, shown in visibility.items() if not shown(answers)]  # as the engine: one pass
-            for q in hidden:
-                answers[q] = None  # not applicable: unknown
+            hide_not_applicable(answers, visibility)
             for i, pred in preds.items():
                 rows[i].append(pred(answers))
             rows[-1].append(None not in combo)

@@ -24,9 +24,7 @@ def fingerprints(rulebook: Rulebook, domains: dict[str, list[Any]], rule_indexes
     for _ in range(SAMPLES):
         answers = dict(rulebook.blank)
         answers.update((qid, rng.choice(values)) for qid, values in domains.items())
-        hidden = [q for q, shown in visibility.items() if not shown(answers)]  # as the engine: one pass
-        for q in hidden:
-            answers[q] = None
+        hide_not_applicable(answers, visibility)
         samples.append(answers)
     predicates = rulebook.program.predicates
     out = {}
@@ -34,3 +32,11 @@ def fingerprints(rulebook: Rulebook, domains: dict[str, list[Any]], rule_indexes
         predicate = predicates[i]
         out[i] = sum(1 << k for k, answers in enumerate(samples) if predicate(answers))
     return out
+
+
+def hide_not_applicable(answers: dict[str, Any], visibility: dict[str, Any]) -> None:
+    """Set to None (unknown) each question of `visibility` whose show_if does not hold, as the engine does: in one
+    pass, every condition read before any answer is hidden."""
+    hidden = [q for q, shown in visibility.items() if not shown(answers)]
+    for q in hidden:
+        answers[q] = None
