@@ -7,8 +7,9 @@ import random
 
 import pytest
 
+from advisor.engine import evaluate as engine
 from advisor.engine.answers import Answers, read_answers
-from advisor.engine.evaluate import decide, evaluate
+from advisor.engine.evaluate import confidence, decide, evaluate
 from advisor.engine.scenarios import run_scenarios
 from advisor.rulebook.formats import Step
 from tests.conftest import EXAMPLES
@@ -127,7 +128,6 @@ def test_confidence_follows_the_documented_formula(rulebook):
 
 
 def test_confidence_is_the_probability_rounded_to_three_places_exactly_as_round_does_even_near_a_half():
-    from advisor.engine.evaluate import confidence
     from advisor.rulebook.formats import ConfidenceFit
 
     rng = random.Random(17)
@@ -146,9 +146,6 @@ def test_confidence_is_the_probability_rounded_to_three_places_exactly_as_round_
 def test_remembered_confidences_are_the_formulas_and_stay_bounded_and_a_new_fit_is_not_served_old_ones(
     rulebook, monkeypatch
 ):
-    from advisor.engine import evaluate as engine
-    from advisor.engine.evaluate import confidence
-
     monkeypatch.setattr(engine, "CONFIDENCES_KEPT", 8)  # a small memory, so that it fills up many times
     ready = rulebook.ready_decision
     ready.confidences.clear()

@@ -4,6 +4,8 @@ nothing in the default rulebook."""
 from __future__ import annotations
 
 import itertools
+import json
+import random
 import re
 import subprocess
 import sys
@@ -13,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from advisor.authoring import lint as linting
 from advisor.authoring.lint import lint, placeholder_problem, source_problem
 from advisor.engine.answers import Answers
 from advisor.rulebook.loading import build_rulebook, load_rulebook, read_texts
@@ -300,11 +303,6 @@ def _small_rules(rng, count: int) -> list[dict]:
 
 
 def test_opposite_effects_found_through_fingerprints_are_every_pair_the_exact_tables_find(monkeypatch):
-    import json
-    import random
-
-    from advisor.authoring import lint as linting
-
     texts = read_texts(ROOT / "rules")
     texts["rules.yaml"] = json.dumps({"version": "0.0.1", "rules": _small_rules(random.Random(3), 80)}).encode()
     texts["scenarios.yaml"] = b"scenarios:\n  - name: none\n    traits: {}\n    expect: {style: orchestration}\n"
