@@ -3,6 +3,7 @@ tables gives, and what every rule's own condition says; rule and question ids re
 
 from __future__ import annotations
 
+import functools
 import random
 
 import pytest
@@ -12,10 +13,11 @@ from hypothesis import strategies as st
 from advisor.engine.answers import Answers
 from advisor.engine.evaluate import evaluate, evidence_from_steps, measure_steps
 from advisor.rulebook import condition_format as cf
-from advisor.rulebook import scoring, scoring_rows
+from advisor.rulebook import scoring, scoring_rows, step_reading
 from advisor.rulebook.compiler import compile_rules
-from advisor.rulebook.formats import STEP_MEASURES, Effect, Question, Rule
+from advisor.rulebook.formats import STEP_MEASURES, Effect, Question, Rule, Step
 from advisor.rulebook.loading import load_rulebook
+from advisor.rulebook.program import StepEvidence
 from advisor.rulebook.scoring import interpret
 from bench.samples import generated_rulebook, random_answers, random_traits
 from tests.test_batch_property import answer_sets, rulebooks, steps_strategy
@@ -66,10 +68,19 @@ def test_the_generated_scorer_equals_the_plain_walk_for_random_rulebooks(data):
 @SETTINGS
 @given(data=st.data())
 def test_the_evidence_read_from_the_steps_is_what_the_catalog_says_for_random_rulebooks(data):
+    """Both forms of `program.read_steps`: the walk of a fresh program and the reader generated with its scorer
+    (measures shared by several questions, yes/no and integer questions, any `at_least`: `rulebooks`)."""
     rulebook = data.draw(rulebooks())
-    traits, steps = data.draw(answer_sets(rulebook)), data.draw(steps_strategy)
-    given_ = Answers(traits, steps)
-    assert evidence_from_steps(rulebook, given_) == the_evidence_as_the_catalog_states_it(rulebook, given_)
+    pairs = data.draw(st.lists(st.tuples(answer_sets(rulebook), steps_strategy), max_size=20))
+    sets = [Answers(traits, steps) for traits, steps in pairs]
+    expected = [the_evidence_as_the_catalog_states_it(rulebook, given_) for given_ in sets]
+    program = compile_rules(rulebook.rules, rulebook.questions)  # fresh: it walks
+    assert isinstance(program.read_steps, functools.partial)
+    walking = rulebook.replace(program=program)
+    assert [evidence_from_steps(walking, given_) for given_ in sets] == expected
+    scoring.generated(program)
+    assert not isinstance(program.read_steps, functools.partial) or not program.evidence
+    assert [evidence_from_steps(walking, given_) for given_ in sets] == expected
 
 
 def test_the_generated_scorer_equals_the_plain_walk_on_the_default_rulebook():
@@ -129,6 +140,24 @@ def test_hostile_rule_and_question_ids_reach_the_generated_scorer_as_text_only()
     assert trace[1].values == ((hostile_q, True), ('p"\\', False))
 
 
+def test_hostile_question_ids_reach_the_generated_step_reader_as_text_only():
+    hostile = ("q' not in traits: raise SystemExit('injected') #", 'p"\\\n', "both\u2028'''")
+    steps = (
+        Step(service="a", action="x", reaction=True, compensation="undo", team="t1", context="c1"),
+        Step(service="b", action="y", team="t2", context="c2"),
+    )
+    evidence = (
+        StepEvidence(hostile[0], 2, False, 0, 0, 1, False),  # a compensation: yes
+        StepEvidence(hostile[1], 3, True, 1, 9, 1, True),  # two teams
+        StepEvidence(hostile[2], 1, True, 0, 5, 1, False),  # one reaction
+        StepEvidence("again", 3, False, 0, 0, 3, True),  # the team count shared: under 3, no answer
+    )
+    read = step_reading.reader(evidence)
+    assert read({}, steps) == {hostile[0]: True, hostile[1]: 2, hostile[2]: 1}
+    assert read({}, steps) == step_reading.walk(evidence, {}, steps)
+    assert read({hostile[1]: 4}, steps) == {hostile[0]: True, hostile[2]: 1}
+
+
 def test_a_compiled_rulebook_walks_its_tables_until_building_its_scorer_pays_then_scores_with_it(monkeypatch):
     """Tiered scoring: a fresh program answers with the plain walk (no scorer built: a short process never pays for
     one), the same results; once the walks have taken BUILD_AFTER, every call is the generated scorer, also through
@@ -144,9 +173,11 @@ def test_a_compiled_rulebook_walks_its_tables_until_building_its_scorer_pays_the
     for answers in answer_sets[:10]:
         assert program.score(answers) == interpret(program, answers)
     assert program.score is tiered and not built  # a handful of walks: nothing built
+    assert isinstance(program.read_steps, functools.partial)  # the steps are read by the walk too
     monkeypatch.setattr(scoring, "BUILD_AFTER", tiered.spent)  # the walks so far have used up the budget
     program.score(answer_sets[10])
     assert len(built) == 1 and not isinstance(program.score, scoring.Tiered)
+    assert not isinstance(program.read_steps, functools.partial)  # the step reader is generated with it
     for answers in answer_sets[11:]:
         assert program.score(answers) == tiered(answers) == interpret(program, answers)
     assert len(built) == 1  # built once

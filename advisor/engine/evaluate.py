@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.engine.allocation import StepAllocation, allocate, core_context
 from advisor.engine.evaluation import Evaluation
+from advisor.rulebook.step_reading import measure_of
 from advisor.rulebook.values import STEP_MEASURES
 
 if TYPE_CHECKING:  # Why: no pydantic at run time (`advisor recommend` reads a snapshot without it, issue 17)
@@ -50,7 +51,7 @@ __all__ = [
 def measure_steps(steps: Sequence[Step]) -> tuple[int, ...]:
     """The `STEP_MEASURES` of listed steps (`FromSteps.measure`), in that order: how many steps, reactions and
     compensations, and how many different teams and bounded contexts the steps name (0 when none names one)."""
-    return len(steps), *[_measure(steps, m) for m in (1, 2, 3, 4)]
+    return len(steps), *[measure_of(steps, m) for m in (1, 2, 3, 4)]
 
 
 # Why: the compiled evidence (`rulebook.program.evidence`) indexes `measure_steps` by `STEP_MEASURES`
@@ -59,47 +60,16 @@ assert STEP_MEASURES == ("steps", "reactions", "compensations", "teams", "contex
 
 def evidence_from_steps(rulebook: Rulebook, given: Answers) -> dict[str, Any]:
     """What the listed steps say about the questions left unanswered (`from_steps` in the catalog; resolved at
-    compile time as `rulebook.program.evidence`)."""
+    compile time as `rulebook.program.evidence`, read by `rulebook.program.read_steps`)."""
     steps = given.steps
-    if not steps:
-        return {}
-    traits = given.traits
-    out: dict[str, Any] = {}
-    counts: list[int | None] = [len(steps), None, None, None, None]  # by `STEP_MEASURES`, each counted when needed
-    for source in rulebook.program.evidence:
-        if source.question in traits:  # Why before unpacking: a NamedTuple unpacks on the slow generic path
-            continue
-        qid, measure, integer, lo, hi, at_least, named = source
-        count = counts[measure]
-        if count is None:
-            # Why per measure, not `measure_steps`: each reads every step, and most answers need only some
-            count = counts[measure] = _measure(steps, measure)
-        if integer:
-            if count or not named:  # no step names a team or context: no evidence
-                out[qid] = lo if count < lo else hi if count > hi else count
-        elif count >= at_least:
-            out[qid] = True
-    return out
-
-
-def _measure(steps: Sequence[Step], measure: int) -> int:
-    """One of `measure_steps`, by its index in `STEP_MEASURES` (the step count excepted: `len`)."""
-    if measure < 3:  # how many steps are reactions (1) or have a compensation (2)
-        count = 0
-        for s in steps:  # Why a loop: a comprehension is one more call, and this runs in most evaluations
-            if s.reaction if measure == 1 else s.compensation:
-                count += 1
-        return count
-    names = {s.team for s in steps} if measure == 3 else {s.context for s in steps}
-    names.discard(None)
-    return len(names)
+    return rulebook.program.read_steps(given.traits, steps) if steps else {}
 
 
 def evaluate(rulebook: Rulebook, given: Answers) -> Evaluation:
     """Evaluate validated answers (see `advisor.engine.answers`) against a rulebook."""
     traits = given.traits
     steps = given.steps
-    derived = evidence_from_steps(rulebook, given) if steps else {}
+    derived = rulebook.program.read_steps(traits, steps) if steps else {}  # `evidence_from_steps`, in line
     answers = rulebook.blank.copy()
     if derived:
         answers.update(derived)

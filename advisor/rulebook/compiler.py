@@ -24,6 +24,7 @@ rulebook by `advisor.rulebook.scoring`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from advisor.records import Positional, _set
@@ -42,6 +43,7 @@ from advisor.rulebook.program import (
     TableEntry,
 )
 from advisor.rulebook.scoring import Tiered
+from advisor.rulebook.step_reading import walk
 from advisor.rulebook.values import STEP_MEASURES
 
 if TYPE_CHECKING:  # Why: no pydantic at run time (a rulebook snapshot compiles `advisor.rulebook.plain` records)
@@ -116,7 +118,10 @@ def compile_rules(rules: tuple[Rule, ...], questions: dict[str, Question]) -> Pr
         else:
             ranges.append(ranged)
     parts = (tuple(tables), tuple(ranges), tuple(normal), tuple(closures))
-    program = Program(tuple(r.id for r in rules), reads, effects, *parts, predicates, None, step_evidence(questions))
+    evidence = step_evidence(questions)
+    program = Program(
+        tuple(r.id for r in rules), reads, effects, *parts, predicates, None, evidence, partial(walk, evidence)
+    )
     _set(program, "score", Tiered(program, tuple(questions)))  # the generated scorer is built when it pays
     return program
 

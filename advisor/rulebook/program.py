@@ -9,7 +9,7 @@ NamedTuple (a tuple subclass) takes the slow generic path; and not dataclasses, 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from advisor.records import Positional, _set
@@ -163,9 +163,10 @@ class Program(Positional):
         "predicates",
         "score",
         "evidence",
+        "read_steps",
     )
-    COMPARED = tuple(f for f in FIELDS if f != "score")
-    HIDDEN = frozenset({"score"})
+    COMPARED = tuple(f for f in FIELDS if f not in ("score", "read_steps"))
+    HIDDEN = frozenset({"score", "read_steps"})
     __slots__ = FIELDS
 
     rule_ids: tuple[str, ...]
@@ -182,3 +183,6 @@ class Program(Positional):
     # to build one, and walked as loops until then (`advisor.rulebook.scoring`, "Why tiered")
     score: Callable[[dict[str, Any]], tuple[tuple[RuleResult, ...], int, int, int, tuple[str, ...]]]
     evidence: tuple[StepEvidence, ...]  # the questions the listed steps can answer, in catalog order
+    # (traits, steps, at least one) -> what the steps answer to the `evidence` questions left unanswered: a walk
+    # over `evidence` until the generated scorer is built, then a function generated alike (`step_reading`)
+    read_steps: Callable[[dict[str, Any], Sequence[Any]], dict[str, Any]]

@@ -30,6 +30,7 @@ from time import perf_counter
 from typing import Any
 
 from advisor.records import _set
+from advisor.rulebook import step_reading
 from advisor.rulebook.program import (
     ClosureRule,
     NormalRule,
@@ -116,12 +117,15 @@ class Tiered:
 
 
 def generated(program: Program) -> Scorer:
-    """The program's generated scorer, built now (and used by `program.score` from now on) if it was not yet.
-    Why a race is harmless: two threads building at once build the same function, and either one is kept."""
+    """The program's generated scorer, built now (and used by `program.score` from now on) if it was not yet, and
+    its generated step reader with it (`program.read_steps`, see `advisor.rulebook.step_reading`: it pays at the
+    same point). Why a race is harmless: two threads building at once build the same functions, and either is kept."""
     score = program.score
     if isinstance(score, Tiered):
         parts = (program.tables, program.ranges, program.normal, program.closures)
         score = scorer(*parts, len(program.rule_ids), score.questions)
+        if program.evidence:
+            _set(program, "read_steps", step_reading.reader(program.evidence))
         _set(program, "score", score)
     return score
 
