@@ -92,6 +92,32 @@ def test_the_generated_scorer_equals_the_plain_walk_on_the_default_rulebook():
         assert evidence_from_steps(rulebook, answers) == the_evidence_as_the_catalog_states_it(rulebook, answers)
 
 
+def test_the_generated_scorer_decodes_the_largest_sums_the_rules_can_make():
+    """The packed point fields (`scoring_rows.Packing`) hold the largest sums: every rule firing at once, each with
+    the largest points a file may give, decodes exactly, at the top and at the bottom."""
+    qs = {
+        "p": Question(id="p", section="s", text="P?", help="Help.", kind="yes_no"),
+        "q": Question(id="q", section="s", text="Q?", help="Help.", kind="yes_no"),
+    }
+    p, q = (cf.Test(question=k, op="eq", value=True) for k in ("p", "q"))
+    rules = tuple(
+        Rule.model_construct(id=f"r{i}", when=when, effect=Effect(orchestration=20, choreography=-20, hybrid=sign * 20))
+        for i, (when, sign) in enumerate([(p, 1)] * 10 + [(cf.All(all=[p, q]), 1)] * 10 + [(q, -1)] * 10)
+    )
+    program = compile_rules(rules, qs)
+    score = scoring.generated(program)
+    assert program.normal  # the rules over both questions are among them
+    totals = {}
+    for answers in ({"p": True, "q": True}, {"p": True, "q": False}, {"p": None, "q": True}, {"p": None, "q": None}):
+        trace, o, c, h, unanswered = score(answers)
+        assert (trace, o, c, h, unanswered) == interpret(program, answers)
+        totals[answers["p"], answers["q"]] = (o, c, h)
+    assert totals[True, True] == (600, -600, 200)  # every rule: the largest sum of orchestration and choreography
+    assert totals[True, False] == (200, -200, 200)
+    assert totals[None, True] == (200, -200, -200)
+    assert totals[None, None] == (0, 0, 0)
+
+
 def test_the_generated_scorer_equals_the_plain_walk_on_three_hundred_generated_rules():
     rulebook = generated_rulebook(load_rulebook(), 300)
     assert rulebook.program.normal  # rules over several questions, in normal form
