@@ -14,7 +14,7 @@ import pytest
 
 from advisor.authoring import rulesdb
 from advisor.authoring.location import RulesDatabase
-from tests.store_helpers import PG_ENV, PG_SKIP
+from tests.store_helpers import PG_ENV, PG_SKIP, postgres_schema
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -26,25 +26,12 @@ def rules_url(request, tmp_path, monkeypatch):
         yield url
         rulesdb.forget(RulesDatabase(url))
         return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(PG_SKIP)
-    import sqlalchemy as sa
-
-    schema = f"rules_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as db:
-        db.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = sa.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    url = url.render_as_string(hide_password=False)
-    monkeypatch.setenv("ADVISOR_RULES_URL", url)
-    try:
-        yield url
-    finally:
-        rulesdb.forget(RulesDatabase(url))
-        with admin.begin() as db:
-            db.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    with postgres_schema("rules") as url:
+        monkeypatch.setenv("ADVISOR_RULES_URL", url)
+        try:
+            yield url
+        finally:
+            rulesdb.forget(RulesDatabase(url))
 
 
 class Cluster:

@@ -3,8 +3,10 @@ starts a throwaway server with scripts/with-postgres.sh), against PostgreSQL, ea
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
+from collections.abc import Iterator
 
 import pytest
 
@@ -24,21 +26,27 @@ def db_url(request, tmp_path):
             mp.setenv("ADVISOR_DB_URL", url)
             yield url
         return
+    with postgres_schema("test") as url, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ADVISOR_DB_URL", url)
+        yield url
+
+
+@contextlib.contextmanager
+def postgres_schema(prefix: str) -> Iterator[str]:
+    """The URL of a fresh schema named `prefix_<random>` on the test server (skipping the test when there is
+    none), its search_path set; the schema and all in it are dropped afterwards."""
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(PG_SKIP)
     import sqlalchemy as sa
 
-    schema = f"test_{uuid.uuid4().hex[:16]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:16]}"
     admin = sa.create_engine(base)
     with admin.begin() as db:
         db.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
     url = sa.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    url = url.render_as_string(hide_password=False)
     try:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("ADVISOR_DB_URL", url)
-            yield url
+        yield url.render_as_string(hide_password=False)
     finally:
         with admin.begin() as db:
             db.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
