@@ -8,6 +8,7 @@ import random
 import pytest
 
 from advisor.engine import evaluate as engine
+from advisor.engine.allocation import START, allocate, triggers
 from advisor.engine.answers import Answers, read_answers
 from advisor.engine.evaluate import confidence, decide, evaluate
 from advisor.engine.scenarios import run_scenarios
@@ -314,8 +315,6 @@ def test_the_allocation_is_decided_when_first_read_and_is_what_allocate_says(rul
     the same per-step modes as `allocate`, the same tuple on every read, () without steps."""
     import pickle
 
-    from advisor.engine.evaluate import allocate
-
     answers = read_answers(str(next(p for p in EXAMPLES if p.stem == "order-checkout")), rulebook)
     ev = evaluate(rulebook, answers)
     first = ev.allocation
@@ -323,3 +322,21 @@ def test_the_allocation_is_decided_when_first_read_and_is_what_allocate_says(rul
     assert ev.allocation is first
     assert pickle.loads(pickle.dumps(ev)).allocation == first == evaluate(rulebook, answers).allocation
     assert evaluate(rulebook, Answers(answers.traits)).allocation == ()
+
+
+def test_each_event_driven_step_hears_the_latest_core_step_in_a_choreography_and_the_latest_commanded_in_a_hybrid():
+    """`triggers`: the one reading of the links that the diagram, the sequence view and the blueprints draw."""
+    steps = (
+        Step(service="Orders", action="Place order", context="Sales"),
+        Step(service="Mail", action="Send receipt", reaction=True, context="Sales"),
+        Step(service="Payments", action="Charge card", context="Sales"),
+        Step(service="Stock", action="Reserve stock", context="Warehouse"),  # another context: events in a hybrid
+        Step(service="Audit", action="Record order", reaction=True, context="Sales"),
+    )
+    for style, expected in (
+        ("choreography", (START, 0, 0, 2, 3)),  # reactions hang off the latest core step; the next hears that
+        ("hybrid", (None, 0, None, 2, 2)),  # event-driven steps hear the orchestrator's latest commanded step
+        ("orchestration", (None,) * 5),
+    ):
+        assert triggers(style, steps, allocate(style, steps)) == expected, style
+    assert triggers("hybrid", steps[1:2], allocate("hybrid", steps[1:2])) == (START,)  # before any command

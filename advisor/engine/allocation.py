@@ -1,5 +1,6 @@
 """Each listed step's place in the recommended style (per link): commanded by the orchestrator or reacting to an
-event. `Evaluation.allocation` reads it; the diagrams, the blueprints and the batch call `allocate` too.
+event, and then which event it reacts to (`triggers`). `Evaluation.allocation` reads it; the diagrams, the
+blueprints and the batch call `allocate` too, and the diagrams and blueprints `triggers`.
 """
 
 from __future__ import annotations
@@ -71,4 +72,26 @@ def allocate(style: str, steps: tuple[Step, ...]) -> tuple[StepAllocation, ...]:
         else:
             mode, reason = _ORCH, _CORE
         out.append(new(StepAllocation, (i, step.service, step.action, mode, reason)))
+    return tuple(out)
+
+
+START = -1  # in `triggers`: the workflow's own start event (`...Started`), heard before any step has run
+
+
+def triggers(style: str, steps: tuple[Step, ...], allocation: tuple[StepAllocation, ...]) -> tuple[int | None, ...]:
+    """Per step, what it reacts to: None for a step the orchestrator commands; else the index of the step whose
+    event it hears, or START. In a choreography that is the latest step before it that is not a reaction (the
+    core flow: reactions hang off it); with an orchestrator (a hybrid's event-driven steps), the latest commanded
+    step, whose event the orchestrator publishes. The one reading of the links the diagram, the sequence view and
+    the blueprints all draw, so they always agree."""
+    out: list[int | None] = []
+    latest = START
+    for i, (step, placed) in enumerate(zip(steps, allocation, strict=True)):
+        if placed.mode == _ORCH:
+            out.append(None)
+            latest = i
+            continue
+        out.append(latest)
+        if style == "choreography" and not step.reaction:
+            latest = i
     return tuple(out)

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from advisor.engine.allocation import START, triggers
 from advisor.engine.evaluate import Evaluation, allocate
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
@@ -109,17 +110,16 @@ def flow(ev: Evaluation, style: str | None, fmt: str) -> Flow:
     workflow = name(ev.workflow or "") or "Workflow"
     commands: list[Command] = []
     publications: dict[str, tuple[int, list[Subscriber]]] = {}  # event -> (after, subscribers), first come
-    latest: Command | None = None
-    for alloc, step in zip(allocate(style, ev.steps), ev.steps, strict=True):
-        number = alloc.index + 1
-        if alloc.mode == "orchestrated":
+    steps = ev.steps
+    for i, (step, heard) in enumerate(zip(steps, triggers(style, steps, allocate(style, steps)), strict=True)):
+        number = i + 1
+        if heard is None:  # commanded
             compensation = name(step.compensation or "")
-            event = name(event_name(step, alloc.index))
-            latest = Command(number, name(step.service), name(step.action), event, compensation)
-            commands.append(latest)
+            event = name(event_name(step, i))
+            commands.append(Command(number, name(step.service), name(step.action), event, compensation))
             continue
-        event = workflow_event(ev.workflow, "Started") if latest is None else latest.event
-        after = 0 if latest is None else latest.number
+        event = workflow_event(ev.workflow, "Started") if heard == START else name(event_name(steps[heard], heard))
+        after = 0 if heard == START else heard + 1
         publications.setdefault(event, (after, []))[1].append(Subscriber(number, name(step.service), name(step.action)))
     return Flow(
         workflow,

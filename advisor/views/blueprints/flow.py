@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from advisor.engine.allocation import START, triggers
 from advisor.engine.evaluate import Evaluation, allocate
 from advisor.rulebook.formats import STYLES, Step
 from advisor.views.diagram.events import event_name, workflow_event
@@ -93,24 +94,19 @@ def derive_flow(ev: Evaluation, style: str | None = None) -> Flow:
     initiator = f"{workflow} initiator"
     events = _Events()
     commands: list[Command] = []
-    modes = [a.mode for a in allocate(style, steps)]
+    heard = triggers(style, steps, allocate(style, steps))
     if style == "choreography":
-        _choreography(steps, workflow, initiator, events)
+        _choreography(steps, heard, workflow, initiator, events)
     else:
         assert coordinator is not None
-        latest: Command | None = None
-        for i, (step, mode) in enumerate(zip(steps, modes, strict=True)):
-            if mode == "orchestrated":
-                latest = _command(step, i)
-                commands.append(latest)
+        for i, (step, after) in enumerate(zip(steps, heard, strict=True)):
+            if after is None:  # commanded
+                commands.append(_command(step, i))
                 continue
-            if latest is None:
-                name, after = workflow_event(workflow, "Started"), None
-            else:
-                name, after = latest.reply, latest.step
-            events.publish(name, coordinator, after)
+            name = workflow_event(workflow, "Started") if after == START else event_name(steps[after], after)
+            events.publish(name, coordinator, None if after == START else after)
             events.subscribe(name, Subscriber(i, _service(step, i), _action(step, i)))
-        if style == "hybrid" and not any(m == "event-driven" for m in modes):
+        if style == "hybrid" and all(after is None for after in heard):  # no step reacts to an event
             events.publish(workflow_event(workflow, "Completed"), coordinator, len(steps) - 1)
     version = f"{ev.rulebook_version} ({ev.rulebook_hash[:12]})"
     return Flow(style, workflow, coordinator, initiator, tuple(commands), events.done(), generic, version)
@@ -128,15 +124,19 @@ def _command(step: Step, i: int) -> Command:
     return Command(i, _service(step, i), _action(step, i), event_name(step, i), text(step.compensation))
 
 
-def _choreography(steps: tuple[Step, ...], workflow: str, initiator: str, events: _Events) -> None:
-    """Each step reacts to the latest core event and publishes its own; a compensation waits for the failure of
-    the next core step (as `plan._choreography` draws it)."""
-    latest = workflow_event(workflow, "Started")
-    events.publish(latest, initiator, None)
+def _choreography(
+    steps: tuple[Step, ...], heard: tuple[int | None, ...], workflow: str, initiator: str, events: _Events
+) -> None:
+    """Each step reacts to the latest core event (`heard`: `triggers`) and publishes its own; a compensation waits
+    for the failure of the next core step (as `plan._choreography` draws it)."""
+    start = workflow_event(workflow, "Started")
+    events.publish(start, initiator, None)
     pending: list[tuple[int, Step]] = []  # compensable core steps since the previous core step
     for i, step in enumerate(steps):
-        service = _service(step, i)
-        events.subscribe(latest, Subscriber(i, service, _action(step, i)))
+        service, after = _service(step, i), heard[i]
+        assert after is not None  # a choreography commands no step
+        trigger = start if after == START else event_name(steps[after], after)
+        events.subscribe(trigger, Subscriber(i, service, _action(step, i)))
         own = event_name(step, i)
         events.publish(own, service, i)
         if step.reaction:
@@ -148,7 +148,6 @@ def _choreography(steps: tuple[Step, ...], workflow: str, initiator: str, events
                 undo = f"undo {j + 1}: {text(earlier.compensation)}"
                 events.subscribe(failed, Subscriber(j, _service(earlier, j), undo))
         pending = [(i, step)] if text(step.compensation) else []
-        latest = own
 
 
 class _Events:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from advisor.engine.allocation import START, triggers
 from advisor.engine.evaluate import Evaluation, allocate, core_context
 from advisor.rulebook.formats import STYLES, Step
 from advisor.views.diagram.events import event_name, workflow_event
@@ -195,21 +196,23 @@ def _command(b: _Builder, orchestrator: str, i: int, step: Step, kind: NodeKind)
 
 def _choreography(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -> tuple[Cluster, ...]:
     start = b.add("start", "", "start")
-    latest_core_event = start  # what the next step reacts to: the start, then the latest core step's event
+    published: list[str] = []  # each step's event node, by step
     service_lane: list[str] = []  # the core flow reads left to right: services above, their events below
     event_lane: list[str] = []
+    heard = triggers("choreography", steps, allocate("choreography", steps))
     for i, step in enumerate(steps):
         service = b.service(step.service, "reaction")  # in choreography every service reacts to events
-        b.link(latest_core_event, service, "event", clean(step.action))
+        after = heard[i]
+        assert after is not None  # a choreography commands no step
+        b.link(start if after == START else published[after], service, "event", clean(step.action))
         event = b.add("event", _number(i, event_name(step, i)))
+        published.append(event)
         b.link(service, event, "event")
         b.ranks.append((service, event))
         b.undo(service, i, step)
-        if not step.reaction:
-            latest_core_event = event
-            if service not in service_lane:
-                service_lane.append(service)
-                event_lane.append(event)
+        if not step.reaction and service not in service_lane:
+            service_lane.append(service)
+            event_lane.append(event)
     b.lanes += [tuple(service_lane), tuple(event_lane)]
     return ()
 
@@ -220,21 +223,20 @@ def _hybrid(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -> tuple
     reactions: list[str] = []
     owner: dict[str, str | None] = {}  # event-driven service -> its owning context or team, as first listed
     crossing: dict[str, str] = {}  # event name -> event node
-    latest_core: tuple[int, Step] | None = None
     # Why allocate here and not ev.allocation: an alternative drawing (another style than the recommended one)
     # needs the hybrid allocation, which the evaluation holds only when hybrid is the recommendation.
-    modes = [a.mode for a in allocate("hybrid", steps)]
+    heard = triggers("hybrid", steps, allocate("hybrid", steps))
     for i, step in enumerate(steps):
-        if modes[i] == "orchestrated":
+        after = heard[i]
+        if after is None:  # commanded
             service = _command(b, orchestrator, i, step, "service")
             if service not in core:
                 core.append(service)
-            latest_core = (i, step)
             continue
-        if latest_core is None:
+        if after == START:
             name, note = workflow_event(workflow, "Started"), "published at the start"
         else:
-            name, note = event_name(latest_core[1], latest_core[0]), f"published after step {latest_core[0] + 1}"
+            name, note = event_name(steps[after], after), f"published after step {after + 1}"
         if name not in crossing:
             crossing[name] = b.add("event", name, note)
             b.link(orchestrator, crossing[name], "event")
@@ -253,7 +255,7 @@ def _hybrid(b: _Builder, steps: tuple[Step, ...], workflow: str | None) -> tuple
         b.link(event, placeholder, "event")
         reactions.append(placeholder)
     b.ranks.append(tuple(core[1:]))
-    core_steps = [s for s, mode in zip(steps, modes, strict=True) if mode == "orchestrated"]
+    core_steps = [s for s, after in zip(steps, heard, strict=True) if after is None]
     clusters = [Cluster("core", tuple(core), _core_title(core_steps))]
     if not any(owner.values()):
         b.ranks.append(tuple(reactions))

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from advisor.engine.allocation import START, triggers
 from advisor.engine.evaluate import Evaluation, allocate
-from advisor.rulebook.formats import STYLES, Step
+from advisor.rulebook.formats import STYLES
 from advisor.views.diagram.events import event_name, workflow_event
 from advisor.views.diagram.mermaid import mermaid_text
 from advisor.views.diagram.theme import EdgeKind, Theme, load_theme
@@ -66,28 +67,25 @@ def sequence(ev: Evaluation, style: str | None = None) -> Sequence:
         return names[key]
 
     messages: list[Message] = []
-    modes = [a.mode for a in allocate(style, steps)]
+    allocation = allocate(style, steps)
+    modes = [a.mode for a in allocation]
     coordinator = who(workflow) if style != "choreography" else None
-    latest: tuple[int, Step] | None = None  # the latest core step: its event is what the next reaction hears
     published: set[str] = set()
-    for i, step in enumerate(steps):
+    for i, (step, heard) in enumerate(zip(steps, triggers(style, steps, allocation), strict=True)):
         action = f"{i + 1}. {clean(step.action).strip()}"
-        if modes[i] == "orchestrated":
+        if heard is None:  # commanded
             assert coordinator is not None  # allocate orchestrates steps in orchestration and hybrid only
             service = who(step.service)
             messages.append(Message(coordinator, service, "command", action))
             messages.append(Message(service, coordinator, "reply", event_name(step, i)))
-            latest = (i, step)
             continue
-        trigger = event_name(latest[1], latest[0]) if latest else workflow_event(workflow, "Started")
+        trigger = workflow_event(workflow, "Started") if heard == START else event_name(steps[heard], heard)
         if coordinator is not None and trigger not in published:  # hybrid: the orchestrator publishes it
             published.add(trigger)
             messages.append(Message(coordinator, who(BROKER_KEY), "event", f"publish {trigger}"))
         messages.append(Message(who(BROKER_KEY), who(step.service), "event", f"{trigger}: {action}"))
         if style == "choreography":
             messages.append(Message(who(step.service), who(BROKER_KEY), "event", f"publish {event_name(step, i)}"))
-            if not step.reaction:
-                latest = (i, step)
     undo = [(i, s) for i, s in enumerate(steps) if s.compensation and clean(s.compensation).strip()]
     failure_at = len(messages) if undo else 0
     for i, step in reversed(undo):  # compensations run in reverse order of the steps they undo
