@@ -262,5 +262,6 @@ def show_editor(directory: Location) -> tuple[rulestore.FileState, ruleedit.Draf
         key="rules-download-draft",
         mime="application/yaml",
         icon=":material/download:",
+        on_click="ignore",  # a download changes nothing: no rerun (see pages/export.py, `download`)
     )
     return on_disk, draft

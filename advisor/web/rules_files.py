@@ -103,6 +103,7 @@ def show_zip(directory: Location, active: Rulebook | None) -> None:
             file_name=f"rulebook-{active.short_hash}.zip",
             mime="application/zip",
             icon=":material/folder_zip:",
+            on_click="ignore",  # a download changes nothing: no rerun (see pages/export.py, `download`)
         )
     upload = st.file_uploader(
         "Upload a rulebook (zip of questions.yaml, rules.yaml, styles.yaml, scenarios.yaml)",

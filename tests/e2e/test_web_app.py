@@ -133,6 +133,34 @@ def test_a_report_downloads_from_the_export_page(app_server, page, tmp_path):
     assert STYLE_NAMES[expected(answers).style] in text
 
 
+def test_downloads_clicked_one_after_another_all_arrive(app_server, page):
+    """Most files of the Export page are written when their button is pressed (deferred). Clicked in quick
+    succession, each still arrives and no button is left disabled: a download starts no rerun that would discard
+    the files of the others while they are fetched."""
+    answers = read_answers(str(ROOT / "examples" / "order-checkout.yaml"), RULEBOOK)
+    open_app(page, link(app_server, answers))
+    go_to(page, "Export & import", ".st-key-download-report-html")
+    arrived: list[str] = []
+    page.on("download", lambda d: arrived.append(d.suggested_filename))
+    keys = ["report-md", "adr", "answers-yaml", "report-html", "blueprint-asyncapi", "sequence-svg"] * 2
+    for key in keys:
+        page.locator(f".st-key-download-{key} button").click(timeout=10_000)
+        page.wait_for_timeout(150)
+    for _ in range(100):  # up to 10 s for the last ones
+        if len(arrived) >= len(keys):
+            break
+        page.wait_for_timeout(100)
+    assert len(arrived) == len(keys), arrived
+    assert set(arrived) == {
+        "order-checkout.report.md",
+        "order-checkout.adr.md",
+        "order-checkout.answers.yaml",
+        "order-checkout.report.html",
+        f"order-checkout.{expected(answers).style}.asyncapi.yaml",
+        f"order-checkout.{expected(answers).style}.sequence.svg",
+    }
+
+
 def test_an_imported_answers_file_fills_the_questionnaire(app_server, page, tmp_path):
     answers = read_answers(str(ROOT / "examples" / "travel-booking.yaml"), RULEBOOK)
     upload = tmp_path / "travel.yaml"

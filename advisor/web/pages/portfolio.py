@@ -112,6 +112,7 @@ with st.container(border=True, key="portfolio-input"):
         "portfolio-template.csv",
         "text/csv",
         key="portfolio-template",
+        on_click="ignore",  # a download changes nothing: no rerun (see pages/export.py, `download`)
         icon=":material/download:",
         width="stretch",
         help="The header (workflow, every question id, steps) and the example workflows.",
@@ -250,6 +251,9 @@ actions[0].download_button(
     "portfolio.csv",
     "text/csv",
     key="portfolio-download",
+    # Why: the table's CSV is written when pressed (deferred), and the rerun a download starts by default discards
+    # a deferred file while it is fetched (see pages/export.py, `download`)
+    on_click="ignore",
     icon=":material/download:",
     width="stretch",
     help="The rows that match the filters, in this order.",

@@ -216,6 +216,7 @@ with st.container(border=True, key="saved-detail"):
         f"{display.file_stem(saved.name)}.v{version}.answers.yaml",
         "application/yaml",
         key="saved-export",
+        on_click="ignore",  # a download changes nothing: no rerun (see pages/export.py, `download`)
         icon=":material/download:",
         width="stretch",
     )
