@@ -76,7 +76,8 @@ def reader_source(evidence: tuple[StepEvidence, ...]) -> str:
     lines = ["def read_steps(traits, steps):", "    out = {}"]
     lines += [f"    m{m} = -1" for m, n in sorted(uses.items()) if n > 1]  # shared: not counted yet
     for source in evidence:
-        m, count, qid = int(source.measure), f"m{source.measure}", repr(source.question)
+        m = int(source.measure)
+        count, qid = f"m{m}", repr(source.question)
         lines.append(f"    if {qid} not in traits:")
         if uses[m] > 1:
             lines += [f"        if {count} < 0:", *_counting(m, 12)]
