@@ -98,8 +98,12 @@ def steps_editor() -> None:
     editor: widgets.StepsEditor = st.session_state[widgets.STEPS_EDITOR_KEY]
     if editor.restarted:  # drawn now: from here on, its widget state is the draft
         st.session_state[widgets.STEPS_EDITOR_KEY] = editor = widgets.StepsEditor(editor.version, editor.rows)
+    frame = pd.DataFrame(list(editor.rows), columns=list(form.STEP_COLUMNS))
+    # Why a nullable boolean: a row added in the grid arrives without its reaction, which a plain bool column cannot
+    # hold; pandas warns that this will raise (the page would then fail for whoever adds a row that way)
+    frame = frame.astype({"reaction": "boolean"})
     edited = st.data_editor(
-        pd.DataFrame(list(editor.rows), columns=list(form.STEP_COLUMNS)),
+        frame,
         key=editor.key,
         num_rows="dynamic",
         on_change="ignore",
@@ -108,7 +112,7 @@ def steps_editor() -> None:
         placeholder="",
         column_config=_COLUMNS,
     )
-    rows = tuple(edited.to_dict("records"))
+    rows = tuple(edited.astype(object).where(edited.notna(), None).to_dict("records"))  # a missing cell: None
     steps, notes = form.rows_to_steps(list(rows))
     for note in notes:
         st.warning(display.md_literal(note), icon=":material/edit_note:")
