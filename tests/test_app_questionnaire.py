@@ -256,6 +256,28 @@ def test_a_bad_row_is_named_left_out_when_applied_and_the_good_steps_stay(cells,
     assert not at.exception
 
 
+@pytest.mark.parametrize(
+    ("value", "reaction"),
+    [(None, False), (float("nan"), False), ("yes", True), ("", False), (3, True), ([1], True), ({"a": 1}, True)],
+    ids=["missing", "nan", "text", "empty-text", "number", "list", "object"],
+)
+def test_a_reaction_cell_that_is_no_yes_no_is_read_as_its_truth_and_the_table_still_works(value, reaction):
+    """The grid sends True or False; a crafted message may send anything. The table keeps working (adding a row
+    redraws it from the draft) and the step is applied with the cell's truth, as `bool` reads it."""
+    at = open_app(answers=Answers({}, (Step(service="Orders", action="Create order"),), "Shop"))
+    at.session_state[at.data_editor[0].key] = {
+        "edited_rows": {"0": {"reaction": value}},
+        "added_rows": [{"service": "Payment", "action": "Charge card", "reaction": value}],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="steps-add").click().run()  # the table drawn again from these rows
+    apply_steps(at)
+
+    assert not at.exception
+    assert [s.reaction for s in stored_answers(at).steps] == [reaction, reaction]
+
+
 def test_a_hostile_step_is_applied_and_shown_exactly():
     name = '<img src=x onerror=alert(1)> "q" C:\\ :smile: $x$'
     at = open_app(answers=Answers({}, (), "Shop"))

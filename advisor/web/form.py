@@ -178,13 +178,12 @@ def rows_to_steps(rows: list[dict[str, Any]]) -> tuple[tuple[Step, ...], list[st
         if missing:
             notes.append(f"Step {i} needs {' and '.join(missing)}; it is left out until filled in.")
             continue
-        reaction = row.get("reaction")
         try:
             steps.append(
                 Step(
                     service=cells["service"],
                     action=cells["action"],
-                    reaction=bool(reaction) if _present(reaction) else False,
+                    reaction=reaction_cell(row.get("reaction")) or False,
                     **{c: cells[c] if cells[c].strip() else None for c in _OPTIONAL_TEXTS},
                 )
             )
@@ -231,6 +230,15 @@ def row_label(index: int, row: Mapping[str, Any]) -> str:
     """How a row reads in the step picker: its position, service and action ("3. Payment: Charge card")."""
     service, action = _text(row.get("service")).strip(), _text(row.get("action")).strip()
     return f"{index + 1}. {service or '(no service)'}: {action or '(no action)'}"
+
+
+def reaction_cell(value: Any) -> bool | None:
+    """A reaction cell as the table holds it: None when missing (None, NaN, pandas' NA: a row added in the grid),
+    else its truth (the checkbox sends True or False; anything else, e.g. from a crafted message, is read as
+    `bool` reads it, never an error)."""
+    if not _present(value) or type(value).__name__ == "NAType":  # Why by name: this module does without pandas
+        return None
+    return bool(value)
 
 
 def _present(value: Any) -> bool:
