@@ -113,9 +113,7 @@ def steps_editor() -> None:
         placeholder="",
         column_config=_COLUMNS,
     )
-    rows = tuple(edited.to_dict("records"))
-    for row in rows:  # an added row's reaction: <NA>, kept as None (`form.reaction_cell`)
-        row["reaction"] = form.reaction_cell(row["reaction"])
+    rows = tuple(edited.to_dict("records"))  # an added row's reaction is <NA>: `form.rows_to_steps` reads it as None
     steps, notes = form.rows_to_steps(list(rows))
     for note in notes:
         st.warning(display.md_literal(note), icon=":material/edit_note:")
