@@ -282,7 +282,11 @@ def floor_ms(repeats: int = 5, app: str = _FLOOR_APP) -> dict[str, tuple[float, 
                         context.close()
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})
                     first_render(context.new_page())
-                    warm = [first_render(context.new_page()) for _ in range(repeats)]
+                    warm = []
+                    for _ in range(repeats):  # Why each page closed: as `browser_ms` does, one session at a time
+                        page = context.new_page()
+                        warm.append(first_render(page))
+                        page.close()
                     context.close()
                 finally:
                     browser.close()
