@@ -18,7 +18,7 @@ from advisor.authoring import history as rulestore
 from advisor.authoring.location import Location
 from advisor.errors import UserError
 from advisor.rulebook.loading import FILES
-from advisor.web import rulebook_state, rules_code, rules_drafts
+from advisor.web import rulebook_state, rules_code, rules_drafts, widgets
 from advisor.web.display import md_literal as lit
 from advisor.web.rules_preview import show_problems
 from advisor.web.signin import current_actor
@@ -255,13 +255,13 @@ def show_editor(directory: Location) -> tuple[rulestore.FileState, ruleedit.Draf
         disabled=unchanged,
         help="Forget your unsaved edit of this file; the editor shows the file on disk again.",
     )
-    download_col.download_button(
+    widgets.download_button(
+        download_col,
         "Download my edit",
         data=text.encode(),
         file_name=filename,
         key="rules-download-draft",
         mime="application/yaml",
         icon=":material/download:",
-        on_click="ignore",  # a download changes nothing: no rerun (see pages/export.py, `download`)
     )
     return on_disk, draft

@@ -16,7 +16,7 @@ from advisor.authoring import history as rulestore
 from advisor.authoring.location import Location
 from advisor.errors import UserError
 from advisor.rulebook.loading import Rulebook
-from advisor.web import rulebook_state, rules_drafts
+from advisor.web import rulebook_state, rules_drafts, widgets
 from advisor.web.display import md_literal as lit
 from advisor.web.rules_editor import BASE, EDITOR, RESTORE_VERSION, on_restore
 from advisor.web.rules_preview import show_impact, show_problems
@@ -96,14 +96,14 @@ def show_changes(directory: Location) -> None:
 def show_zip(directory: Location, active: Rulebook | None) -> None:
     """Download the active rulebook as a zip; upload one, check it completely, preview its impact, install it."""
     if active is not None:
-        st.download_button(
+        widgets.download_button(
+            st,
             "Download the rulebook (zip)",
             data=rulezip.to_zip(active.texts),
             key="rules-download",
             file_name=f"rulebook-{active.short_hash}.zip",
             mime="application/zip",
             icon=":material/folder_zip:",
-            on_click="ignore",  # a download changes nothing: no rerun (see pages/export.py, `download`)
         )
     upload = st.file_uploader(
         "Upload a rulebook (zip of questions.yaml, rules.yaml, styles.yaml, scenarios.yaml)",

@@ -1,4 +1,5 @@
-"""The questionnaire's widgets: seeded from the session's answers, so a widget always shows the stored answer.
+"""The questionnaire's widgets: seeded from the session's answers, so a widget always shows the stored answer; and
+`download_button`, the one way the app draws a download.
 
 Why: Streamlit drops a widget's state while another page is shown; the stored answers are the truth, and every
 widget without state gets its answer back before the questionnaire draws it.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -68,3 +70,14 @@ def seed_questionnaire(answers: Answers, rulebook: Rulebook) -> StepsEditor:
         editor = StepsEditor((editor.version + 1) if editor else 0, tuple(form.steps_to_rows(answers.steps)))
         st.session_state[STEPS_EDITOR_KEY] = editor
     return editor
+
+
+def download_button(where: Any, label: str, data: Any, file_name: str, mime: str, **options: Any) -> None:
+    """`where.download_button(...)` (`where`: `st` or a column) as every download of the app is drawn: pressing it
+    starts no rerun.
+
+    Why on_click="ignore": a download changes nothing on any page, and the rerun Streamlit starts by default
+    discards the files of deferred buttons (`data` a callable) while one is still being fetched: in Chromium, a
+    second download clicked during that rerun never came ("Deferred file ... not found" in the server's log) and
+    the buttons stayed disabled for over 30 s (tests/e2e/test_web_app.py)."""
+    where.download_button(label, data, file_name, mime, on_click="ignore", **options)

@@ -19,7 +19,7 @@ from advisor.views.report.markdown import to_markdown
 from advisor.views.report.model import build_report
 from advisor.views.report.pdf import INSTALL_HINT as PDF_INSTALL_HINT
 from advisor.views.report.pdf import to_pdf
-from advisor.web import diagrams, display, notices, rulebook_state, session
+from advisor.web import diagrams, display, notices, rulebook_state, session, widgets
 from advisor.web.trace_import import show_trace_import
 
 rulebook = rulebook_state.current_rulebook()
@@ -33,16 +33,10 @@ names = {s: getattr(rulebook.styles, s).name for s in STYLES}
 
 def download(column, label: str, data, suffix: str, mime: str, key: str, icon: str, **more) -> None:
     """One download button filling its column, of the file `<stem><suffix>`, keyed `download-<key>`: every button
-    of this page has that shape.
-
-    Why on_click="ignore": a download changes nothing on the page, and the rerun Streamlit starts by default
-    discards the files of deferred buttons (`data` a callable) while one is still being fetched: in Chromium, a
-    second download clicked during that rerun never came ("Deferred file ... not found" in the server's log) and
-    the buttons stayed disabled for over 30 s (tests/e2e/test_web_app.py)."""
+    of this page has that shape."""
     icon = f":material/{icon}:"
-    key = f"download-{key}"
-    column.download_button(
-        label, data, stem + suffix, mime, key=key, on_click="ignore", icon=icon, width="stretch", **more
+    widgets.download_button(
+        column, label, data, stem + suffix, mime, key=f"download-{key}", icon=icon, width="stretch", **more
     )
 
 

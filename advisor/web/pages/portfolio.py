@@ -29,7 +29,7 @@ from advisor.portfolio.table import (
     table_csv,
 )
 from advisor.rulebook.formats import STYLES
-from advisor.web import display, portfolio_charts, rulebook_state, session
+from advisor.web import display, portfolio_charts, rulebook_state, session, widgets
 
 LOADED = "portfolio:loaded"  # (label, rulebook hash, Portfolio)
 ROWS = {"all": "All", "none": "Evaluated", "only": "With errors"}  # which rows the table shows
@@ -106,13 +106,13 @@ with st.container(border=True, key="portfolio-input"):
         icon=":material/science:",
         width="stretch",
     )
-    template_col.download_button(
+    widgets.download_button(
+        template_col,
         "Download a template CSV",
         template_csv(rulebook, template_examples(rulebook)),
         "portfolio-template.csv",
         "text/csv",
         key="portfolio-template",
-        on_click="ignore",  # a download changes nothing: no rerun (see pages/export.py, `download`)
         icon=":material/download:",
         width="stretch",
         help="The header (workflow, every question id, steps) and the example workflows.",
@@ -245,15 +245,13 @@ if len(view) > DISPLAY_ROWS:
     st.caption(f"Showing the first {DISPLAY_ROWS:,} of {len(view):,} rows; the CSV has them all.")
 
 actions = st.columns([2, 2, 3])
-actions[0].download_button(
+widgets.download_button(  # the table's CSV is written when pressed (deferred)
+    actions[0],
     "Download the table (CSV)",
     lambda: table_csv(view),
     "portfolio.csv",
     "text/csv",
     key="portfolio-download",
-    # Why: the table's CSV is written when pressed (deferred), and the rerun a download starts by default discards
-    # a deferred file while it is fetched (see pages/export.py, `download`)
-    on_click="ignore",
     icon=":material/download:",
     width="stretch",
     help="The rows that match the filters, in this order.",

@@ -9,7 +9,7 @@ from advisor.access import Permission
 from advisor.engine.answers import revalidate
 from advisor.errors import UserError
 from advisor.rulebook.formats import STYLES
-from advisor.web import display, notices, rulebook_state, session, signin
+from advisor.web import display, notices, rulebook_state, session, signin, widgets
 from advisor.web.stored import open_or_stop, read
 
 NOTICE = "saved:notice"  # (kind, message) from the last action
@@ -210,13 +210,13 @@ with st.container(border=True, key="saved-detail"):
         help="Replace the current answers with this version's and go to the questionnaire.",
     ):
         open_in_questionnaire()
-    export_col.download_button(
+    widgets.download_button(
+        export_col,
         "Export answers (YAML)",
         read(store.export_yaml, chosen, version),
         f"{display.file_stem(saved.name)}.v{version}.answers.yaml",
         "application/yaml",
         key="saved-export",
-        on_click="ignore",  # a download changes nothing: no rerun (see pages/export.py, `download`)
         icon=":material/download:",
         width="stretch",
     )
