@@ -71,6 +71,18 @@ _CHANGE_TO_DIAGRAM = """async ([question, label]) => {
 }"""
 
 
+def new_sessions(context, first_render, repeats: int) -> list[float]:
+    """`first_render` (ms) of `repeats` new tabs of a browser context, after one uncounted tab loads its static files:
+    each a new Streamlit session, each closed before the next (one session at a time, as a user opens them)."""
+    first_render(context.new_page())
+    warm = []
+    for _ in range(repeats):
+        page = context.new_page()
+        warm.append(first_render(page))
+        page.close()
+    return warm
+
+
 def browser_ms(url: str, repeats: int = 10) -> dict[str, tuple[float, float, float]]:
     """In headless Chromium against a running app at `url`: (median, min, max) ms of
     - first render, cold: from navigation until the questionnaire's run has finished and its questions show, in
@@ -100,7 +112,7 @@ def browser_ms(url: str, repeats: int = 10) -> dict[str, tuple[float, float, flo
         wait_for_app(page)
         return (time.perf_counter() - start) * 1e3
 
-    cold, warm, change = [], [], []
+    cold, change = [], []
     with sync_playwright() as p:
         browser = launch_chromium(p)
         try:
@@ -111,11 +123,7 @@ def browser_ms(url: str, repeats: int = 10) -> dict[str, tuple[float, float, flo
                     cold.append(ms)
                 context.close()
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            first_render(context.new_page())
-            for _ in range(repeats):
-                page = context.new_page()
-                warm.append(first_render(page))
-                page.close()
+            warm = new_sessions(context, first_render, repeats)
             page = context.new_page()
             first_render(page)
             page.locator(".st-key-diagram-preview .advisor-svg img").wait_for()
@@ -281,12 +289,7 @@ def floor_ms(repeats: int = 5, app: str = _FLOOR_APP) -> dict[str, tuple[float, 
                             cold.append(ms)
                         context.close()
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                    first_render(context.new_page())
-                    warm = []
-                    for _ in range(repeats):  # Why each page closed: as `browser_ms` does, one session at a time
-                        page = context.new_page()
-                        warm.append(first_render(page))
-                        page.close()
+                    warm = new_sessions(context, first_render, repeats)
                     context.close()
                 finally:
                     browser.close()
